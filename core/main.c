@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: MIT
+/* hv_main(): bring up the hypervisor after either boot path, then run the VMs. */
+#include <arch/console.h>
+#include <arch/cpu.h>
+#include <arch/paging.h>
+#include <arch/power.h>
+#include <arch/time.h>
+#include <arch/traps.h>
+#include <arch/x86.h>
+#include <hv/acpi.h>
+#include <hv/boot_info.h>
+#include <hv/config.h>
+#include <hv/errno.h>
+#include <hv/memmap.h>
+#include <hv/pmm.h>
+#include <hv/printk.h>
+#include <hv/string.h>
+#include <hv/version.h>
+
+static struct sprout_config config;
+static struct acpi_info acpi;
+static struct mem_range free_ranges[BOOT_MMAP_MAX + BOOT_RESERVED_MAX];
+
+static u64 memory_top(const struct boot_info *bi)
+{
+	u64 top = 0;
+
+	for (u32 i = 0; i < bi->mmap_count; i++)
+		if (bi->mmap[i].type != MEM_RESERVED)
+			top = MAX(top, bi->mmap[i].base + bi->mmap[i].len);
+	return top;
+}
+
+static void memory_init(const struct boot_info *bi)
+{
+	u64 usable = 0;
+	int n;
+
+	for (u32 i = 0; i < bi->mmap_count; i++)
+		if (bi->mmap[i].type == MEM_USABLE)
+			usable += bi->mmap[i].len;
+	pr_info("mem: %u firmware regions, %llu MiB usable, %u reserved ranges (image, modules)\n",
+		bi->mmap_count, usable >> 20, bi->reserved_count);
+	for (u32 i = 0; i < bi->mmap_count; i++)
+		pr_debug("mem:   0x%012llx-0x%012llx %s\n", bi->mmap[i].base,
+			 bi->mmap[i].base + bi->mmap[i].len, memmap_type_name(bi->mmap[i].type));
+	n = memmap_free_ranges(bi->mmap, bi->mmap_count, bi->reserved, bi->reserved_count,
+			       free_ranges, ARRAY_SIZE(free_ranges));
+	if (n < 0)
+		panic("mem: cannot compute free memory: %s", strerror_hv(n));
+	if (pmm_init(free_ranges, (size_t)n))
+		panic("mem: frame allocator initialisation failed");
+	pmm_print_summary();
+}
+
+static const void *acpi_map_identity(u64 pa, size_t len, void *ctx)
+{
+	if (pa + len < pa || pa + len > PAGING_IDENTITY_LIMIT)
+		return NULL;
+	return (const void *)(uintptr_t)pa;
+}
+
+static void platform_init(struct boot_info *bi)
+{
+	int err;
+
+	if (!bi->rsdp)
+		bi->rsdp = acpi_find_rsdp_legacy(acpi_map_identity, NULL);
+	err = bi->rsdp ? acpi_parse(bi->rsdp, acpi_map_identity, NULL, &acpi) : -ENOENT;
+	if (err) {
+		pr_warn("acpi: no usable tables (%s); assuming one CPU\n", strerror_hv(err));
+		acpi.cpu_count = 1;
+		acpi.cpus[0].enabled = true;
+	}
+	acpi_print(&acpi);
+	power_init(&acpi);
+	pr_info("tsc: %llu.%03llu MHz\n", tsc_calibrate() / 1000, tsc_khz % 1000);
+}
+
+/* Parse the config module; false (after saying why) when no VM may be started. */
+static bool config_load(const struct boot_info *bi)
+{
+	const struct boot_module *m = boot_info_module(bi, bi->config_name);
+	struct config_error err;
+	int ret;
+
+	if (!m) {
+		pr_err("config: %s not found (%s)\n", bi->config_name,
+		       !strcmp(bi->loader, "uefi") ? "put it next to EFI/BOOT on the ESP"
+						   : "add it as a module2 with that name");
+		return false;
+	}
+	ret = config_parse((const char *)(uintptr_t)m->base, m->size, &config, &err);
+	if (ret) {
+		if (err.line)
+			pr_err("%s:%u: %s: %s\n", bi->config_name, err.line, err.field, err.msg);
+		else
+			pr_err("%s: %s\n", bi->config_name, err.msg);
+		return false;
+	}
+	log_threshold = (enum log_level)config.log_level;
+	pr_info("config: %s: %u VMs\n", bi->config_name, config.vm_count);
+	config_print(&config);
+	return true;
+}
+
+static void crash_test(const char *what)
+{
+	pr_info("crash test: %s in the hypervisor, as the config asks\n", what);
+	if (!strcmp(what, "pagefault"))
+		(void)*(volatile u64 *)(uintptr_t)0xdead00000000ULL;
+}
+
+void hv_main(struct boot_info *bi)
+{
+	console_init();
+	pr_info("Sprout %s booting via %s\n", SPROUT_VERSION, bi->loader);
+	traps_init_cpu();
+	paging_init(memory_top(bi));
+	memory_init(bi);
+	platform_init(bi);
+	cpu_detect();
+	cpu_print_virt();
+	if (!config_load(bi)) {
+		pr_err("config: refusing to start any VM\n");
+		power_off(1, true);
+	}
+	if (config.crash_test[0])
+		crash_test(config.crash_test);
+	power_off(0, config.test_vm[0] != '\0');
+}
