@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* hv_main(): bring up the hypervisor after either boot path, then run the VMs. */
+#include <arch/apic.h>
 #include <arch/console.h>
 #include <arch/cpu.h>
 #include <arch/paging.h>
@@ -11,11 +12,15 @@
 #include <hv/boot_info.h>
 #include <hv/config.h>
 #include <hv/errno.h>
+#include <hv/hvm.h>
 #include <hv/memmap.h>
 #include <hv/pmm.h>
+#include <hv/percpu.h>
 #include <hv/printk.h>
+#include <hv/sched.h>
 #include <hv/string.h>
 #include <hv/version.h>
+#include <hv/vm.h>
 
 static struct sprout_config config;
 static struct acpi_info acpi;
@@ -104,6 +109,14 @@ static bool config_load(const struct boot_info *bi)
 	return true;
 }
 
+/* Guests own the FPU/SSE registers; FXSAVE/FXRSTOR need CR4.OSFXSR. */
+static void fpu_init(void)
+{
+	write_cr0((read_cr0() & ~(X86_CR0_EM | X86_CR0_TS)) | X86_CR0_MP | X86_CR0_NE);
+	write_cr4(read_cr4() | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT);
+	__asm__ volatile("fninit");
+}
+
 static void crash_test(const char *what)
 {
 	pr_info("crash test: %s in the hypervisor, as the config asks\n", what);
@@ -116,7 +129,9 @@ void hv_main(struct boot_info *bi)
 	console_init();
 	pr_info("Sprout %s booting via %s\n", SPROUT_VERSION, bi->loader);
 	traps_init_cpu();
+	percpu_init(0, 0);
 	paging_init(memory_top(bi));
+	fpu_init();
 	memory_init(bi);
 	platform_init(bi);
 	cpu_detect();
@@ -127,5 +142,15 @@ void hv_main(struct boot_info *bi)
 	}
 	if (config.crash_test[0])
 		crash_test(config.crash_test);
-	power_off(0, config.test_vm[0] != '\0');
+	sched_init(config.test_vm);
+	if (!config.vm_count)
+		power_off(0, config.test_vm[0] != '\0');
+	if (hvm_init()) {
+		pr_err("sprout: cannot run VMs on this machine\n");
+		power_off(1, config.test_vm[0] != '\0');
+	}
+	apic_init_cpu();
+	apic_timer_start(SCHED_SLICE_US);
+	vm_create_all(&config, bi);
+	sched_run();
 }

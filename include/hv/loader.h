@@ -74,7 +74,7 @@ bool loader_gpa_is_ram(u64 ram_size, gpa_t gpa, u64 len);
  *      a string; mods[] holds nmods modules (nmods <= LOADER_MAX_MODULES);
  *      mem->ram_size >= LOADER_MIN_RAM and mem's RAM is still all zero.
  * On success res holds the entry state (docs/guest-layout.md) and every
- * byte written lies in guest RAM. The image is checked completely before
+ * byte written lies in guest RAM; on failure res is all zero. The image is checked completely before
  * the first write, so most failures leave guest RAM untouched.
  */
 int loader_load(enum image_kind kind, const void *image, size_t size, const char *cmdline,

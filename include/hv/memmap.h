@@ -18,9 +18,8 @@
  * ones are ignored. At most nmap + nres ranges come out. Pure arithmetic: no
  * memory is touched, and stack use is about 1.3 KiB.
  */
-int memmap_free_ranges(const struct mem_region *map, size_t nmap,
-		       const struct mem_range *reserved, size_t nres,
-		       struct mem_range *out, size_t max);
+int memmap_free_ranges(const struct mem_region *map, size_t nmap, const struct mem_range *reserved,
+		       size_t nres, struct mem_range *out, size_t max);
 
 /* Sum of lengths of a range list, in bytes. */
 u64 memmap_total(const struct mem_range *r, size_t n);

@@ -6,7 +6,7 @@
 #include <hv/boot_info.h>
 
 /* Blocks of 4 KiB << order; order 9 is a 2 MiB block, order 10 the largest (4 MiB). */
-#define PMM_ORDER_2M 9
+#define PMM_ORDER_2M  9
 #define PMM_MAX_ORDER 10
 
 /* Ranges the allocator keeps apart: as many as memmap_free_ranges() can return. */

@@ -141,6 +141,8 @@ static inline __noreturn void cpu_halt_forever(void)
 /* Control register and MSR bits used across the hypervisor. */
 #define X86_CR0_PE BIT(0)
 #define X86_CR0_MP BIT(1)
+#define X86_CR0_EM BIT(2)
+#define X86_CR0_TS BIT(3)
 #define X86_CR0_ET BIT(4)
 #define X86_CR0_NE BIT(5)
 #define X86_CR0_WP BIT(16)
@@ -150,6 +152,7 @@ static inline __noreturn void cpu_halt_forever(void)
 #define X86_CR4_PAE BIT(5)
 #define X86_CR4_PGE BIT(7)
 #define X86_CR4_OSFXSR BIT(9)
+#define X86_CR4_OSXMMEXCPT BIT(10)
 #define X86_CR4_VMXE BIT(13)
 
 #define MSR_IA32_APIC_BASE 0x1b

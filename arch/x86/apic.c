@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: MIT
+/* Host local APIC driver (xAPIC MMIO or x2APIC MSRs) and the 8259 mask-off. */
+#include <arch/apic.h>
+#include <arch/time.h>
+#include <arch/traps.h>
+#include <arch/x86.h>
+#include <hv/printk.h>
+
+#define APIC_BASE_X2APIC BIT(10)
+#define APIC_BASE_ENABLE BIT(11)
+#define APIC_REG_ID 0x20
+#define APIC_REG_EOI 0xb0
+#define APIC_REG_SVR 0xf0
+#define APIC_REG_LVT_TIMER 0x320
+#define APIC_REG_TIMER_INIT 0x380
+#define APIC_REG_TIMER_CUR 0x390
+#define APIC_REG_TIMER_DIV 0x3e0
+#define APIC_SVR_ENABLE BIT(8)
+#define APIC_LVT_MASKED BIT(16)
+#define APIC_TIMER_PERIODIC BIT(17)
+#define APIC_DIV_16 0x3
+
+volatile u64 apic_timer_ticks;
+static bool x2apic_mode;
+static u64 xapic_base;
+static u32 ticks_per_ms;
+
+static u32 apic_read(u32 reg)
+{
+	if (x2apic_mode)
+		return (u32)rdmsr(0x800 + (reg >> 4));
+	return *(volatile u32 *)(uintptr_t)(xapic_base + reg);
+}
+
+static void apic_write(u32 reg, u32 val)
+{
+	if (x2apic_mode)
+		wrmsr(0x800 + (reg >> 4), val);
+	else
+		*(volatile u32 *)(uintptr_t)(xapic_base + reg) = val;
+}
+
+/* Remap the 8259s away from the exception vectors, then mask every line. */
+static void pic_disable(void)
+{
+	outb(0x20, 0x11);
+	outb(0xa0, 0x11);
+	outb(0x21, 0x20);
+	outb(0xa1, 0x28);
+	outb(0x21, 0x04);
+	outb(0xa1, 0x02);
+	outb(0x21, 0x01);
+	outb(0xa1, 0x01);
+	outb(0x21, 0xff);
+	outb(0xa1, 0xff);
+}
+
+static void apic_timer_irq(struct trap_frame *f)
+{
+	apic_timer_ticks++;
+	apic_eoi();
+}
+
+static void apic_spurious_irq(struct trap_frame *f)
+{
+}
+
+void apic_eoi(void)
+{
+	apic_write(APIC_REG_EOI, 0);
+}
+
+u32 apic_id(void)
+{
+	u32 id = apic_read(APIC_REG_ID);
+
+	return x2apic_mode ? id : id >> 24;
+}
+
+void apic_init_cpu(void)
+{
+	u64 base = rdmsr(MSR_IA32_APIC_BASE);
+
+	pic_disable();
+	if (!(base & APIC_BASE_ENABLE))
+		wrmsr(MSR_IA32_APIC_BASE, base | APIC_BASE_ENABLE);
+	x2apic_mode = base & APIC_BASE_X2APIC;
+	xapic_base = base & ~0xfffULL;
+	apic_write(APIC_REG_SVR, APIC_SVR_ENABLE | APIC_SPURIOUS_VECTOR);
+	traps_set_irq_handler(APIC_TIMER_VECTOR, apic_timer_irq);
+	traps_set_irq_handler(APIC_SPURIOUS_VECTOR, apic_spurious_irq);
+}
+
+/* Count APIC timer ticks over 10 ms of TSC time; the bus clock is not architectural. */
+static void apic_timer_calibrate(void)
+{
+	u32 start = 0xffffffff, left;
+
+	apic_write(APIC_REG_TIMER_DIV, APIC_DIV_16);
+	apic_write(APIC_REG_LVT_TIMER, APIC_LVT_MASKED);
+	apic_write(APIC_REG_TIMER_INIT, start);
+	udelay(10000);
+	left = apic_read(APIC_REG_TIMER_CUR);
+	apic_write(APIC_REG_TIMER_INIT, 0);
+	ticks_per_ms = (start - left) / 10;
+	if (!ticks_per_ms)
+		ticks_per_ms = 1;
+}
+
+void apic_timer_start(u64 period_us)
+{
+	u64 count;
+
+	if (!ticks_per_ms)
+		apic_timer_calibrate();
+	count = MAX(ticks_per_ms * period_us / 1000, 1ULL);
+	apic_write(APIC_REG_TIMER_DIV, APIC_DIV_16);
+	apic_write(APIC_REG_LVT_TIMER, APIC_TIMER_VECTOR | APIC_TIMER_PERIODIC);
+	apic_write(APIC_REG_TIMER_INIT, (u32)MIN(count, 0xffffffffULL));
+	pr_info("apic: %s, timer %u ticks/ms, period %llu us\n", x2apic_mode ? "x2APIC" : "xAPIC",
+		ticks_per_ms, period_us);
+}

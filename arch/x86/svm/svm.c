@@ -1,0 +1,349 @@
+// SPDX-License-Identifier: MIT
+/* AMD SVM backend: enable SVM, build VMCBs, run guests, decode #VMEXITs. */
+#include <arch/cpu.h>
+#include <arch/x86.h>
+#include <hv/errno.h>
+#include <hv/hvm.h>
+#include <hv/percpu.h>
+#include <hv/pmm.h>
+#include <hv/printk.h>
+#include <hv/s2pt.h>
+#include <hv/string.h>
+#include <hv/vm.h>
+
+#include "svm.h"
+
+#define IOPM_ORDER 2   /* 12 KiB used of 16 KiB */
+#define MSRPM_ORDER 1  /* 8 KiB */
+
+static hpa_t iopm_pa = INVALID_HPA;
+static hpa_t msrpm_pa = INVALID_HPA;
+
+static struct svm_vcpu *to_svm(struct vcpu *v)
+{
+	return v->vendor;
+}
+
+/*
+ * MSR permission map (APM Vol. 2, 15.11): two bits per MSR (read, write) in
+ * three 2 KiB blocks for MSRs 0-1fff, c0000000-c0001fff, c0010000-c0011fff.
+ * Everything is intercepted except the state that VMLOAD/VMSAVE switch.
+ */
+static void msrpm_allow(u8 *pm, u32 msr)
+{
+	u32 base, bit;
+
+	if (msr < 0x2000)
+		base = 0;
+	else if (msr - 0xc0000000u < 0x2000)
+		base = 0x800, msr -= 0xc0000000u;
+	else if (msr - 0xc0010000u < 0x2000)
+		base = 0x1000, msr -= 0xc0010000u;
+	else
+		return;
+	bit = msr * 2;
+	pm[base + bit / 8] &= (u8) ~(3u << (bit % 8));
+}
+
+static int svm_setup_maps(void)
+{
+	static const u32 passthrough[] = {
+		MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, MSR_STAR, MSR_LSTAR,
+		MSR_CSTAR,   MSR_SFMASK,  0x174,              0x175,    0x176, /* SYSENTER_* */
+	};
+
+	if (iopm_pa != INVALID_HPA)
+		return 0;
+	iopm_pa = pmm_alloc(IOPM_ORDER);
+	msrpm_pa = pmm_alloc(MSRPM_ORDER);
+	if (iopm_pa == INVALID_HPA || msrpm_pa == INVALID_HPA)
+		return -ENOMEM;
+	memset((void *)(uintptr_t)iopm_pa, 0xff, PAGE_SIZE << IOPM_ORDER);
+	memset((void *)(uintptr_t)msrpm_pa, 0xff, PAGE_SIZE << MSRPM_ORDER);
+	for (size_t i = 0; i < ARRAY_SIZE(passthrough); i++)
+		msrpm_allow((u8 *)(uintptr_t)msrpm_pa, passthrough[i]);
+	return 0;
+}
+
+static int svm_cpu_enable(void)
+{
+	struct percpu *cpu = this_cpu();
+
+	if (!cpu_caps.svm || !cpu_caps.npt)
+		return -ENODEV;
+	if (cpu_caps.svm_disabled_by_bios) {
+		pr_err("svm: disabled by firmware (VM_CR.SVMDIS); enable it in the setup menu\n");
+		return -ENODEV;
+	}
+	cpu->svm_hsave = pmm_alloc_zeroed(0);
+	cpu->svm_host_vmcb = pmm_alloc_zeroed(0);
+	if (cpu->svm_hsave == INVALID_HPA || cpu->svm_host_vmcb == INVALID_HPA)
+		return -ENOMEM;
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
+	wrmsr(MSR_VM_HSAVE_PA, cpu->svm_hsave);
+	/* The host's FS/GS/TR/... as VMLOAD will restore them after every guest run. */
+	__asm__ volatile("vmsave %%rax" : : "a"(cpu->svm_host_vmcb) : "memory");
+	return svm_setup_maps();
+}
+
+static int svm_vcpu_create(struct vcpu *v)
+{
+	static struct svm_vcpu pool[VM_MAX * VM_MAX_VCPUS];
+	static spinlock_t pool_lock = SPINLOCK_INIT;
+	struct svm_vcpu *s = NULL;
+	hpa_t page = pmm_alloc_zeroed(0);
+
+	if (page == INVALID_HPA)
+		return -ENOMEM;
+	spin_lock(&pool_lock);
+	for (size_t i = 0; i < ARRAY_SIZE(pool); i++)
+		if (!pool[i].vmcb) {
+			s = &pool[i];
+			s->vmcb = (struct vmcb *)(uintptr_t)page;
+			break;
+		}
+	spin_unlock(&pool_lock);
+	if (!s) {
+		pmm_free(page, 0);
+		return -ENOSPC;
+	}
+	v->vendor = s;
+	return 0;
+}
+
+static void svm_vcpu_destroy(struct vcpu *v)
+{
+	struct svm_vcpu *s = to_svm(v);
+
+	if (!s)
+		return;
+	pmm_free((hpa_t)(uintptr_t)s->vmcb, 0);
+	s->vmcb = NULL;
+	v->vendor = NULL;
+}
+
+static void svm_set_intercepts(struct vmcb_control *c)
+{
+	c->intercept_misc1 = SVM_INTERCEPT_INTR | SVM_INTERCEPT_NMI | SVM_INTERCEPT_SMI |
+			     SVM_INTERCEPT_INIT | SVM_INTERCEPT_CPUID | SVM_INTERCEPT_INVD |
+			     SVM_INTERCEPT_HLT | SVM_INTERCEPT_INVLPGA | SVM_INTERCEPT_IOIO |
+			     SVM_INTERCEPT_MSR | SVM_INTERCEPT_TASK_SWITCH |
+			     SVM_INTERCEPT_SHUTDOWN;
+	/* VMRUN must be intercepted (APM 15.5.1); the rest hide SVM from the guest. */
+	c->intercept_misc2 = SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL | SVM_INTERCEPT_VMLOAD |
+			     SVM_INTERCEPT_VMSAVE | SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |
+			     SVM_INTERCEPT_SKINIT | SVM_INTERCEPT_XSETBV;
+	/* #MC belongs to the host. */
+	c->intercept_exceptions = BIT(18);
+}
+
+static void seg_set(struct vmcb_seg *s, u16 sel, u16 attrib, u32 limit)
+{
+	*s = (struct vmcb_seg){ .selector = sel, .attrib = attrib, .limit = limit, .base = 0 };
+}
+
+static void svm_vcpu_set_boot_state(struct vcpu *v, u32 entry, u32 eax, u32 ebx)
+{
+	struct vmcb *vmcb = to_svm(v)->vmcb;
+	struct vmcb_control *c = &vmcb->control;
+	struct vmcb_save *s = &vmcb->save;
+
+	memset(vmcb, 0, sizeof(*vmcb));
+	svm_set_intercepts(c);
+	c->iopm_base_pa = iopm_pa;
+	c->msrpm_base_pa = msrpm_pa;
+	c->asid = v->vm->asid;
+	c->tlb_control = SVM_TLB_FLUSH_ALL;
+	/* Physical interrupts stay the host's: they exit, they never reach the guest. */
+	c->int_ctl = SVM_INT_CTL_V_INTR_MASKING;
+	c->nested_ctl = SVM_NESTED_CTL_NP_ENABLE;
+	c->n_cr3 = v->vm->mem.s2.root;
+
+	/* Flat 32-bit protected mode, paging off (the PVH and multiboot entry state). */
+	seg_set(&s->cs, 0x08, 0xc9b, 0xffffffff);
+	seg_set(&s->ds, 0x10, 0xc93, 0xffffffff);
+	s->es = s->ss = s->fs = s->gs = s->ds;
+	seg_set(&s->tr, 0, 0x08b, 0x67);
+	seg_set(&s->ldtr, 0, 0x082, 0xffff);
+	seg_set(&s->gdtr, 0, 0, 0xffff);
+	seg_set(&s->idtr, 0, 0, 0xffff);
+	s->cr0 = X86_CR0_PE | X86_CR0_ET;
+	s->efer = EFER_SVME; /* required by VMRUN; hidden from the guest's reads */
+	s->rflags = 0x2;
+	s->rip = entry;
+	s->dr6 = 0xffff0ff0;
+	s->dr7 = 0x400;
+	s->g_pat = 0x0007040600070406ULL;
+	s->rax = eax;
+	v->regs.rax = eax;
+	v->regs.rbx = ebx;
+}
+
+static void svm_decode_npf(struct vmcb_control *c, struct vm_exit *e)
+{
+	e->reason = EXIT_S2_FAULT;
+	e->s2.gpa = c->exit_info2;
+	e->s2.present = c->exit_info1 & SVM_NPF_PRESENT;
+	e->s2.access = c->exit_info1 & SVM_NPF_FETCH	 ? S2_ACCESS_EXEC
+		       : c->exit_info1 & SVM_NPF_WRITE ? S2_ACCESS_WRITE
+						       : S2_ACCESS_READ;
+}
+
+static void svm_decode_io(struct vmcb_control *c, struct vm_exit *e)
+{
+	u64 info = c->exit_info1;
+
+	e->reason = EXIT_IO;
+	e->io.port = (u16)(info >> SVM_IOIO_PORT_SHIFT);
+	e->io.size = (u8)((info >> SVM_IOIO_SIZE_SHIFT) & 7); /* SZ8/16/32 one-hot: 1, 2, 4 */
+	e->io.in = info & SVM_IOIO_IN;
+	e->io.string = info & SVM_IOIO_STR;
+	e->io.rep = info & SVM_IOIO_REP;
+	/* EXITINFO2 holds the next RIP for IOIO exits, with or without NRIP-save. */
+	e->insn_len = (u32)(c->exit_info2 - e->rip);
+}
+
+static const char *svm_virt_insn_name(u64 code)
+{
+	switch (code) {
+	case SVM_EXIT_VMRUN: return "VMRUN";
+	case SVM_EXIT_VMLOAD: return "VMLOAD";
+	case SVM_EXIT_VMSAVE: return "VMSAVE";
+	case SVM_EXIT_STGI: return "STGI";
+	case SVM_EXIT_CLGI: return "CLGI";
+	case SVM_EXIT_SKINIT: return "SKINIT";
+	case SVM_EXIT_INVLPGA: return "INVLPGA";
+	default: return NULL;
+	}
+}
+
+static void svm_decode(struct vcpu *v, struct vm_exit *e)
+{
+	struct vmcb *vmcb = to_svm(v)->vmcb;
+	struct vmcb_control *c = &vmcb->control;
+	u64 code = c->exit_code;
+
+	*e = (struct vm_exit){ .vendor_code = code, .rip = vmcb->save.rip };
+	/* With NRIP-save the CPU tells the length; QEMU TCG does not, the core decodes. */
+	if (cpu_caps.nrips && c->next_rip > e->rip)
+		e->insn_len = (u32)(c->next_rip - e->rip);
+
+	if ((u32)code == SVM_EXIT_INVALID) {
+		e->reason = EXIT_INVALID;
+		return;
+	}
+	if (code >= SVM_EXIT_EXCP_BASE && code < SVM_EXIT_EXCP_BASE + 32) {
+		e->reason = EXIT_EXCEPTION;
+		e->exc.vector = (u8)(code - SVM_EXIT_EXCP_BASE);
+		e->exc.error = (u32)c->exit_info1;
+		e->exc.cr2 = c->exit_info2;
+		return;
+	}
+	switch (code) {
+	case SVM_EXIT_INTR:
+	case SVM_EXIT_NMI:
+	case SVM_EXIT_SMI:
+		e->reason = EXIT_EXTINT;
+		break;
+	case SVM_EXIT_INIT: e->reason = EXIT_INIT_SIPI; break;
+	case SVM_EXIT_CPUID: e->reason = EXIT_CPUID; break;
+	case SVM_EXIT_HLT: e->reason = EXIT_HLT; break;
+	case SVM_EXIT_PAUSE: e->reason = EXIT_PAUSE; break;
+	case SVM_EXIT_XSETBV: e->reason = EXIT_XSETBV; break;
+	case SVM_EXIT_VMMCALL: e->reason = EXIT_HYPERCALL; break;
+	case SVM_EXIT_SHUTDOWN: e->reason = EXIT_SHUTDOWN; break;
+	case SVM_EXIT_IOIO: svm_decode_io(c, e); break;
+	case SVM_EXIT_NPF: svm_decode_npf(c, e); break;
+	case SVM_EXIT_MSR:
+		e->reason = c->exit_info1 ? EXIT_MSR_WRITE : EXIT_MSR_READ;
+		e->msr.index = (u32)v->regs.rcx;
+		break;
+	default:
+		e->insn.name = svm_virt_insn_name(code);
+		e->reason = e->insn.name ? EXIT_VIRT_INSN : EXIT_UNKNOWN;
+		if (!e->insn.name)
+			e->raw.info = c->exit_info1;
+	}
+}
+
+static void svm_vcpu_run(struct vcpu *v, struct vm_exit *e)
+{
+	struct svm_vcpu *s = to_svm(v);
+	struct vmcb *vmcb = s->vmcb;
+	struct percpu *cpu = this_cpu();
+
+	if (s->flush_pending) {
+		/* No flush-by-ASID under QEMU TCG: flushing everything is always allowed. */
+		vmcb->control.tlb_control = SVM_TLB_FLUSH_ALL;
+		s->flush_pending = false;
+	}
+	vmcb->save.rax = v->regs.rax;
+	svm_vmrun((hpa_t)(uintptr_t)vmcb, &v->regs, cpu->svm_host_vmcb);
+	v->regs.rax = vmcb->save.rax;
+	vmcb->control.tlb_control = 0;
+	vmcb->control.event_inj = 0;
+	svm_decode(v, e);
+}
+
+static u64 svm_get_reg(struct vcpu *v, enum vcpu_reg r)
+{
+	struct vmcb_save *s = &to_svm(v)->vmcb->save;
+
+	switch (r) {
+	case VCPU_REG_RIP: return s->rip;
+	case VCPU_REG_RSP: return s->rsp;
+	case VCPU_REG_RFLAGS: return s->rflags;
+	case VCPU_REG_CR0: return s->cr0;
+	case VCPU_REG_CR3: return s->cr3;
+	case VCPU_REG_CR4: return s->cr4;
+	case VCPU_REG_EFER: return s->efer & ~EFER_SVME;
+	case VCPU_REG_CS_BASE: return s->cs.base;
+	case VCPU_REG_CPL: return s->cpl;
+	default: return 0;
+	}
+}
+
+static void svm_set_reg(struct vcpu *v, enum vcpu_reg r, u64 val)
+{
+	struct vmcb_save *s = &to_svm(v)->vmcb->save;
+
+	switch (r) {
+	case VCPU_REG_RIP: s->rip = val; break;
+	case VCPU_REG_RSP: s->rsp = val; break;
+	case VCPU_REG_RFLAGS: s->rflags = val | 0x2; break;
+	case VCPU_REG_CR0: s->cr0 = val; break;
+	case VCPU_REG_CR3: s->cr3 = val; break;
+	case VCPU_REG_CR4: s->cr4 = val; break;
+	case VCPU_REG_EFER: s->efer = val | EFER_SVME; break;
+	default: break;
+	}
+}
+
+static void svm_inject_event(struct vcpu *v, u8 vector, enum event_type type, bool has_error,
+			     u32 error)
+{
+	u64 ev = vector | ((u64)type << 8) | SVM_EVENTINJ_VALID;
+
+	if (has_error)
+		ev |= SVM_EVENTINJ_ERR_VALID | ((u64)error << 32);
+	to_svm(v)->vmcb->control.event_inj = ev;
+}
+
+static void svm_s2_flush(struct vcpu *v)
+{
+	to_svm(v)->flush_pending = true;
+}
+
+const struct hvm_ops svm_ops = {
+	.name = "svm",
+	.s2_format = &npt_format,
+	.cpu_enable = svm_cpu_enable,
+	.vcpu_create = svm_vcpu_create,
+	.vcpu_destroy = svm_vcpu_destroy,
+	.vcpu_set_boot_state = svm_vcpu_set_boot_state,
+	.vcpu_run = svm_vcpu_run,
+	.get_reg = svm_get_reg,
+	.set_reg = svm_set_reg,
+	.inject_event = svm_inject_event,
+	.s2_flush = svm_s2_flush,
+};

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: MIT */
+/* SVM world switch: load guest GPRs, VMLOAD/VMRUN/VMSAVE, save guest GPRs, VMLOAD host. */
+
+/* Offsets in struct gprs (include/hv/vcpu.h). RAX lives in the VMCB. */
+#define G_RBX 8
+#define G_RCX 16
+#define G_RDX 24
+#define G_RSI 32
+#define G_RDI 40
+#define G_RBP 48
+#define G_R8 56
+#define G_R9 64
+#define G_R10 72
+#define G_R11 80
+#define G_R12 88
+#define G_R13 96
+#define G_R14 104
+#define G_R15 112
+
+	.text
+	.code64
+/*
+ * void svm_vmrun(hpa_t vmcb, struct gprs *gprs, hpa_t host_vmcb)
+ *
+ * VMRUN saves host RAX/RSP/RIP (and a few more) in the host save area and
+ * restores them at #VMEXIT; FS, GS, TR, LDTR, KernelGSBase and the SYSCALL
+ * MSRs are not switched by VMRUN at all, hence the VMLOAD/VMSAVE pairs.
+ * Called with interrupts off; GIF is cleared around the switch.
+ */
+	.globl	svm_vmrun
+	.hidden	svm_vmrun
+svm_vmrun:
+	pushq	%rbp
+	pushq	%rbx
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	pushq	%r15
+	pushq	%rdx			/* 16(%rsp): host VMCB */
+	pushq	%rsi			/* 8(%rsp): gprs */
+	pushq	%rdi			/* 0(%rsp): guest VMCB */
+
+	movq	%rsi, %rax
+	movq	G_RBX(%rax), %rbx
+	movq	G_RCX(%rax), %rcx
+	movq	G_RDX(%rax), %rdx
+	movq	G_RBP(%rax), %rbp
+	movq	G_R8(%rax), %r8
+	movq	G_R9(%rax), %r9
+	movq	G_R10(%rax), %r10
+	movq	G_R11(%rax), %r11
+	movq	G_R12(%rax), %r12
+	movq	G_R13(%rax), %r13
+	movq	G_R14(%rax), %r14
+	movq	G_R15(%rax), %r15
+	movq	G_RSI(%rax), %rsi
+	movq	G_RDI(%rax), %rdi
+
+	movq	0(%rsp), %rax
+	clgi
+	vmload	%rax
+	vmrun	%rax
+	vmsave	%rax
+
+	/* Host RAX/RSP are back; RAX is the guest VMCB again. */
+	pushq	%rdi			/* guest RDI; the slots above move by 8 */
+	movq	16(%rsp), %rdi		/* gprs */
+	movq	%rbx, G_RBX(%rdi)
+	movq	%rcx, G_RCX(%rdi)
+	movq	%rdx, G_RDX(%rdi)
+	movq	%rsi, G_RSI(%rdi)
+	movq	%rbp, G_RBP(%rdi)
+	movq	%r8, G_R8(%rdi)
+	movq	%r9, G_R9(%rdi)
+	movq	%r10, G_R10(%rdi)
+	movq	%r11, G_R11(%rdi)
+	movq	%r12, G_R12(%rdi)
+	movq	%r13, G_R13(%rdi)
+	movq	%r14, G_R14(%rdi)
+	movq	%r15, G_R15(%rdi)
+	popq	%rax
+	movq	%rax, G_RDI(%rdi)
+
+	movq	16(%rsp), %rax		/* host VMCB */
+	vmload	%rax
+	stgi
+	addq	$24, %rsp
+	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	popq	%rbx
+	popq	%rbp
+	ret
+
+	.section .note.GNU-stack, "", @progbits

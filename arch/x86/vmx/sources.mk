@@ -1,0 +1,2 @@
+# Sources of arch/x86/vmx.
+HV_SRCS += arch/x86/vmx/ept.c

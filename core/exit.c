@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: MIT
+/* Common VM-exit dispatch: one table from enum exit_reason to its handler. */
+#include <arch/x86.h>
+#include <hv/demand.h>
+#include <hv/exit.h>
+#include <hv/hvm.h>
+#include <hv/printk.h>
+#include <hv/vdev.h>
+#include <hv/vm.h>
+
+#include "handlers.h"
+
+typedef enum exit_action (*exit_handler_t)(struct vcpu *v, struct vm_exit *e);
+
+static const char *const reason_names[EXIT_REASON_COUNT] = {
+	[EXIT_NONE] = "none",
+	[EXIT_CPUID] = "cpuid",
+	[EXIT_IO] = "io",
+	[EXIT_MSR_READ] = "rdmsr",
+	[EXIT_MSR_WRITE] = "wrmsr",
+	[EXIT_HYPERCALL] = "hypercall",
+	[EXIT_S2_FAULT] = "stage-2 fault",
+	[EXIT_HLT] = "hlt",
+	[EXIT_EXTINT] = "external interrupt",
+	[EXIT_SHUTDOWN] = "triple fault",
+	[EXIT_EXCEPTION] = "exception",
+	[EXIT_VIRT_INSN] = "virtualization instruction",
+	[EXIT_INVALID] = "invalid guest state",
+	[EXIT_S2_MISCONFIG] = "stage-2 misconfiguration",
+	[EXIT_PAUSE] = "pause",
+	[EXIT_XSETBV] = "xsetbv",
+	[EXIT_INIT_SIPI] = "init/sipi",
+	[EXIT_UNKNOWN] = "unknown",
+};
+
+const char *exit_reason_name(enum exit_reason r)
+{
+	return r < EXIT_REASON_COUNT && reason_names[r] ? reason_names[r] : "?";
+}
+
+static const char *access_name(u8 access)
+{
+	return access & S2_ACCESS_EXEC ? "fetch" : access & S2_ACCESS_WRITE ? "write" : "read";
+}
+
+static enum exit_action handle_io(struct vcpu *v, struct vm_exit *e)
+{
+	u32 val = (u32)v->regs.rax;
+	enum exit_action act;
+
+	if (e->io.string || (e->io.size != 1 && e->io.size != 2 && e->io.size != 4)) {
+		vm_stop(v->vm, VM_STOP_CRASH, -1,
+			"string or malformed port I/O (port 0x%x) is not supported, rip 0x%llx",
+			e->io.port, e->rip);
+		return EXIT_STOP_VM;
+	}
+	act = vdev_port_io(v, e->io.port, e->io.size, e->io.in, &val);
+	if (act != EXIT_RESUME)
+		return act;
+	if (e->io.in) {
+		u64 mask = e->io.size == 4 ? 0xffffffffULL : (1ULL << (e->io.size * 8)) - 1;
+
+		/* IN to AL/AX keeps the other bits of RAX; IN to EAX zero-extends. */
+		v->regs.rax = e->io.size == 4 ? val : (v->regs.rax & ~mask) | (val & mask);
+	}
+	return exit_resume_after(v, e);
+}
+
+static enum exit_action handle_s2_fault(struct vcpu *v, struct vm_exit *e)
+{
+	struct vm *vm = v->vm;
+	gpa_t gpa = e->s2.gpa;
+
+	switch (demand_fault(&vm->mem, gpa)) {
+	case DEMAND_MAPPED:
+	case DEMAND_PRESENT:
+		return EXIT_RESUME;
+	case DEMAND_NOT_RAM:
+		if (vdev_lapic_fault(v, gpa))
+			return EXIT_RESUME;
+		vm_stop(vm, VM_STOP_CRASH, -1,
+			"%s of GPA 0x%llx outside guest RAM (%llu MiB) at rip 0x%llx",
+			access_name(e->s2.access), gpa, vm->mem.ram_size >> 20, e->rip);
+		return EXIT_STOP_VM;
+	case DEMAND_OVER_QUOTA:
+		pr_warn("vm %s: paused: %s of GPA 0x%llx needs memory beyond its quota "
+			"(%llu MiB committed of %llu MiB) at rip 0x%llx\n",
+			vm->cfg.name, access_name(e->s2.access), gpa, vm->mem.acct.committed >> 20,
+			vm->mem.acct.quota >> 20, e->rip);
+		vm->state = VM_PAUSED;
+		return EXIT_BLOCK;
+	case DEMAND_NO_MEMORY:
+		pr_warn("vm %s: paused: no free host memory for GPA 0x%llx at rip 0x%llx\n",
+			vm->cfg.name, gpa, e->rip);
+		vm->state = VM_PAUSED;
+		return EXIT_BLOCK;
+	case DEMAND_UNBACKED:
+		break; /* only demand_gpa_to_hpa() without commit says this */
+	}
+	vm_stop(vm, VM_STOP_CRASH, -1, "BUG: unexpected demand result for GPA 0x%llx", gpa);
+	return EXIT_STOP_VM;
+}
+
+enum exit_action exit_resume_after(struct vcpu *v, struct vm_exit *e)
+{
+	if (!vcpu_skip_insn(v, e))
+		return EXIT_RESUME;
+	vm_stop(v->vm, VM_STOP_CRASH, -1, "cannot decode the %s instruction at rip 0x%llx",
+		exit_reason_name(e->reason), e->rip);
+	return EXIT_STOP_VM;
+}
+
+static enum exit_action handle_hlt(struct vcpu *v, struct vm_exit *e)
+{
+	if (exit_resume_after(v, e) != EXIT_RESUME)
+		return EXIT_STOP_VM;
+	if (!(hvm->get_reg(v, VCPU_REG_RFLAGS) & X86_RFLAGS_IF))
+		pr_info("vm %s: vCPU %u halted with interrupts off at rip 0x%llx (idle for good)\n",
+			v->vm->cfg.name, v->id, e->rip);
+	return EXIT_BLOCK;
+}
+
+static enum exit_action handle_resume(struct vcpu *v, struct vm_exit *e)
+{
+	return EXIT_RESUME;
+}
+
+static enum exit_action handle_skip(struct vcpu *v, struct vm_exit *e)
+{
+	return exit_resume_after(v, e);
+}
+
+static enum exit_action handle_xsetbv(struct vcpu *v, struct vm_exit *e)
+{
+	/* XSAVE is hidden from guests, so XSETBV faults as it would without it. */
+	vcpu_inject_ud(v);
+	return EXIT_RESUME;
+}
+
+static enum exit_action handle_fatal(struct vcpu *v, struct vm_exit *e)
+{
+	struct vm *vm = v->vm;
+
+	switch (e->reason) {
+	case EXIT_SHUTDOWN:
+		vm_stop(vm, VM_STOP_CRASH, -1, "triple fault at rip 0x%llx", e->rip);
+		break;
+	case EXIT_VIRT_INSN:
+		vm_stop(vm, VM_STOP_CRASH, -1,
+			"executed %s at rip 0x%llx (nested virtualization is not offered)",
+			e->insn.name, e->rip);
+		break;
+	case EXIT_EXCEPTION:
+		vm_stop(vm, VM_STOP_CRASH, -1, "exception %u error 0x%x at rip 0x%llx",
+			e->exc.vector, e->exc.error, e->rip);
+		break;
+	case EXIT_INVALID:
+		vm_stop(vm, VM_STOP_CRASH, -1,
+			"VM entry failed: invalid guest state (detail 0x%llx) at rip 0x%llx",
+			e->raw.info, e->rip);
+		break;
+	case EXIT_S2_MISCONFIG:
+		pr_err("BUG: stage-2 misconfiguration at GPA 0x%llx for vm %s\n", e->s2.gpa,
+		       vm->cfg.name);
+		vm_stop(vm, VM_STOP_CRASH, -1, "stage-2 misconfiguration (hypervisor bug) at GPA 0x%llx",
+			e->s2.gpa);
+		break;
+	default:
+		vm_stop(vm, VM_STOP_CRASH, -1, "unhandled exit (vendor code 0x%llx) at rip 0x%llx",
+			e->vendor_code, e->rip);
+	}
+	return EXIT_STOP_VM;
+}
+
+static const exit_handler_t exit_handlers[EXIT_REASON_COUNT] = {
+	[EXIT_NONE] = handle_resume,
+	[EXIT_CPUID] = handle_cpuid,
+	[EXIT_IO] = handle_io,
+	[EXIT_MSR_READ] = handle_msr,
+	[EXIT_MSR_WRITE] = handle_msr,
+	[EXIT_HYPERCALL] = handle_hypercall,
+	[EXIT_S2_FAULT] = handle_s2_fault,
+	[EXIT_HLT] = handle_hlt,
+	[EXIT_EXTINT] = handle_resume,
+	[EXIT_SHUTDOWN] = handle_fatal,
+	[EXIT_EXCEPTION] = handle_fatal,
+	[EXIT_VIRT_INSN] = handle_fatal,
+	[EXIT_INVALID] = handle_fatal,
+	[EXIT_S2_MISCONFIG] = handle_fatal,
+	[EXIT_PAUSE] = handle_skip,
+	[EXIT_XSETBV] = handle_xsetbv,
+	[EXIT_INIT_SIPI] = handle_resume,
+	[EXIT_UNKNOWN] = handle_fatal,
+};
+
+enum exit_action exit_dispatch(struct vcpu *v, struct vm_exit *e)
+{
+	exit_handler_t fn = e->reason < EXIT_REASON_COUNT ? exit_handlers[e->reason] : NULL;
+
+	v->exits++;
+	if (e->reason < ARRAY_SIZE(v->exits_by_reason))
+		v->exits_by_reason[e->reason]++;
+	return fn ? fn(v, e) : handle_fatal(v, e);
+}

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: MIT
+/* Guest RDMSR/WRMSR: a few MSRs are emulated, unknown ones raise #GP as on hardware. */
+#include <arch/x86.h>
+#include <hv/exit.h>
+#include <hv/hvm.h>
+#include <hv/printk.h>
+#include <hv/vm.h>
+
+#include "handlers.h"
+
+#define MSR_IA32_TSC 0x10
+#define MSR_IA32_MTRRCAP 0xfe
+#define MSR_IA32_MISC_ENABLE 0x1a0
+#define MSR_IA32_MTRR_DEF_TYPE 0x2ff
+#define MSR_X2APIC_FIRST 0x800
+#define MSR_X2APIC_LAST 0x8ff
+#define APIC_BASE_BSP BIT(8)
+#define APIC_BASE_ENABLE BIT(11)
+#define APIC_DEFAULT_BASE 0xfee00000ULL
+
+static bool msr_read(struct vcpu *v, u32 msr, u64 *val)
+{
+	switch (msr) {
+	case MSR_EFER: *val = hvm->get_reg(v, VCPU_REG_EFER); return true;
+	case MSR_IA32_APIC_BASE: *val = v->apic_base; return true;
+	case MSR_IA32_TSC: *val = rdtsc(); return true;
+	case MSR_IA32_PAT: *val = 0x0007040600070406ULL; return true;
+	case MSR_IA32_MTRRCAP:
+	case MSR_IA32_MTRR_DEF_TYPE:
+	case MSR_IA32_MISC_ENABLE:
+		*val = 0;
+		return true;
+	case MSR_IA32_FEATURE_CONTROL:
+		*val = BIT(0); /* locked, VMX off: what a guest without VMX expects */
+		return true;
+	}
+	/* Machine-check and microcode status registers read as zero. */
+	if ((msr >= 0x400 && msr < 0x480) || msr == 0x17 || msr == 0x8b || msr == 0x179 ||
+	    msr == 0x17a) {
+		*val = 0;
+		return true;
+	}
+	return false;
+}
+
+static bool msr_write(struct vcpu *v, u32 msr, u64 val)
+{
+	switch (msr) {
+	case MSR_EFER:
+		/* The guest may switch long mode and NX, not turn virtualization on. */
+		if (val & ~(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE))
+			return false;
+		hvm->set_reg(v, VCPU_REG_EFER, val);
+		return true;
+	case MSR_IA32_APIC_BASE:
+		v->apic_base = (val & ~0xfffULL) | (val & (APIC_BASE_ENABLE | APIC_BASE_BSP));
+		return true;
+	case MSR_IA32_PAT:
+	case MSR_IA32_MTRR_DEF_TYPE:
+	case MSR_IA32_MISC_ENABLE:
+		return true; /* accepted and ignored */
+	}
+	if ((msr >= 0x200 && msr < 0x280) || msr == 0x8b || msr == 0x79)
+		return true; /* variable/fixed MTRRs, microcode update: ignored */
+	return false;
+}
+
+
+enum exit_action handle_msr(struct vcpu *v, struct vm_exit *e)
+{
+	u32 msr = e->msr.index;
+	u64 val = (v->regs.rdx << 32) | (u32)v->regs.rax;
+	bool write = e->reason == EXIT_MSR_WRITE;
+	bool ok = write ? msr_write(v, msr, val) : msr_read(v, msr, &val);
+
+	if (!ok) {
+		pr_info("vm %s: %s of MSR 0x%x refused at rip 0x%llx: #GP injected\n", v->vm->cfg.name,
+			write ? "write" : "read", msr, e->rip);
+		vcpu_inject_gp(v);
+		return EXIT_RESUME;
+	}
+	if (!write) {
+		v->regs.rax = (u32)val;
+		v->regs.rdx = val >> 32;
+	}
+	return exit_resume_after(v, e);
+}
+
+
+void msr_vcpu_init(struct vcpu *v)
+{
+	v->apic_base = APIC_DEFAULT_BASE | APIC_BASE_ENABLE | (v->id == 0 ? APIC_BASE_BSP : 0);
+}

@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: MIT
+/* vCPU helpers shared by the exit handlers: registers, RIP advance, guest memory reads. */
+#include <arch/x86.h>
+#include <hv/errno.h>
+#include <hv/hvm.h>
+#include <hv/insn.h>
+#include <hv/printk.h>
+#include <hv/vm.h>
+
+#define PTE_P BIT(0)
+#define PTE_PS BIT(7)
+#define PTE_ADDR 0x000ffffffffff000ULL
+
+u64 *vcpu_gpr(struct vcpu *v, unsigned index)
+{
+	/* x86 encoding order: RAX RCX RDX RBX RSP RBP RSI RDI R8..R15. */
+	static const u8 slot[16] = { 0, 2, 3, 1, 0xff, 6, 4, 5, 7, 8, 9, 10, 11, 12, 13, 14 };
+	u64 *regs = &v->regs.rax;
+
+	if (index >= 16 || slot[index] == 0xff)
+		return NULL;
+	return &regs[slot[index]];
+}
+
+static int read_pte(struct vcpu *v, gpa_t table, u64 index, unsigned size, u64 *pte)
+{
+	*pte = 0;
+	return vm_read(v->vm, table + index * size, pte, size);
+}
+
+/*
+ * Translate a guest-linear address through the guest's own page tables:
+ * 4-level (long mode), PAE, or 2-level 32-bit paging. Permission bits are not
+ * checked: the CPU already fetched the instruction we are decoding.
+ */
+static int guest_linear_to_gpa(struct vcpu *v, u64 la, gpa_t *gpa)
+{
+	u64 cr0 = hvm->get_reg(v, VCPU_REG_CR0), cr4 = hvm->get_reg(v, VCPU_REG_CR4);
+	u64 efer = hvm->get_reg(v, VCPU_REG_EFER), table, pte;
+	bool pae = !(efer & EFER_LMA) && (cr4 & X86_CR4_PAE);
+	int levels = (efer & EFER_LMA) ? 4 : pae ? 3 : 2;
+	int bits = levels == 2 ? 10 : 9;
+	unsigned size = levels == 2 ? 4 : 8;
+
+	if (!(cr0 & X86_CR0_PG)) {
+		*gpa = la;
+		return 0;
+	}
+	table = hvm->get_reg(v, VCPU_REG_CR3) & (pae ? 0xffffffe0ULL : PTE_ADDR);
+	for (int l = levels; l >= 1; l--) {
+		int shift = 12 + bits * (l - 1);
+		u64 index = (la >> shift) & ((1ULL << bits) - 1);
+
+		if (pae && l == 3)
+			index = (la >> 30) & 3; /* the 4-entry PDPT */
+		if (read_pte(v, table, index, size, &pte) || !(pte & PTE_P))
+			return -EFAULT;
+		if ((l == 2 || (l == 3 && !pae)) && (pte & PTE_PS)) {
+			u64 page = 1ULL << shift;
+
+			*gpa = (pte & PTE_ADDR & ~(page - 1)) | (la & (page - 1));
+			return 0;
+		}
+		table = pte & PTE_ADDR;
+	}
+	*gpa = table | (la & 0xfff);
+	return 0;
+}
+
+/* Copy up to n bytes of guest code at linear address la; returns how many were read. */
+static u32 fetch_code(struct vcpu *v, u64 la, u8 *buf, u32 n)
+{
+	u32 got = 0;
+
+	while (got < n) {
+		gpa_t gpa;
+		u32 chunk = (u32)MIN((u64)(n - got), PAGE_SIZE - ((la + got) & 0xfff));
+
+		if (guest_linear_to_gpa(v, la + got, &gpa) || vm_read(v->vm, gpa, buf + got, chunk))
+			break;
+		got += chunk;
+	}
+	return got;
+}
+
+int vcpu_skip_insn(struct vcpu *v, const struct vm_exit *e)
+{
+	u64 rip = hvm->get_reg(v, VCPU_REG_RIP);
+	u32 len = e->insn_len;
+
+	if (!len) {
+		u8 code[15];
+		u64 la = hvm->get_reg(v, VCPU_REG_CS_BASE) + rip;
+		u32 n = fetch_code(v, la, code, sizeof(code));
+
+		len = insn_length(code, n, hvm->get_reg(v, VCPU_REG_EFER) & EFER_LMA);
+		if (!len)
+			return -ENOEXEC;
+	}
+	hvm->set_reg(v, VCPU_REG_RIP, rip + len);
+	return 0;
+}
+
+void vcpu_inject_gp(struct vcpu *v)
+{
+	hvm->inject_event(v, 13, EVENT_EXCEPTION, true, 0);
+}
+
+void vcpu_inject_ud(struct vcpu *v)
+{
+	hvm->inject_event(v, 6, EVENT_EXCEPTION, false, 0);
+}

@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: MIT
+/* VM lifecycle: create from the config, load the image, stop, and keep the final figures. */
+#include <arch/time.h>
+#include <arch/x86.h>
+#include <hv/boot_info.h>
+#include <hv/errno.h>
+#include <hv/hvm.h>
+#include <hv/loader.h>
+#include <hv/printk.h>
+#include <hv/sched.h>
+#include <hv/string.h>
+#include <hv/vm.h>
+
+#include "handlers.h"
+
+struct vm vm_table[VM_MAX];
+static struct vcpu vcpu_pool[VM_MAX][VM_MAX_VCPUS];
+
+static const char *const state_names[] = {
+	[VM_EMPTY] = "empty",	  [VM_CREATED] = "created", [VM_RUNNING] = "running",
+	[VM_PAUSED] = "paused", [VM_STOPPED] = "stopped",
+};
+
+const char *vm_state_name(enum vm_state s)
+{
+	return s < ARRAY_SIZE(state_names) ? state_names[s] : "?";
+}
+
+/* Walk [gpa, gpa+len) page by page through the stage-2 map, backing pages if commit. */
+static int vm_copy(struct vm *vm, gpa_t gpa, void *buf, size_t len, bool to_guest)
+{
+	u8 *p = buf;
+
+	if (!len)
+		return 0;
+	if (gpa + len < gpa || !loader_gpa_is_ram(vm->mem.ram_size, gpa, len))
+		return -EFAULT;
+	while (len) {
+		size_t chunk = (size_t)MIN((u64)len, PAGE_SIZE - (gpa & (PAGE_SIZE - 1)));
+		enum demand_result why;
+		hpa_t hpa = demand_gpa_to_hpa(&vm->mem, gpa, to_guest, &why);
+
+		if (to_guest && hpa == INVALID_HPA)
+			return -ENOMEM;
+		if (to_guest)
+			memcpy((void *)(uintptr_t)hpa, p, chunk);
+		else if (hpa == INVALID_HPA)
+			memset(p, 0, chunk); /* never touched: reads as the zero page it will be */
+		else
+			memcpy(p, (const void *)(uintptr_t)hpa, chunk);
+		p += chunk, gpa += chunk, len -= chunk;
+	}
+	return 0;
+}
+
+int vm_read(struct vm *vm, gpa_t gpa, void *dst, size_t len)
+{
+	return vm_copy(vm, gpa, dst, len, false);
+}
+
+int vm_write(struct vm *vm, gpa_t gpa, const void *src, size_t len)
+{
+	return vm_copy(vm, gpa, (void *)(uintptr_t)src, len, true);
+}
+
+static int vm_loader_write(void *ctx, gpa_t gpa, const void *src, size_t len)
+{
+	return vm_write(ctx, gpa, src, len);
+}
+
+static struct vm *vm_alloc_slot(void)
+{
+	for (u32 i = 0; i < VM_MAX; i++)
+		if (vm_table[i].state == VM_EMPTY) {
+			memset(&vm_table[i], 0, sizeof(vm_table[i]));
+			vm_table[i].id = i;
+			return &vm_table[i];
+		}
+	return NULL;
+}
+
+static int vm_load_image(struct vm *vm, const struct boot_info *bi, struct loader_result *res)
+{
+	const struct vm_config *cfg = &vm->cfg;
+	const struct boot_module *img = boot_info_module(bi, cfg->image), *rd = NULL;
+	struct loader_mem lm = { .ram_size = cfg->memory, .write = vm_loader_write, .ctx = vm };
+	struct loader_module mod;
+	char err[160];
+	int ret;
+
+	if (!img) {
+		vm_stop(vm, VM_STOP_LOAD, -1, "cannot load: image %s not found (%s)", cfg->image,
+			!strcmp(bi->loader, "uefi") ? "not on the ESP" : "no module2 of that name");
+		return -ENOENT;
+	}
+	if (cfg->initrd[0]) {
+		rd = boot_info_module(bi, cfg->initrd);
+		if (!rd) {
+			vm_stop(vm, VM_STOP_LOAD, -1, "cannot load: initrd %s not found",
+				cfg->initrd);
+			return -ENOENT;
+		}
+		mod = (struct loader_module){ (const void *)(uintptr_t)rd->base, rd->size,
+					      cfg->initrd };
+	}
+	ret = loader_load(cfg->kind, (const void *)(uintptr_t)img->base, img->size, cfg->cmdline,
+			  rd ? &mod : NULL, rd ? 1 : 0, &lm, res, err, sizeof(err));
+	if (ret)
+		vm_stop(vm, VM_STOP_LOAD, -1, "cannot load %s: %s", cfg->image, err);
+	return ret;
+}
+
+static int vm_create_bsp(struct vm *vm, const struct loader_result *res)
+{
+	struct vcpu *v = &vcpu_pool[vm->id][0];
+	int ret;
+
+	memset(v, 0, sizeof(*v));
+	v->vm = vm;
+	v->id = 0;
+	vm->vcpus[0] = v;
+	vm->nr_vcpus = 1;
+	ret = hvm->vcpu_create(v);
+	if (ret) {
+		vm_stop(vm, VM_STOP_LOAD, -1, "cannot create vCPU 0: %s", strerror_hv(ret));
+		return ret;
+	}
+	msr_vcpu_init(v);
+	/* FNINIT state: x87 control word 0x37f, MXCSR 0x1f80 (FXSAVE layout). */
+	*(u16 *)(void *)&v->fpu[0] = 0x37f;
+	*(u32 *)(void *)&v->fpu[24] = 0x1f80;
+	hvm->vcpu_set_boot_state(v, res->entry, res->eax, res->ebx);
+	v->state = VCPU_RUNNABLE;
+	return 0;
+}
+
+struct vm *vm_create(const struct vm_config *cfg, const struct boot_info *bi)
+{
+	struct vm *vm = vm_alloc_slot();
+	struct loader_result res;
+	int ret;
+
+	if (!vm) {
+		pr_err("vm %s: not created: the VM table is full (%u VMs)\n", cfg->name, VM_MAX);
+		return NULL;
+	}
+	vm->cfg = *cfg;
+	vm->state = VM_CREATED;
+	vm->asid = vm->id + 1; /* ASID/VPID 0 belongs to the host */
+	vdev_init(vm);
+	ret = demand_init(&vm->mem, hvm->s2_format, cfg->memory, cfg->paging, cfg->quota);
+	if (ret) {
+		vm_stop(vm, VM_STOP_LOAD, -1, "cannot create stage-2 tables: %s", strerror_hv(ret));
+		return vm;
+	}
+	if (vm_load_image(vm, bi, &res) || vm_create_bsp(vm, &res))
+		return vm;
+	vm->start_tsc = rdtsc();
+	vm->state = VM_RUNNING;
+	pr_info("vm %s: started: %s image %s, %llu MiB RAM, entry 0x%x, %llu KiB committed by "
+		"the loader\n",
+		cfg->name, config_kind_name(cfg->kind), cfg->image, cfg->memory >> 20, res.entry,
+		vm->mem.acct.committed >> 10);
+	return vm;
+}
+
+void vm_create_all(const struct sprout_config *cfg, const struct boot_info *bi)
+{
+	for (u32 i = 0; i < cfg->vm_count; i++)
+		if (cfg->vms[i].autostart)
+			vm_create(&cfg->vms[i], bi);
+}
+
+void vm_print_figures(const struct vm *vm)
+{
+	const struct vm_account *a = &vm->mem.acct;
+	u64 exits = 0;
+	u64 ms = tsc_khz && vm->stop_tsc > vm->start_tsc && vm->start_tsc
+			 ? (vm->stop_tsc - vm->start_tsc) / tsc_khz
+			 : 0;
+
+	for (u32 i = 0; i < vm->nr_vcpus; i++)
+		exits += vm->vcpus[i]->exits;
+	pr_info("vm %s: figures: committed %llu KiB, peak %llu KiB, quota %llu KiB, faults 4K %llu "
+		"2M %llu, denied %llu, exits %llu, ran %llu ms\n",
+		vm->cfg.name, a->committed >> 10, a->peak >> 10, a->quota >> 10, a->faults_4k,
+		a->faults_2m, a->denied, exits, ms);
+}
+
+void vm_stop(struct vm *vm, enum vm_stop_kind kind, int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (vm->state == VM_STOPPED || vm->state == VM_EMPTY)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(vm->stop_reason, sizeof(vm->stop_reason), fmt, ap);
+	va_end(ap);
+	vm->stop_kind = kind;
+	vm->exit_status = status;
+	vm->stop_tsc = rdtsc();
+	vdev_console_flush(vm);
+	if (kind == VM_STOP_EXIT)
+		pr_info("vm %s: %s\n", vm->cfg.name, vm->stop_reason);
+	else
+		pr_err("vm %s: stopped: %s\n", vm->cfg.name, vm->stop_reason);
+	for (u32 i = 0; i < vm->nr_vcpus; i++) {
+		vm->vcpus[i]->state = VCPU_STOPPED;
+		sched_vcpu_gone(vm->vcpus[i]);
+		hvm->vcpu_destroy(vm->vcpus[i]);
+	}
+	vdev_release(vm);
+	if (vm->mem.s2.root != INVALID_HPA && vm->mem.s2.root)
+		demand_release_all(&vm->mem);
+	vm->state = VM_STOPPED;
+	vm_print_figures(vm);
+	sched_vm_stopped(vm);
+}

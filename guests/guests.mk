@@ -1,0 +1,43 @@
+# SPDX-License-Identifier: MIT
+# Test guests: guests/lib (PVH entry, console, reports) linked into each $(BUILD)/guests/NAME.elf.
+
+# Every directory named here is one guest: all its .c and .S files plus the lib.
+GUESTS += hello hostile bench
+
+GUEST_CFLAGS := -std=gnu11 -m64 -O2 -g -ffreestanding -nostdlib -nostdinc \
+	-isystem $(shell $(CC) -print-file-name=include) \
+	-fno-pic -fno-pie -mno-red-zone -mgeneral-regs-only -mcmodel=small \
+	-fno-stack-protector -fno-stack-check -fno-asynchronous-unwind-tables \
+	-fcf-protection=none -fno-strict-aliasing -Iguests/lib -Iinclude $(WARN)
+GUEST_ASFLAGS := -m64 -Iguests/lib -Iinclude -D__ASSEMBLY__
+GUEST_LDS := guests/lib/guest.ld
+GUEST_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
+	--no-dynamic-linker --build-id=none -T $(GUEST_LDS)
+
+guest_obj = $(patsubst %,$(BUILD)/%.o,$(basename $(1)))
+GUEST_LIB_OBJS := $(call guest_obj,$(wildcard guests/lib/*.c guests/lib/*.S))
+GUEST_ELFS := $(patsubst %,$(BUILD)/guests/%.elf,$(GUESTS))
+
+guests: $(GUEST_ELFS)
+
+$(BUILD)/guests/%.o: guests/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/guests/%.o: guests/%.S
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	$(Q)$(CC) $(GUEST_ASFLAGS) -MMD -MP -c $< -o $@
+
+# One link rule per guest, since each links the objects of its own directory.
+define guest_rule
+$(1)_GUEST_OBJS := $$(call guest_obj,$$(wildcard guests/$(1)/*.c guests/$(1)/*.S))
+$$(BUILD)/guests/$(1).elf: $$($(1)_GUEST_OBJS) $$(GUEST_LIB_OBJS) $$(GUEST_LDS)
+	@echo "  LD      $$@"
+	$$(Q)$$(LD) $$(GUEST_LDFLAGS) $$($(1)_GUEST_OBJS) $$(GUEST_LIB_OBJS) -o $$@
+-include $$($(1)_GUEST_OBJS:.o=.d)
+endef
+$(foreach g,$(sort $(GUESTS)),$(eval $(call guest_rule,$(g))))
+
+-include $(GUEST_LIB_OBJS:.o=.d)

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: MIT */
+/* The vendor seam: one hvm_ops table, chosen at boot from CPUID (SVM or VMX). */
+#ifndef HV_HVM_H
+#define HV_HVM_H
+
+#include <hv/exit.h>
+#include <hv/types.h>
+
+struct vm;
+struct vcpu;
+struct s2pt_format;
+
+/* Guest registers kept outside the GPR array: read and written through the vendor. */
+enum vcpu_reg {
+	VCPU_REG_RIP,
+	VCPU_REG_RSP,
+	VCPU_REG_RFLAGS,
+	VCPU_REG_CR0,
+	VCPU_REG_CR3,
+	VCPU_REG_CR4,
+	VCPU_REG_EFER,
+	VCPU_REG_CS_BASE,
+	VCPU_REG_CPL,
+	VCPU_REG_COUNT
+};
+
+/* Event types for inject_event (the same numbering as SVM EVENTINJ and VMX entry info). */
+enum event_type {
+	EVENT_EXTINT = 0,
+	EVENT_NMI = 2,
+	EVENT_EXCEPTION = 3,
+	EVENT_SOFTINT = 4,
+};
+
+struct hvm_ops {
+	const char *name; /* "svm" or "vmx" */
+	const struct s2pt_format *s2_format;
+
+	/* Turn virtualization on for the calling CPU. 0 or a negative code. */
+	int (*cpu_enable)(void);
+
+	/* Allocate and initialise the vendor state of v (VMCB/VMCS). */
+	int (*vcpu_create)(struct vcpu *v);
+	void (*vcpu_destroy)(struct vcpu *v);
+
+	/*
+	 * Put v in the state a PVH or multiboot kernel expects: 32-bit
+	 * protected mode, paging off, flat segments, interrupts off.
+	 */
+	void (*vcpu_set_boot_state)(struct vcpu *v, u32 entry, u32 eax, u32 ebx);
+
+	/*
+	 * Enter the guest and return at the next exit, decoded into e. The GPRs
+	 * in v->regs are loaded before and saved after. Called with host
+	 * interrupts off, on the CPU that owns v.
+	 */
+	void (*vcpu_run)(struct vcpu *v, struct vm_exit *e);
+
+	u64 (*get_reg)(struct vcpu *v, enum vcpu_reg r);
+	void (*set_reg)(struct vcpu *v, enum vcpu_reg r, u64 val);
+
+	/* Queue an event for the next entry. */
+	void (*inject_event)(struct vcpu *v, u8 vector, enum event_type type, bool has_error,
+			     u32 error);
+
+	/* Make the next entry of v see stage-2 changes (unmaps, permission cuts). */
+	void (*s2_flush)(struct vcpu *v);
+};
+
+extern const struct hvm_ops *hvm;
+extern const struct hvm_ops svm_ops;
+extern const struct hvm_ops vmx_ops __attribute__((weak)); /* TEMP until vmx lands */
+
+/* Pick and enable the backend for this CPU; NULL-safe message on failure. */
+int hvm_init(void);
+
+#endif

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/* Per-CPU data, reached through the GS base of each physical CPU. */
+#ifndef HV_PERCPU_H
+#define HV_PERCPU_H
+
+#include <hv/types.h>
+
+#define MAX_CPUS 64
+
+struct vcpu;
+
+struct percpu {
+	struct percpu *self; /* at offset 0: this_cpu() reads %gs:0 */
+	u32 cpu_id;          /* index in percpu[] */
+	u32 apic_id;
+	bool online;
+	/* Vendor state of this CPU. */
+	hpa_t svm_hsave;     /* VM_HSAVE_PA area */
+	hpa_t svm_host_vmcb; /* host FS/GS/TR/... saved by VMSAVE */
+	hpa_t vmxon_region;
+	void *vmcs_current;  /* VMCS loaded on this CPU (VMPTRLD), or NULL */
+	/* Scheduling. */
+	struct vcpu *current;     /* vCPU running here */
+	struct vcpu *fpu_owner;   /* vCPU whose FPU state is in the registers */
+	u64 busy_tsc, idle_tsc;
+};
+
+extern struct percpu percpu[MAX_CPUS];
+
+/* Point GS at percpu[cpu_id]; called once by each CPU early. */
+void percpu_init(u32 cpu_id, u32 apic_id);
+
+static inline struct percpu *this_cpu(void)
+{
+	struct percpu *p;
+
+	__asm__ volatile("movq %%gs:0, %0" : "=r"(p));
+	return p;
+}
+
+#endif

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/* A virtual CPU: general registers, vendor state, run state and statistics. */
+#ifndef HV_VCPU_H
+#define HV_VCPU_H
+
+#include <hv/types.h>
+
+struct vm;
+
+/* Guest general-purpose registers saved by the vendor entry code; order fixed by the asm. */
+struct gprs {
+	u64 rax, rbx, rcx, rdx, rsi, rdi, rbp;
+	u64 r8, r9, r10, r11, r12, r13, r14, r15;
+};
+
+enum vcpu_state {
+	VCPU_RUNNABLE,
+	VCPU_BLOCKED, /* halted, or waiting for the broker */
+	VCPU_STOPPED,
+};
+
+struct vcpu {
+	struct vm *vm;
+	u32 id;
+	enum vcpu_state state;
+	struct gprs regs;
+	void *vendor;       /* struct svm_vcpu / struct vmx_vcpu */
+	u8 fpu[512] __aligned(16); /* FXSAVE image, switched when another vCPU runs here */
+	bool fpu_loaded;
+
+	u64 exits;
+	u64 exits_by_reason[32];
+	u64 busy_tsc;       /* TSC ticks spent in the guest */
+	u64 apic_base;      /* IA32_APIC_BASE as the guest sees it */
+	u32 apic_svr;       /* xAPIC/x2APIC stub registers */
+	u32 apic_icr_lo, apic_icr_hi;
+};
+
+/* General register by x86 encoding number (0 = RAX ... 15 = R15). */
+u64 *vcpu_gpr(struct vcpu *v, unsigned index);
+
+/* Advance the guest RIP past the exiting instruction (decoding its length if needed). */
+int vcpu_skip_insn(struct vcpu *v, const struct vm_exit *e);
+
+/* Inject #GP(0) / #UD into the guest. */
+void vcpu_inject_gp(struct vcpu *v);
+void vcpu_inject_ud(struct vcpu *v);
+
+#endif

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/* Per-VM virtual platform devices: UART, debug ports, fw_cfg, PIC, LAPIC stub. */
+#ifndef HV_VDEV_H
+#define HV_VDEV_H
+
+#include <hv/exit.h>
+#include <hv/types.h>
+
+#define VDEV_CONSOLE_RING 4096
+
+struct vdev_state {
+	struct {
+		u8 ier, lcr, mcr, scr, dll, dlm;
+		char line[160]; /* output collected until newline */
+		u32 len;
+	} uart;
+	struct {
+		char buf[VDEV_CONSOLE_RING]; /* everything the guest printed, last 4 KiB */
+		u64 head;                    /* total bytes ever written */
+	} ring;
+	struct {
+		u16 selector;
+		u32 offset;
+	} fwcfg;
+	u8 pic_imr[2];
+	hpa_t lapic_page; /* backing of the xAPIC register stub, INVALID_HPA if none */
+};
+
+struct vm;
+struct vcpu;
+
+void vdev_init(struct vm *vm);
+void vdev_release(struct vm *vm);
+
+/*
+ * Emulate one port access of size 1, 2 or 4 bytes. For IN, *val receives the
+ * value. Unassigned ports read all-ones and drop writes.
+ */
+enum exit_action vdev_port_io(struct vcpu *v, u16 port, u8 size, bool in, u32 *val);
+
+/* Console output of a VM: collected per line, printed with a "[name] " prefix. */
+void vdev_console_putc(struct vm *vm, char c);
+
+/* Flush a partial console line (at VM stop). */
+void vdev_console_flush(struct vm *vm);
+
+/* Map the LAPIC register stub page if gpa is the xAPIC base; true when handled. */
+bool vdev_lapic_fault(struct vcpu *v, gpa_t gpa);
+
+#endif

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+/* A virtual machine: its config, memory, vCPUs, devices, state and final figures. */
+#ifndef HV_VM_H
+#define HV_VM_H
+
+#include <hv/boot_info.h>
+#include <hv/config.h>
+#include <hv/demand.h>
+#include <hv/vcpu.h>
+#include <hv/vdev.h>
+
+#define VM_MAX 16
+#define VM_MAX_VCPUS 8
+
+enum vm_state {
+	VM_EMPTY,   /* table slot unused */
+	VM_CREATED, /* loaded, not yet running */
+	VM_RUNNING,
+	VM_PAUSED,  /* by the operator, or waiting on a memory decision */
+	VM_STOPPED, /* exited, crashed or stopped; figures kept until cleared */
+};
+
+enum vm_stop_kind {
+	VM_STOP_NONE,
+	VM_STOP_EXIT,    /* the guest wrote its status to the debug-exit port */
+	VM_STOP_CRASH,   /* misbehaviour: bad access, triple fault, bad instruction */
+	VM_STOP_LOAD,    /* could not be created or loaded */
+	VM_STOP_REQUEST, /* stopped by the operator / broker */
+};
+
+struct vm {
+	u32 id;
+	enum vm_state state;
+	struct vm_config cfg;
+	struct vm_mem mem;
+	struct vcpu *vcpus[VM_MAX_VCPUS];
+	u32 nr_vcpus;
+	u32 asid; /* SVM ASID / VMX VPID shared by the VM's vCPUs */
+	struct vdev_state dev;
+
+	enum vm_stop_kind stop_kind;
+	int exit_status;
+	char stop_reason[160];
+	u64 start_tsc, stop_tsc;
+};
+
+extern struct vm vm_table[VM_MAX];
+
+/* Create, load and start every autostart VM of the config. */
+void vm_create_all(const struct sprout_config *cfg, const struct boot_info *bi);
+
+/* Create one VM from its config and boot modules; the VM is CREATED or STOPPED (load error). */
+struct vm *vm_create(const struct vm_config *cfg, const struct boot_info *bi);
+
+/* Stop a VM: log the reason, stop its vCPUs, free its memory, keep its figures. */
+void vm_stop(struct vm *vm, enum vm_stop_kind kind, int status, const char *fmt, ...)
+	__printf(4, 5);
+
+/* Print a VM's final accounting line. */
+void vm_print_figures(const struct vm *vm);
+
+/* Copy between the hypervisor and a VM's RAM; -EFAULT unless all of it is guest RAM. */
+int vm_read(struct vm *vm, gpa_t gpa, void *dst, size_t len);
+int vm_write(struct vm *vm, gpa_t gpa, const void *src, size_t len);
+
+const char *vm_state_name(enum vm_state s);
+
+#endif

@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: MIT
+/* Guest memory on demand: back a guest-physical page with a zeroed frame on its first touch. */
+#include <hv/demand.h>
+#include <hv/errno.h>
+#include <hv/loader.h>
+#include <hv/pmm.h>
+#include <hv/printk.h>
+
+#define DEMAND_RESERVE_FRAMES (DEMAND_HOST_RESERVE / PAGE_SIZE)
+
+/*
+ * 2 MiB pages cost one fault and one TLB entry per 2 MiB instead of 512, so
+ * they are used whenever the policy allows them and the whole region can
+ * take one: all of it guest RAM (no legacy or device hole inside), nothing
+ * in it mapped yet, and quota and host memory to spare. The quota is checked
+ * before host memory so that a VM over its quota is told so even when the
+ * host is short as well: that refusal does not depend on other VMs.
+ */
+int demand_choose_order(const struct demand_query *q)
+{
+	if (q->policy == PAGING_2M && q->region_all_ram && q->region_empty && q->fits_2m &&
+	    q->host_has_2m)
+		return S2PT_ORDER_2M;
+	if (q->fits_4k && q->host_has_4k)
+		return S2PT_ORDER_4K;
+	return q->fits_4k ? -DEMAND_NO_MEMORY : -DEMAND_OVER_QUOTA;
+}
+
+int demand_init(struct vm_mem *m, const struct s2pt_format *fmt, u64 ram_size,
+		enum paging_policy policy, u64 quota)
+{
+	m->ram_size = ram_size;
+	m->policy = policy;
+	m->acct = (struct vm_account){.quota = quota};
+	m->lock = (spinlock_t)SPINLOCK_INIT;
+	return s2pt_init(&m->s2, fmt);
+}
+
+/*
+ * A free block of 2^order frames exists, and taking it leaves the host
+ * reserve intact. Stage-2 table frames (at most three per fault) are not
+ * counted: they are the hypervisor's own and may come from the reserve.
+ */
+static bool demand_host_has(unsigned order)
+{
+	u64 blocks[PMM_MAX_ORDER + 1];
+	bool found = false;
+
+	pmm_free_blocks(blocks);
+	for (unsigned o = order; o <= PMM_MAX_ORDER; o++)
+		found = found || blocks[o];
+	return found && pmm_free_frames() >= (1ULL << order) + DEMAND_RESERVE_FRAMES;
+}
+
+static void demand_gather(struct vm_mem *m, gpa_t gpa, struct demand_query *q)
+{
+	gpa_t region = ALIGN_DOWN(gpa, LARGE_PAGE_SIZE);
+
+	q->policy = m->policy;
+	q->region_all_ram = loader_gpa_is_ram(m->ram_size, region, LARGE_PAGE_SIZE);
+	q->region_empty = s2pt_region_empty(&m->s2, region);
+	q->fits_2m = account_fits(&m->acct, LARGE_PAGE_SIZE);
+	q->fits_4k = account_fits(&m->acct, PAGE_SIZE);
+	q->host_has_2m = demand_host_has(S2PT_ORDER_2M);
+	q->host_has_4k = demand_host_has(S2PT_ORDER_4K);
+}
+
+/* A zeroed block for the chosen order, or a 4 KiB frame when no 2 MiB block is left. */
+static hpa_t demand_alloc(unsigned *order)
+{
+	hpa_t pa = pmm_alloc_zeroed(*order);
+
+	/* Another CPU may have taken the last 2 MiB block since we looked. */
+	if (pa == INVALID_HPA && *order == S2PT_ORDER_2M && demand_host_has(S2PT_ORDER_4K)) {
+		*order = S2PT_ORDER_4K;
+		pa = pmm_alloc_zeroed(*order);
+	}
+	return pa;
+}
+
+/* Allocate, map and account one page of the chosen order at gpa. */
+static enum demand_result demand_back(struct vm_mem *m, gpa_t gpa, unsigned order)
+{
+	hpa_t pa = demand_alloc(&order);
+	u64 size = PAGE_SIZE << order;
+	int ret;
+
+	if (pa == INVALID_HPA) {
+		m->acct.denied++;
+		return DEMAND_NO_MEMORY;
+	}
+	ret = s2pt_map(&m->s2, ALIGN_DOWN(gpa, size), pa, order, true);
+	m->acct.table_bytes = m->s2.table_frames * PAGE_SIZE;
+	if (ret) {
+		pmm_free(pa, order);
+		if (ret == -EEXIST)
+			return DEMAND_PRESENT;
+		if (ret != -ENOMEM)
+			pr_err("demand: map of 0x%llx failed: %s\n", gpa, strerror_hv(ret));
+		m->acct.denied++;
+		return DEMAND_NO_MEMORY;
+	}
+	account_commit(&m->acct, size, order);
+	return DEMAND_MAPPED;
+}
+
+static enum demand_result demand_fault_locked(struct vm_mem *m, gpa_t gpa)
+{
+	struct demand_query q;
+	int order;
+
+	if (s2pt_query(&m->s2, gpa, NULL, NULL) == 0)
+		return DEMAND_PRESENT;
+	demand_gather(m, gpa, &q);
+	order = demand_choose_order(&q);
+	if (order < 0) {
+		m->acct.denied++;
+		return (enum demand_result) - order;
+	}
+	return demand_back(m, gpa, (unsigned)order);
+}
+
+/*
+ * Faults of one VM are serialized by m->lock: vCPUs fault concurrently, and
+ * the quota check, the choice of order and the commit must see one state.
+ */
+enum demand_result demand_fault(struct vm_mem *m, gpa_t gpa)
+{
+	enum demand_result r;
+
+	if (!loader_gpa_is_ram(m->ram_size, gpa & PAGE_MASK, PAGE_SIZE))
+		return DEMAND_NOT_RAM;
+	spin_lock(&m->lock);
+	r = demand_fault_locked(m, gpa & PAGE_MASK);
+	spin_unlock(&m->lock);
+	return r;
+}
+
+/*
+ * *why (may be NULL) tells what happened: DEMAND_PRESENT (was backed),
+ * DEMAND_MAPPED (backed now), DEMAND_UNBACKED (RAM, not backed, no commit)
+ * or the refusal of the fault.
+ */
+hpa_t demand_gpa_to_hpa(struct vm_mem *m, gpa_t gpa, bool commit, enum demand_result *why)
+{
+	enum demand_result r = DEMAND_PRESENT;
+	hpa_t hpa = INVALID_HPA;
+
+	if (s2pt_query(&m->s2, gpa, &hpa, NULL)) {
+		hpa = INVALID_HPA;
+		if (!commit)
+			r = loader_gpa_is_ram(m->ram_size, gpa & PAGE_MASK, PAGE_SIZE)
+				    ? DEMAND_UNBACKED
+				    : DEMAND_NOT_RAM;
+		else
+			r = demand_fault(m, gpa);
+		if ((r == DEMAND_MAPPED || r == DEMAND_PRESENT) &&
+		    s2pt_query(&m->s2, gpa, &hpa, NULL))
+			hpa = INVALID_HPA;
+	}
+	if (why)
+		*why = r;
+	return hpa;
+}
+
+static void demand_free_leaf(gpa_t gpa, hpa_t hpa, unsigned order, void *ctx)
+{
+	struct vm_mem *m = ctx;
+
+	pmm_free(hpa, order);
+	account_release(&m->acct, PAGE_SIZE << order);
+}
+
+/*
+ * Every leaf of m->s2 is a frame that demand_fault() took from the pmm and
+ * committed. No vCPU of the VM may run, and its stage-2 TLBs must be flushed.
+ */
+void demand_release_all(struct vm_mem *m)
+{
+	spin_lock(&m->lock);
+	s2pt_destroy(&m->s2, demand_free_leaf, m);
+	m->acct.table_bytes = 0;
+	spin_unlock(&m->lock);
+}

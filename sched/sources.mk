@@ -1,0 +1,2 @@
+# Sources of sched.
+HV_SRCS += sched/sched.c

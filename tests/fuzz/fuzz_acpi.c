@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: MIT
+/* libFuzzer harness for acpi_parse(): the input is physical memory holding an RSDP and its tables. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <hv/acpi.h>
+#include <hv/errno.h>
+#include <hv/printk.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/*
+ * The input sits at FUZZ_BASE with the RSDP at its first byte; pointers in
+ * it are physical addresses (the seeds in corpus/acpi are captured tables
+ * packed this way by tools/acpi-extract.py --pack). It lives in the legacy
+ * BIOS area so acpi_find_rsdp_legacy() can be run over it too.
+ */
+#define FUZZ_BASE   0xe0000ULL
+#define BIOS_AREA   0x20000ULL
+#define SLP_TYP_MAX 7
+
+#define FUZZ_ASSERT(cond)                                                                    \
+	do {                                                                                 \
+		if (!(cond)) {                                                               \
+			fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, \
+				#cond);                                                      \
+			abort();                                                             \
+		}                                                                            \
+	} while (0)
+
+struct fuzz_mem {
+	const u8 *buf;
+	u64 len;
+};
+
+/* Reads past the input's end land outside buf, an exact-size copy: ASan sees them. */
+static const void *fuzz_map(u64 pa, size_t len, void *ctx)
+{
+	const struct fuzz_mem *m = ctx;
+
+	if (pa < FUZZ_BASE || pa - FUZZ_BASE > m->len || len > m->len - (pa - FUZZ_BASE))
+		return NULL;
+	return m->buf + (pa - FUZZ_BASE);
+}
+
+static bool terminated(const char *s, size_t size)
+{
+	return memchr(s, '\0', size) != NULL;
+}
+
+static void check_cpus(const struct acpi_info *info)
+{
+	FUZZ_ASSERT(info->cpu_count <= ACPI_MAX_CPUS);
+	for (u32 i = 0; i < info->cpu_count; i++) {
+		const struct acpi_cpu *c = &info->cpus[i];
+
+		FUZZ_ASSERT(c->enabled != c->online_capable);
+		for (u32 j = 0; j < i; j++)
+			FUZZ_ASSERT(info->cpus[j].apic_id != c->apic_id);
+	}
+}
+
+static void check_info(const struct acpi_info *info, int ret)
+{
+	FUZZ_ASSERT(ret == 0 || ret == -EINVAL || ret == -ENOENT);
+	FUZZ_ASSERT(terminated(info->oem_id, sizeof(info->oem_id)));
+	FUZZ_ASSERT(info->table_count <= ACPI_MAX_TABLES);
+	for (u32 i = 0; i < info->table_count; i++)
+		FUZZ_ASSERT(strlen(info->tables[i]) == 4);
+	FUZZ_ASSERT(info->ioapic_count <= ACPI_MAX_IOAPICS);
+	check_cpus(info);
+	if (info->s5_valid)
+		FUZZ_ASSERT(info->pm1a_cnt && info->slp_typ_a <= SLP_TYP_MAX &&
+			    info->slp_typ_b <= SLP_TYP_MAX);
+	if (info->reset_valid)
+		FUZZ_ASSERT(info->reset_addr != 0);
+	if (ret == -EINVAL)
+		FUZZ_ASSERT(info->cpu_count == 0 && info->table_count == 0);
+	if (ret == -ENOENT)
+		FUZZ_ASSERT(info->cpu_count == 0 && info->ioapic_count == 0);
+}
+
+/* The legacy search over a BIOS area that starts with the input: any hit is a real RSDP. */
+static void check_legacy(const uint8_t *data, size_t size)
+{
+	static u8 area[BIOS_AREA];
+	struct fuzz_mem m = {area, BIOS_AREA};
+	u64 pa;
+
+	memset(area, 0, sizeof(area));
+	memcpy(area, data, size < BIOS_AREA ? size : BIOS_AREA);
+	pa = acpi_find_rsdp_legacy(fuzz_map, &m);
+	if (!pa)
+		return;
+	FUZZ_ASSERT(pa >= FUZZ_BASE && pa < FUZZ_BASE + BIOS_AREA && pa % 16 == 0);
+	FUZZ_ASSERT(!memcmp(area + (pa - FUZZ_BASE), "RSD PTR ", 8));
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct acpi_info info, again;
+	u8 *copy = malloc(size ? size : 1);
+	struct fuzz_mem m = {copy, size};
+	int ret;
+
+	memcpy(copy, data, size);
+	ret = acpi_parse(FUZZ_BASE, fuzz_map, &m, &info);
+	check_info(&info, ret);
+	/* No hidden state: the same memory gives the same answer. */
+	FUZZ_ASSERT(acpi_parse(FUZZ_BASE, fuzz_map, &m, &again) == ret);
+	FUZZ_ASSERT(!memcmp(&info, &again, sizeof(info)));
+	acpi_print(&info);
+	free(copy);
+	check_legacy(data, size);
+	return 0;
+}
