@@ -1,1 +1,2 @@
 # Sources of broker.
+HV_SRCS += broker/broker.c broker/hypercalls.c

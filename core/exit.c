@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Common VM-exit dispatch: one table from enum exit_reason to its handler. */
 #include <arch/x86.h>
+#include <hv/broker.h>
 #include <hv/demand.h>
 #include <hv/exit.h>
 #include <hv/hvm.h>
@@ -83,13 +84,17 @@ static enum exit_action handle_s2_fault(struct vcpu *v, struct vm_exit *e)
 			access_name(e->s2.access), gpa, vm->mem.ram_size >> 20, e->rip);
 		return EXIT_STOP_VM;
 	case DEMAND_OVER_QUOTA:
+		if (broker_request_memory(v, false, PAGE_SIZE, gpa))
+			return EXIT_BLOCK;
 		pr_warn("vm %s: paused: %s of GPA 0x%llx needs memory beyond its quota "
-			"(%llu MiB committed of %llu MiB) at rip 0x%llx\n",
+			"(%llu MiB committed of %llu MiB) at rip 0x%llx; no broker to ask\n",
 			vm->cfg.name, access_name(e->s2.access), gpa, vm->mem.acct.committed >> 20,
 			vm->mem.acct.quota >> 20, e->rip);
 		vm->state = VM_PAUSED;
 		return EXIT_BLOCK;
 	case DEMAND_NO_MEMORY:
+		if (broker_request_memory(v, true, PAGE_SIZE, gpa))
+			return EXIT_BLOCK;
 		pr_warn("vm %s: paused: no free host memory for GPA 0x%llx at rip 0x%llx\n",
 			vm->cfg.name, gpa, e->rip);
 		vm->state = VM_PAUSED;

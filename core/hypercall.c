@@ -1,8 +1,13 @@
 // SPDX-License-Identifier: MIT
 /* Hypercall dispatch: check the caller's rights and every argument, then act. */
+#include <arch/time.h>
+#include <arch/x86.h>
+#include <hv/broker.h>
 #include <hv/errno.h>
+#include <hv/hvm.h>
 #include <hv/loader.h>
 #include <hv/printk.h>
+#include <hv/reclaim.h>
 #include <hv/vdev.h>
 #include <hv/vm.h>
 #include <public/hypercall.h>
@@ -10,6 +15,8 @@
 #include "handlers.h"
 
 #define CONSOLE_WRITE_MAX 4096
+#define WAIT_EVENT_MAX_US 10000000ULL
+
 
 /* True when [gpa, gpa + len) is a non-empty range of the caller's own RAM. */
 static bool guest_range_ok(const struct vm *vm, u64 gpa, u64 len)
@@ -38,12 +45,57 @@ static long hc_console_write(struct vcpu *v, u64 gpa, u64 len)
 	return (long)len;
 }
 
+/* Return pending events at once, or block until one comes or the timeout passes. */
+static long hc_wait_event(struct vcpu *v, u64 timeout_us)
+{
+	u32 ev = broker_take_events(v->vm);
+
+	if (ev || !timeout_us)
+		return ev;
+	v->waiting_event = true;
+	v->wake_tsc = rdtsc() + MIN(timeout_us, WAIT_EVENT_MAX_US) * tsc_khz / 1000;
+	return 0;
+}
+
+static long hc_self_stats(struct vcpu *v, u64 gpa)
+{
+	struct sprout_vm_info info;
+
+	broker_fill_info(v->vm, &info);
+	return vm_write(v->vm, gpa, &info, sizeof(info)) ? -EFAULT : 0;
+}
+
+static long hc_mem_release(struct vcpu *v, u64 gpa, u64 len)
+{
+	s64 bytes = reclaim_release_range(&v->vm->mem, gpa, len);
+
+	if (bytes > 0)
+		for (u32 i = 0; i < v->vm->nr_vcpus; i++)
+			hvm->s2_flush(v->vm->vcpus[i]);
+	return (long)bytes;
+}
+
+static long hc_vcpu_id_check(struct vcpu *v, u64 id)
+{
+	return id < v->vm->nr_vcpus ? 0 : -EINVAL;
+}
+
 static long hypercall(struct vcpu *v, u64 nr, u64 a0, u64 a1, u64 a2, u64 a3)
 {
+	if (nr >= HC_BROKER_FIRST && nr <= HC_BROKER_LAST)
+		return broker_hypercall(v, nr, a0, a1, a2, a3);
 	switch (nr) {
 	case HC_VERSION: return SPROUT_ABI_VERSION;
 	case HC_CONSOLE_WRITE: return hc_console_write(v, a0, a1);
 	case HC_YIELD: return 0;
+	case HC_WAIT_EVENT: return hc_wait_event(v, a0);
+	case HC_SELF_STATS: return hc_self_stats(v, a0);
+	case HC_MEM_RELEASE: return hc_mem_release(v, a0, a1);
+	case HC_VCPU_ONLINE_ACK:
+	case HC_VCPU_OFFLINE_ACK:
+		return hc_vcpu_id_check(v, a0);
+	case HC_VCPU_REGISTER:
+		return guest_range_ok(v->vm, a0, 1) ? 0 : -EFAULT;
 	default: return -ENOSYS;
 	}
 }
@@ -54,7 +106,11 @@ enum exit_action handle_hypercall(struct vcpu *v, struct vm_exit *e)
 	u64 nr = r->rax;
 
 	r->rax = (u64)hypercall(v, nr, r->rdi, r->rsi, r->rdx, r->r10);
+	if (v->vm->state == VM_STOPPED || v->state == VCPU_STOPPED)
+		return EXIT_STOP_VM;
 	if (exit_resume_after(v, e) != EXIT_RESUME)
 		return EXIT_STOP_VM;
+	if (v->waiting_event)
+		return EXIT_BLOCK;
 	return nr == HC_YIELD ? EXIT_YIELD : EXIT_RESUME;
 }

@@ -10,6 +10,7 @@
 #include <arch/x86.h>
 #include <hv/acpi.h>
 #include <hv/boot_info.h>
+#include <hv/broker.h>
 #include <hv/config.h>
 #include <hv/errno.h>
 #include <hv/hvm.h>
@@ -143,6 +144,7 @@ void hv_main(struct boot_info *bi)
 	if (config.crash_test[0])
 		crash_test(config.crash_test);
 	sched_init(config.test_vm);
+	broker_init(&config, bi);
 	if (!config.vm_count)
 		power_off(0, config.test_vm[0] != '\0');
 	if (hvm_init()) {

@@ -3,6 +3,7 @@
 #include <arch/time.h>
 #include <arch/x86.h>
 #include <hv/boot_info.h>
+#include <hv/broker.h>
 #include <hv/errno.h>
 #include <hv/hvm.h>
 #include <hv/loader.h>
@@ -134,20 +135,41 @@ static int vm_create_bsp(struct vm *vm, const struct loader_result *res)
 	return 0;
 }
 
+struct vm *vm_find(const char *name)
+{
+	for (u32 i = 0; i < VM_MAX; i++)
+		if (vm_table[i].state != VM_EMPTY && !strcmp(vm_table[i].cfg.name, name))
+			return &vm_table[i];
+	return NULL;
+}
+
 struct vm *vm_create(const struct vm_config *cfg, const struct boot_info *bi)
 {
 	struct vm *vm = vm_alloc_slot();
-	struct loader_result res;
-	int ret;
 
 	if (!vm) {
 		pr_err("vm %s: not created: the VM table is full (%u VMs)\n", cfg->name, VM_MAX);
 		return NULL;
 	}
-	vm->cfg = *cfg;
+	return vm_create_at(vm, cfg, bi);
+}
+
+struct vm *vm_create_at(struct vm *vm, const struct vm_config *cfg, const struct boot_info *bi)
+{
+	struct vm_config c = *cfg; /* cfg may point into the slot being reset */
+	u32 id = (u32)(vm - vm_table);
+	struct loader_result res;
+	int ret;
+
+	memset(vm, 0, sizeof(*vm));
+	vm->id = id;
+	vm->cfg = c;
+	cfg = &vm->cfg;
 	vm->state = VM_CREATED;
 	vm->asid = vm->id + 1; /* ASID/VPID 0 belongs to the host */
 	vdev_init(vm);
+	if (cfg->privileged)
+		broker_vm_created(vm);
 	ret = demand_init(&vm->mem, hvm->s2_format, cfg->memory, cfg->paging, cfg->quota);
 	if (ret) {
 		vm_stop(vm, VM_STOP_LOAD, -1, "cannot create stage-2 tables: %s", strerror_hv(ret));
@@ -164,10 +186,14 @@ struct vm *vm_create(const struct vm_config *cfg, const struct boot_info *bi)
 	return vm;
 }
 
+/* The broker first: it decides for the others from their first fault on. */
 void vm_create_all(const struct sprout_config *cfg, const struct boot_info *bi)
 {
 	for (u32 i = 0; i < cfg->vm_count; i++)
-		if (cfg->vms[i].autostart)
+		if (cfg->vms[i].autostart && cfg->vms[i].privileged)
+			vm_create(&cfg->vms[i], bi);
+	for (u32 i = 0; i < cfg->vm_count; i++)
+		if (cfg->vms[i].autostart && !cfg->vms[i].privileged)
 			vm_create(&cfg->vms[i], bi);
 }
 
@@ -214,5 +240,6 @@ void vm_stop(struct vm *vm, enum vm_stop_kind kind, int status, const char *fmt,
 		demand_release_all(&vm->mem);
 	vm->state = VM_STOPPED;
 	vm_print_figures(vm);
+	broker_vm_stopped(vm);
 	sched_vm_stopped(vm);
 }

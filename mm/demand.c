@@ -115,7 +115,7 @@ static enum demand_result demand_fault_locked(struct vm_mem *m, gpa_t gpa)
 	order = demand_choose_order(&q);
 	if (order < 0) {
 		m->acct.denied++;
-		return (enum demand_result) - order;
+		return (enum demand_result)(-order);
 	}
 	return demand_back(m, gpa, (unsigned)order);
 }
@@ -136,25 +136,29 @@ enum demand_result demand_fault(struct vm_mem *m, gpa_t gpa)
 	return r;
 }
 
+/* What to report for a GPA that has no backing yet: back it, or say why not. */
+static enum demand_result demand_miss(struct vm_mem *m, gpa_t gpa, bool commit)
+{
+	if (commit)
+		return demand_fault(m, gpa);
+	if (loader_gpa_is_ram(m->ram_size, gpa & PAGE_MASK, PAGE_SIZE))
+		return DEMAND_UNBACKED;
+	return DEMAND_NOT_RAM;
+}
+
 /*
  * *why (may be NULL) tells what happened: DEMAND_PRESENT (was backed),
  * DEMAND_MAPPED (backed now), DEMAND_UNBACKED (RAM, not backed, no commit)
- * or the refusal of the fault.
+ * or the reason the fault was refused.
  */
 hpa_t demand_gpa_to_hpa(struct vm_mem *m, gpa_t gpa, bool commit, enum demand_result *why)
 {
 	enum demand_result r = DEMAND_PRESENT;
-	hpa_t hpa = INVALID_HPA;
+	hpa_t hpa;
 
 	if (s2pt_query(&m->s2, gpa, &hpa, NULL)) {
-		hpa = INVALID_HPA;
-		if (!commit)
-			r = loader_gpa_is_ram(m->ram_size, gpa & PAGE_MASK, PAGE_SIZE)
-				    ? DEMAND_UNBACKED
-				    : DEMAND_NOT_RAM;
-		else
-			r = demand_fault(m, gpa);
-		if ((r == DEMAND_MAPPED || r == DEMAND_PRESENT) &&
+		r = demand_miss(m, gpa, commit);
+		if ((r != DEMAND_MAPPED && r != DEMAND_PRESENT) ||
 		    s2pt_query(&m->s2, gpa, &hpa, NULL))
 			hpa = INVALID_HPA;
 	}

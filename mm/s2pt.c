@@ -23,12 +23,12 @@
  * page table or 2 MiB entries in a page directory; there are no 1 GiB leaves.
  *
  * Table frames come from the pmm and are reached through the identity map.
- * A page table emptied by s2pt_unmap() stays where it is: another CPU may
- * still cache the PD entry that points to it, and mm/ cannot flush stage-2
- * TLBs, so freeing it there would let the pmm hand out a frame the hardware
- * may still walk. The caller of unmap flushes anyway before it frees the leaf
- * frame; the table is freed later, by s2pt_destroy() or when a 2 MiB map
- * replaces it. Directories live until s2pt_destroy() (one per GiB mapped).
+ * A page table emptied by s2pt_unmap() stays where it is: until the caller
+ * flushes the VM's stage-2 TLBs, another CPU may still cache the PD entry
+ * that points to it, and mm/ cannot flush, so freeing it there would hand the
+ * pmm a frame the hardware may still walk. It is freed by s2pt_destroy(), or
+ * when a 2 MiB map replaces it (s2pt_map_large()). Directories live until
+ * s2pt_destroy(); there is one per GiB mapped.
  */
 #define S2PT_ENTRIES   512
 #define S2PT_GPA_BITS  48
@@ -199,12 +199,12 @@ static int s2pt_map_large(struct s2pt *s, gpa_t gpa, hpa_t hpa, bool writable)
 static int s2pt_map_small(struct s2pt *s, gpa_t gpa, hpa_t hpa, bool writable)
 {
 	u64 *pde = s2pt_pde(s, gpa, true), *pte;
-	hpa_t pt;
 
 	if (!pde)
 		return -ENOMEM;
 	if (!pte_present(s, *pde)) {
-		pt = s2pt_alloc_table(s);
+		hpa_t pt = s2pt_alloc_table(s);
+
 		if (pt == INVALID_HPA)
 			return -ENOMEM;
 		pte_set(pde, pt | s->fmt->table_bits);
@@ -316,7 +316,9 @@ bool s2pt_region_empty(struct s2pt *s, gpa_t gpa)
  * Give the 2 MiB leaf at *pde a page table of 512 4 KiB leaves over the same
  * frames. Each small leaf keeps every flag of the large one (permissions,
  * memory type, accessed/dirty) except PS, which is PAT in an NPT page-table
- * entry. The translation does not change, so the caller may flush lazily.
+ * entry. Frames and attributes stay the same, so the guest sees no change;
+ * the caller flushes stage-2 TLBs before it relies on the small leaves (say,
+ * before it write-protects one of them).
  */
 static int s2pt_split_pde(struct s2pt *s, u64 *pde)
 {
@@ -351,11 +353,11 @@ int s2pt_split(struct s2pt *s, gpa_t gpa)
 
 /*
  * Call fn for every leaf under the table at pa, which sits at level and maps
- * from base, in ascending GPA order. With free set, free each lower table
+ * from base, in ascending GPA order. With release set, free each lower table
  * once its leaves are done (the caller frees pa itself).
  */
 static void s2pt_visit(struct s2pt *s, hpa_t pa, int level, gpa_t base, s2pt_leaf_fn fn, void *ctx,
-		       bool free)
+		       bool release)
 {
 	const u64 *t = s2pt_table(pa);
 
@@ -372,8 +374,8 @@ static void s2pt_visit(struct s2pt *s, hpa_t pa, int level, gpa_t base, s2pt_lea
 				fn(gpa, leaf_addr(e, order), order, ctx);
 			continue;
 		}
-		s2pt_visit(s, pte_addr(e), level - 1, gpa, fn, ctx, free);
-		if (free)
+		s2pt_visit(s, pte_addr(e), level - 1, gpa, fn, ctx, release);
+		if (release)
 			s2pt_free_table(s, pte_addr(e));
 	}
 }

@@ -4,6 +4,7 @@
 #include <arch/power.h>
 #include <arch/time.h>
 #include <arch/x86.h>
+#include <hv/broker.h>
 #include <hv/hvm.h>
 #include <hv/percpu.h>
 #include <hv/printk.h>
@@ -35,8 +36,46 @@ void sched_vcpu_gone(struct vcpu *v)
 
 void sched_wake(struct vcpu *v)
 {
-	if (v->state == VCPU_BLOCKED)
-		v->state = VCPU_RUNNABLE;
+	if (v->state != VCPU_BLOCKED)
+		return;
+	if (v->waiting_event) {
+		/* HC_WAIT_EVENT returns the events that woke it, or 0 on timeout. */
+		v->regs.rax = broker_take_events(v->vm);
+		v->waiting_event = false;
+		v->wake_tsc = 0;
+	}
+	v->state = VCPU_RUNNABLE;
+}
+
+/* Wake vCPUs whose HC_WAIT_EVENT timeout has passed. */
+static void sched_wake_expired(void)
+{
+	u64 now = rdtsc();
+
+	for (u32 i = 0; i < VM_MAX; i++) {
+		struct vm *vm = &vm_table[i];
+
+		if (vm->state != VM_RUNNING)
+			continue;
+		for (u32 j = 0; j < vm->nr_vcpus; j++) {
+			struct vcpu *v = vm->vcpus[j];
+
+			if (v->state == VCPU_BLOCKED && v->wake_tsc && now >= v->wake_tsc)
+				sched_wake(v);
+		}
+	}
+}
+
+/* Work done once per host timer tick, not once per exit. */
+static void sched_tick_work(void)
+{
+	static u64 last_tick = ~0ULL;
+
+	if (apic_timer_ticks == last_tick)
+		return;
+	last_tick = apic_timer_ticks;
+	broker_tick();
+	sched_wake_expired();
 }
 
 static void print_vm_summary(void)
@@ -146,14 +185,16 @@ void sched_run(void)
 
 	cli();
 	for (;;) {
-		struct vcpu *v = sched_pick();
+		struct vcpu *v;
 
+		sched_tick_work();
+		v = sched_pick();
 		if (v) {
 			idle_said = false;
 			sched_run_slice(cpu, v);
 			continue;
 		}
-		if (!any_vm_alive()) {
+		if (!any_vm_alive() && !broker_restart_due()) {
 			pr_info("sprout: all VMs have stopped\n");
 			print_vm_summary();
 			power_off(0, test_vm_name[0] != '\0');

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Virtual 16550 UART at 0x3f8: output goes to the host console and the VM's log ring. */
+#include <arch/console.h>
 #include <hv/printk.h>
 #include <hv/string.h>
 #include <hv/vdev.h>
@@ -8,6 +9,7 @@
 #include "vdev_internal.h"
 
 #define LCR_DLAB BIT(7)
+#define LSR_DATA_READY BIT(0)
 #define LSR_THRE BIT(5)
 #define LSR_TEMT BIT(6)
 
@@ -21,11 +23,34 @@ void vdev_console_flush(struct vm *vm)
 	d->uart.len = 0;
 }
 
+bool vdev_uart_rx(struct vm *vm, u8 c)
+{
+	struct vdev_state *d = &vm->dev;
+
+	if (d->uart.rx_head - d->uart.rx_tail >= sizeof(d->uart.rx))
+		return false;
+	d->uart.rx[d->uart.rx_head++ % sizeof(d->uart.rx)] = c;
+	return true;
+}
+
+static int uart_rx_pop(struct vdev_state *d)
+{
+	if (d->uart.rx_head == d->uart.rx_tail)
+		return -1;
+	return d->uart.rx[d->uart.rx_tail++ % sizeof(d->uart.rx)];
+}
+
 void vdev_console_putc(struct vm *vm, char c)
 {
 	struct vdev_state *d = &vm->dev;
 
 	d->ring.buf[d->ring.head++ % VDEV_CONSOLE_RING] = c;
+	/* The broker owns the operator's console: its output goes out as typed. */
+	if (vm->cfg.privileged) {
+		if (c != '\r')
+			console_write(&c, 1);
+		return;
+	}
 	if (c == '\r')
 		return;
 	if (c == '\n') {
@@ -51,12 +76,20 @@ void uart_io(struct vm *vm, u16 reg, bool in, u32 *val)
 
 	if (in) {
 		switch (reg) {
-		case 0: *val = dlab ? d->uart.dll : 0; break;
+		case 0: {
+			int c = uart_rx_pop(d);
+
+			*val = dlab ? d->uart.dll : c < 0 ? 0 : (u32)c;
+			break;
+		}
 		case 1: *val = dlab ? d->uart.dlm : d->uart.ier; break;
 		case 2: *val = 0x01; break; /* IIR: no interrupt pending */
 		case 3: *val = d->uart.lcr; break;
 		case 4: *val = d->uart.mcr; break;
-		case 5: *val = LSR_THRE | LSR_TEMT; break;
+		case 5:
+			*val = LSR_THRE | LSR_TEMT |
+			       (d->uart.rx_head != d->uart.rx_tail ? LSR_DATA_READY : 0);
+			break;
 		case 6: *val = 0xb0; break; /* MSR: CTS, DSR, DCD */
 		default: *val = d->uart.scr; break;
 		}

@@ -217,7 +217,7 @@ static int mode_flood(const struct mode *m)
 	}
 	for (unsigned int k = 0; k < ARRAY_SIZE(bad); k++)
 		flood_report(&bad[k], calls[k], fails[k], first[k]);
-	ret = hypercall(HC_COUNT + 1000, 0, 0, 0, 0);
+	ret = hypercall(HC_BROKER_LAST + 1000, 0, 0, 0, 0);
 	report(ret == -SPROUT_ENOSYS, "unknown hypercall returns %ld (want %d)", ret,
 	       -SPROUT_ENOSYS);
 	ret = sprout_console_write(ok_msg, sizeof(ok_msg) - 1);

@@ -5,20 +5,20 @@
 
 #include <hv/types.h>
 
-#define CONFIG_MAX_VMS 16
-#define CONFIG_NAME_MAX 32
-#define CONFIG_PATH_MAX 64
+#define CONFIG_MAX_VMS	   16
+#define CONFIG_NAME_MAX	   32
+#define CONFIG_PATH_MAX	   64
 #define CONFIG_CMDLINE_MAX 256
-#define CONFIG_MAX_VCPUS 64
-#define CONFIG_MEM_MIN MiB(1)  /* smallest memory or quota a VM may have */
-#define CONFIG_MEM_MAX GiB(64) /* largest memory or quota a VM may have */
-#define CONFIG_LINE_MAX 511    /* longest line, without its line ending */
-#define CONFIG_TEXT_MAX MiB(1) /* largest config file */
+#define CONFIG_MAX_VCPUS   64
+#define CONFIG_MEM_MIN	   MiB(1)  /* smallest memory or quota a VM may have */
+#define CONFIG_MEM_MAX	   GiB(64) /* largest memory or quota a VM may have */
+#define CONFIG_LINE_MAX	   511	   /* longest line, without its line ending */
+#define CONFIG_TEXT_MAX	   MiB(1)  /* largest config file */
 
 enum image_kind {
-	IMAGE_PVH,       /* ELF with XEN_ELFNOTE_PHYS32_ENTRY */
+	IMAGE_PVH,	 /* ELF with XEN_ELFNOTE_PHYS32_ENTRY */
 	IMAGE_MULTIBOOT, /* multiboot v1 ELF kernel */
-	IMAGE_BZIMAGE,   /* Linux bzImage (later) */
+	IMAGE_BZIMAGE,	 /* Linux bzImage (later) */
 };
 
 enum paging_policy {
@@ -31,39 +31,39 @@ struct vm_config {
 	char image[CONFIG_PATH_MAX];
 	char initrd[CONFIG_PATH_MAX]; /* optional module handed to the guest, "" if none */
 	enum image_kind kind;
-	u64 memory;      /* bytes the guest sees */
-	u64 quota;       /* bytes it may commit; defaults to memory */
+	u64 memory; /* bytes the guest sees */
+	u64 quota;  /* bytes it may commit; defaults to memory */
 	u32 vcpus_min;
 	u32 vcpus_max;
 	bool privileged; /* the broker */
-	bool autostart;  /* start at boot (default yes) */
+	bool autostart;	 /* start at boot (default yes) */
 	enum paging_policy paging;
 	char cmdline[CONFIG_CMDLINE_MAX];
-	u32 line;        /* line of the [vm] header, for messages */
+	u32 line; /* line of the [vm] header, for messages */
 };
 
 struct sprout_config {
-	u32 log_level;        /* enum log_level */
+	u32 log_level;		       /* enum log_level */
 	char test_vm[CONFIG_NAME_MAX]; /* test mode: this VM's exit status ends the machine */
-	char crash_test[16];  /* "" or "pagefault": deliberately fault in the hypervisor */
+	char crash_test[16];	       /* "" or "pagefault": deliberately fault in the hypervisor */
 	u32 vm_count;
 	struct vm_config vms[CONFIG_MAX_VMS];
 };
 
 struct config_error {
-	u32 line;        /* 0 when the error is about the whole file */
+	u32 line; /* 0 when the error is about the whole file */
 	char field[CONFIG_NAME_MAX];
 	char msg[160];
 };
 
 /*
- * Parse len bytes of text (not NUL-terminated necessarily). On error returns a
- * negative code and fills err; the config must then not be used at all.
+ * Parse len bytes of text (not NUL-terminated necessarily); the format is in
+ * docs/config.md. Returns 0 with err cleared, or on the first error a negative
+ * code with err filled and cfg zeroed: the config must then not be used at all.
  */
-int config_parse(const char *text, size_t len, struct sprout_config *cfg,
-		 struct config_error *err);
+int config_parse(const char *text, size_t len, struct sprout_config *cfg, struct config_error *err);
 
-/* Print the VM table as one line per VM through printk. */
+/* Print the VM table through pr_info: a "vm table: N VMs" header, then one line per VM. */
 void config_print(const struct sprout_config *cfg);
 
 const char *config_kind_name(enum image_kind kind);

@@ -28,6 +28,11 @@ struct vcpu {
 	u8 fpu[512] __aligned(16); /* FXSAVE image, switched when another vCPU runs here */
 	bool fpu_loaded;
 
+	/* Blocking: HC_WAIT_EVENT with a deadline, or a broker decision. */
+	bool waiting_event;
+	u64 wake_tsc;        /* 0: no deadline */
+	u64 pending_request; /* broker request id, 0 if none */
+
 	u64 exits;
 	u64 exits_by_reason[32];
 	u64 busy_tsc;       /* TSC ticks spent in the guest */

@@ -13,6 +13,8 @@ struct vdev_state {
 		u8 ier, lcr, mcr, scr, dll, dlm;
 		char line[160]; /* output collected until newline */
 		u32 len;
+		u8 rx[64];      /* input from the operator (broker only) */
+		u32 rx_head, rx_tail;
 	} uart;
 	struct {
 		char buf[VDEV_CONSOLE_RING]; /* everything the guest printed, last 4 KiB */
@@ -40,6 +42,9 @@ enum exit_action vdev_port_io(struct vcpu *v, u16 port, u8 size, bool in, u32 *v
 
 /* Console output of a VM: collected per line, printed with a "[name] " prefix. */
 void vdev_console_putc(struct vm *vm, char c);
+
+/* Queue a received byte in the VM's UART; false when its FIFO is full. */
+bool vdev_uart_rx(struct vm *vm, u8 c);
 
 /* Flush a partial console line (at VM stop). */
 void vdev_console_flush(struct vm *vm);

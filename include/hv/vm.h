@@ -38,6 +38,8 @@ struct vm {
 	u32 asid; /* SVM ASID / VMX VPID shared by the VM's vCPUs */
 	struct vdev_state dev;
 
+	u64 refused_calls; /* broker-only hypercalls it tried */
+
 	enum vm_stop_kind stop_kind;
 	int exit_status;
 	char stop_reason[160];
@@ -49,8 +51,14 @@ extern struct vm vm_table[VM_MAX];
 /* Create, load and start every autostart VM of the config. */
 void vm_create_all(const struct sprout_config *cfg, const struct boot_info *bi);
 
-/* Create one VM from its config and boot modules; the VM is CREATED or STOPPED (load error). */
+/* Create one VM from its config and boot modules; the VM is RUNNING or STOPPED (load error). */
 struct vm *vm_create(const struct vm_config *cfg, const struct boot_info *bi);
+
+/* The same in a given table slot (a stopped VM started again keeps its id). */
+struct vm *vm_create_at(struct vm *slot, const struct vm_config *cfg, const struct boot_info *bi);
+
+/* The VM with that name in the table, or NULL. */
+struct vm *vm_find(const char *name);
 
 /* Stop a VM: log the reason, stop its vCPUs, free its memory, keep its figures. */
 void vm_stop(struct vm *vm, enum vm_stop_kind kind, int status, const char *fmt, ...)

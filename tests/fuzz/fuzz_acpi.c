@@ -31,7 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 	} while (0)
 
 struct fuzz_mem {
-	const u8 *buf;
+	u8 *buf;
 	u64 len;
 };
 
@@ -98,20 +98,100 @@ static void check_legacy(const uint8_t *data, size_t size)
 	FUZZ_ASSERT(!memcmp(area + (pa - FUZZ_BASE), "RSD PTR ", 8));
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* ---- checksum repair, so mutations get past the checksums to the parsers behind ---- */
+
+static u64 get(const struct fuzz_mem *m, u64 off, size_t n)
+{
+	u64 v = 0;
+
+	if (off <= m->len && n <= m->len - off)
+		memcpy(&v, m->buf + off, n);
+	return v;
+}
+
+static void set_checksum(u8 *p, size_t len, size_t at)
+{
+	u8 sum = 0;
+
+	p[at] = 0;
+	for (size_t i = 0; i < len; i++)
+		sum = (u8)(sum + p[i]);
+	p[at] = (u8)-sum;
+}
+
+/* Fix the checksum of the table at pa; returns its offset in the input, or 0. */
+static u64 repair_table(struct fuzz_mem *m, u64 pa)
+{
+	u64 off = pa - FUZZ_BASE, len;
+
+	if (pa <= FUZZ_BASE || off > m->len || m->len - off < 36)
+		return 0;
+	len = get(m, off + 4, 4);
+	if (len < 36 || len > m->len - off)
+		return 0;
+	set_checksum(m->buf + off, len, 9);
+	return off;
+}
+
+/* The FADT's DSDT first: the FADT's own checksum does not cover the DSDT's bytes. */
+static void repair_fadt(struct fuzz_mem *m, u64 off)
+{
+	u64 len = get(m, off + 4, 4);
+
+	repair_table(m, get(m, off + 40, 4));
+	if (len >= 148)
+		repair_table(m, get(m, off + 140, 8));
+}
+
+static void repair_root(struct fuzz_mem *m, u64 pa, size_t entry)
+{
+	u64 off = repair_table(m, pa), len = get(m, off + 4, 4);
+
+	for (u64 e = 36; off && e + entry <= len; e += entry) {
+		u64 t = repair_table(m, get(m, off + e, entry));
+
+		if (t && !memcmp(m->buf + t, "FACP", 4))
+			repair_fadt(m, t);
+	}
+}
+
+/* RSDP at offset 0: its first checksum covers 20 bytes, the extended one all of it. */
+static void repair(struct fuzz_mem *m)
+{
+	u64 len = get(m, 20, 4);
+
+	if (m->len < 20)
+		return;
+	repair_root(m, get(m, 16, 4), 4);
+	if (m->buf[15] >= 2 && m->len >= 36)
+		repair_root(m, get(m, 24, 8), 8);
+	set_checksum(m->buf, 20, 8);
+	if (m->buf[15] >= 2 && len >= 36 && len <= m->len)
+		set_checksum(m->buf, len, 32);
+}
+
+static void run(struct fuzz_mem *m)
 {
 	static struct acpi_info info, again;
-	u8 *copy = malloc(size ? size : 1);
-	struct fuzz_mem m = {copy, size};
-	int ret;
+	int ret = acpi_parse(FUZZ_BASE, fuzz_map, m, &info);
 
-	memcpy(copy, data, size);
-	ret = acpi_parse(FUZZ_BASE, fuzz_map, &m, &info);
 	check_info(&info, ret);
 	/* No hidden state: the same memory gives the same answer. */
-	FUZZ_ASSERT(acpi_parse(FUZZ_BASE, fuzz_map, &m, &again) == ret);
+	FUZZ_ASSERT(acpi_parse(FUZZ_BASE, fuzz_map, m, &again) == ret);
 	FUZZ_ASSERT(!memcmp(&info, &again, sizeof(info)));
 	acpi_print(&info);
+}
+
+/* Parse the input as it is, then again with every checksum along the way made right. */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	u8 *copy = malloc(size ? size : 1);
+	struct fuzz_mem m = {copy, size};
+
+	memcpy(copy, data, size);
+	run(&m);
+	repair(&m);
+	run(&m);
 	free(copy);
 	check_legacy(data, size);
 	return 0;

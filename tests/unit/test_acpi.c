@@ -377,6 +377,12 @@ UTEST(acpi_bad_rsdp)
 	CHECK_EQ(parse(&fm, &info), -EINVAL);
 	CHECK_EQ(acpi_parse(0, fake_map, &fm, &info), -EINVAL);
 	CHECK(log_has("acpi: no valid RSDP at 0x777e014\n"));
+	/* A revision 2 RSDP of which only the first 20 bytes can be mapped. */
+	put32(r->buf + 20, 36);
+	rsdp_fix(r);
+	CHECK_EQ(parse(&fm, &info), 0);
+	fm_truncate(r, 20);
+	CHECK_EQ(parse(&fm, &info), -EINVAL);
 	fm_free(&fm);
 }
 
@@ -452,8 +458,12 @@ UTEST(acpi_bad_table_lengths)
 	put32(r->buf + 4, (u32)r->len + 1);
 	CHECK_EQ(parse(&fm, &info), -ENOENT);
 	CHECK(log_has("cannot map APIC at 0x7fe1a70"));
+	/* A valid header, but too short for the MADT's own fields. */
+	put32(r->buf + 4, 40);
+	table_fix(r);
+	CHECK_EQ(parse(&fm, &info), -ENOENT);
+	CHECK(log_has("MADT too short (40 bytes), ignored"));
 	/* The RSDT itself too short to hold its header. */
-	put32(r->buf + 4, (u32)r->len);
 	r = fm_find(&fm, "RSDT");
 	put32(r->buf + 4, 20);
 	CHECK_EQ(parse(&fm, &info), -EINVAL);

@@ -516,6 +516,7 @@ UTEST(config_test_vm)
 	EXPECT_ERROR("[sprout]\n\ntest_vm = c\n" VM("a") VM("b"), 3, "test_vm",
 		     "test_vm \"c\" names no [vm] section");
 	EXPECT_ERROR("[sprout]\ntest_vm = a.b\n", 2, "test_vm", "bad character");
+	EXPECT_ERROR("[sprout]\ntest_vm = \"\"\n", 2, "test_vm", "VM name is empty");
 }
 
 UTEST(config_long_lines)
@@ -640,9 +641,10 @@ UTEST(config_kind_names)
 	CHECK(!strcmp(config_kind_name(IMAGE_PVH), "pvh"));
 	CHECK(!strcmp(config_kind_name(IMAGE_MULTIBOOT), "multiboot"));
 	CHECK(!strcmp(config_kind_name(IMAGE_BZIMAGE), "bzimage"));
+	CHECK(!strcmp(config_kind_name((enum image_kind)7), "?"));
 }
 
-/* The shipped configs: make sure they say what the integration tests expect. */
+/* The shipped configs say what the integration tests expect (paths from the repo root). */
 UTEST(config_shipped_files)
 {
 	size_t len = 0;

@@ -260,6 +260,33 @@ UTEST(loader_elf_segment_outside_ram)
 	expect_fail(n, "overlaps the boot data area");
 }
 
+UTEST(loader_elf_segment_above_4g)
+{
+	struct fake_ram r;
+	struct loader_result res;
+	struct telf t;
+	char err[256];
+	size_t n;
+
+	/* RAM there, but a 32-bit entry with paging off cannot reach it. */
+	telf_pvh_default(&t);
+	t.segs[1].paddr = GiB(4);
+	n = telf_build(&t, img, sizeof(img));
+	fake_ram_init(&r, GiB(6), true);
+	CHECK_EQ(tload(&r, IMAGE_PVH, img, n, "", NULL, 0, &res, err, sizeof(err)), -ERANGE);
+	CHECK(err_is(err, "ELF segment 1 at 0x100000000 size 0x6234 lies above 4 GiB"));
+	CHECK_EQ(r.nwrites, 0);
+	/* The device hole below 4 GiB is not RAM, whatever the VM size. */
+	t.segs[1].paddr = GiB(3);
+	n = telf_build(&t, img, sizeof(img));
+	CHECK(tload(&r, IMAGE_PVH, img, n, "", NULL, 0, &res, err, sizeof(err)) < 0);
+	CHECK(err_is(err, "lies outside guest RAM (6144 MiB)"));
+	/* Odd sizes are given in KiB. */
+	r.mem.ram_size = MiB(2) + KiB(4);
+	CHECK(tload(&r, IMAGE_PVH, img, n, "", NULL, 0, &res, err, sizeof(err)) < 0);
+	CHECK(err_is(err, "(2052 KiB)"));
+}
+
 UTEST(loader_elf_low_segment_ok)
 {
 	struct fake_ram r;

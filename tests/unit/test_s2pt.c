@@ -26,7 +26,7 @@ static void setup_frames(u64 bytes)
 	struct mem_range r;
 
 	arena = aligned_alloc(MiB(4), ARENA_SIZE);
-	r = (struct mem_range){ (u64)(uintptr_t)arena, (u64)(uintptr_t)arena + bytes };
+	r = (struct mem_range){(u64)(uintptr_t)arena, (u64)(uintptr_t)arena + bytes};
 	CHECK_EQ(pmm_init(&r, 1), 0);
 	free0 = pmm_free_frames();
 }
@@ -44,16 +44,16 @@ static void teardown(void)
 }
 
 /* Run a test body once per format, as two named tests. */
-#define S2PT_TEST(name)                                  \
-	static void name(const struct s2pt_format *f);   \
-	UTEST(s2pt_npt_##name)                           \
-	{                                                \
-		name(&npt_format);                       \
-	}                                                \
-	UTEST(s2pt_ept_##name)                           \
-	{                                                \
-		name(&ept_format);                       \
-	}                                                \
+#define S2PT_TEST(name)                                \
+	static void name(const struct s2pt_format *f); \
+	UTEST(s2pt_npt_##name)                         \
+	{                                              \
+		name(&npt_format);                     \
+	}                                              \
+	UTEST(s2pt_ept_##name)                         \
+	{                                              \
+		name(&ept_format);                     \
+	}                                              \
 	static void name(const struct s2pt_format *f)
 
 static u64 *tbl(hpa_t pa)
@@ -341,10 +341,10 @@ static const struct {
 	gpa_t gpa;
 	unsigned order;
 } mix[] = {
-	{ 0x8000000000ULL, 9 },	  { 0x1000, 0 },	  { GPA_LIMIT - PAGE_SIZE, 0 },
-	{ 0x200000, 9 },	  { 0x0, 0 },		  { 0x40000000, 0 },
-	{ 0x1ff000, 0 },	  { 0x3fe00000, 9 },	  { 0x7fffffffff000ULL, 0 },
-	{ 0x8000200000ULL, 0 },	  { 0x400000, 9 },	  { 0xffffe00000ULL, 9 },
+	{0x8000000000ULL, 9}, {0x1000, 0},     {GPA_LIMIT - PAGE_SIZE, 0},
+	{0x200000, 9},	      {0x0, 0},	       {0x40000000, 0},
+	{0x1ff000, 0},	      {0x3fe00000, 9}, {0x7ffffff000ULL, 0},
+	{0x8000200000ULL, 0}, {0x400000, 9},   {0xffffe00000ULL, 9},
 };
 
 static void map_mix(struct s2pt *s)

@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: MIT
+/* The broker link: the ring of requests and notifications, answers, and broker restarts. */
+#include <arch/console.h>
+#include <arch/time.h>
+#include <arch/x86.h>
+#include <hv/broker.h>
+#include <hv/config.h>
+#include <hv/hvm.h>
+#include <hv/pmm.h>
+#include <hv/printk.h>
+#include <hv/sched.h>
+#include <hv/string.h>
+#include <hv/vm.h>
+#include <public/hypercall.h>
+
+#include "broker_internal.h"
+
+#define STATS_PERIOD_US 1000000
+#define RESTART_LIMIT 5
+
+struct broker_state broker;
+
+void broker_init(const struct sprout_config *cfg, const struct boot_info *bi)
+{
+	broker.cfg = cfg;
+	broker.bi = bi;
+	broker.ring_gpa = INVALID_GPA;
+	broker.next_request_id = 1;
+}
+
+void broker_vm_created(struct vm *vm)
+{
+	broker.vm = vm;
+	broker.ring_gpa = INVALID_GPA;
+	broker.events = 0;
+}
+
+struct vm *broker_vm(void)
+{
+	struct vm *vm = broker.vm;
+
+	return vm && vm->state != VM_STOPPED && vm->state != VM_EMPTY ? vm : NULL;
+}
+
+bool broker_ready(void)
+{
+	return broker_vm() && broker.ring_gpa != INVALID_GPA;
+}
+
+static void broker_raise(u32 events)
+{
+	struct vm *vm = broker_vm();
+
+	broker.events |= events;
+	if (!vm)
+		return;
+	for (u32 i = 0; i < vm->nr_vcpus; i++)
+		if (vm->vcpus[i]->waiting_event)
+			sched_wake(vm->vcpus[i]);
+}
+
+u32 broker_take_events(struct vm *vm)
+{
+	u32 ev;
+
+	if (vm != broker_vm())
+		return 0;
+	ev = broker.events;
+	broker.events = 0;
+	return ev;
+}
+
+/* Copy queued messages into the broker's ring while it has room. */
+static void ring_flush(void)
+{
+	struct vm *vm = broker_vm();
+	struct sprout_ring hdr;
+	bool posted = false;
+
+	if (!vm || broker.ring_gpa == INVALID_GPA)
+		return;
+	while (broker.queued) {
+		gpa_t slot;
+		u32 head;
+
+		if (vm_read(vm, broker.ring_gpa, &hdr, offsetof(struct sprout_ring, msg)))
+			return;
+		/* The broker owns tail; a nonsense value just means "full" until it behaves. */
+		if (hdr.head - hdr.tail >= SPROUT_RING_SLOTS)
+			break;
+		slot = broker.ring_gpa + offsetof(struct sprout_ring, msg) +
+		       (hdr.head % SPROUT_RING_SLOTS) * sizeof(struct sprout_msg);
+		if (vm_write(vm, slot, &broker.queue[0], sizeof(struct sprout_msg)))
+			return;
+		head = hdr.head + 1;
+		vm_write(vm, broker.ring_gpa + offsetof(struct sprout_ring, head), &head,
+			 sizeof(head));
+		memmove(&broker.queue[0], &broker.queue[1],
+			--broker.queued * sizeof(struct sprout_msg));
+		posted = true;
+	}
+	if (posted)
+		broker_raise(SPROUT_EV_RING);
+}
+
+/* Queue a message; notifications are dropped when the queue is full, requests are not. */
+static void broker_post(const struct sprout_msg *msg)
+{
+	if (broker.queued == BROKER_QUEUE_MAX) {
+		broker.dropped++;
+		return;
+	}
+	broker.queue[broker.queued++] = *msg;
+	ring_flush();
+}
+
+void broker_ring_registered(void)
+{
+	/* A new (or restarted) broker sees every request still waiting for an answer. */
+	broker.queued = 0;
+	for (u32 i = 0; i < BROKER_REQUESTS_MAX; i++)
+		if (broker.req[i].id)
+			broker_post(&broker.req[i].msg);
+	ring_flush();
+}
+
+bool broker_request_memory(struct vcpu *v, bool host_low, u64 bytes, u64 gpa)
+{
+	struct broker_request *r = NULL;
+
+	if (!broker_ready() || v->vm == broker_vm())
+		return false;
+	for (u32 i = 0; i < BROKER_REQUESTS_MAX && !r; i++)
+		if (!broker.req[i].id)
+			r = &broker.req[i];
+	if (!r)
+		return false;
+	r->id = broker.next_request_id++;
+	r->vcpu = v;
+	r->msg = (struct sprout_msg){
+		.type = host_low ? SPROUT_MSG_HOST_LOW : SPROUT_MSG_MEM_REQUEST,
+		.vm_id = v->vm->id,
+		.request_id = r->id,
+		.arg0 = bytes,
+		.arg1 = gpa,
+		.arg2 = v->vm->mem.acct.committed,
+		.arg3 = v->vm->mem.acct.quota,
+	};
+	v->pending_request = r->id;
+	pr_info("vm %s: waiting for the broker: request %llu, %s %llu KiB at GPA 0x%llx "
+		"(committed %llu KiB, quota %llu KiB)\n",
+		v->vm->cfg.name, r->id, host_low ? "host memory short for" : "over quota by",
+		bytes >> 10, gpa, v->vm->mem.acct.committed >> 10, v->vm->mem.acct.quota >> 10);
+	broker_post(&r->msg);
+	return true;
+}
+
+struct broker_request *broker_find_request(u64 id)
+{
+	for (u32 i = 0; id && i < BROKER_REQUESTS_MAX; i++)
+		if (broker.req[i].id == id)
+			return &broker.req[i];
+	return NULL;
+}
+
+/* Forget the requests of a VM that stopped: nobody waits for them any more. */
+static void drop_requests_of(struct vm *vm)
+{
+	for (u32 i = 0; i < BROKER_REQUESTS_MAX; i++)
+		if (broker.req[i].id && broker.req[i].vcpu->vm == vm)
+			broker.req[i] = (struct broker_request){ 0 };
+}
+
+void broker_vm_stopped(struct vm *vm)
+{
+	drop_requests_of(vm);
+	if (vm->cfg.privileged) {
+		broker.ring_gpa = INVALID_GPA;
+		broker.events = 0;
+		if (vm->stop_kind != VM_STOP_REQUEST)
+			broker.restart_pending = true;
+		return;
+	}
+	broker_post(&(struct sprout_msg){ .type = SPROUT_MSG_VM_STOPPED,
+					  .vm_id = vm->id,
+					  .arg0 = vm->stop_kind,
+					  .arg1 = (u64)(s64)vm->exit_status });
+}
+
+static void broker_restart(void)
+{
+	struct vm *old = broker.vm;
+	struct vm_config cfg = old->cfg;
+
+	broker.restart_pending = false;
+	if (++broker.restarts > RESTART_LIMIT) {
+		pr_err("broker: crashed %u times; not restarting it again\n", RESTART_LIMIT);
+		return;
+	}
+	pr_warn("broker: restarting the broker VM (restart %u of at most %u)\n", broker.restarts,
+		RESTART_LIMIT);
+	vm_create_at(old, &cfg, broker.bi);
+}
+
+/* Bytes typed on the host console go to the broker's UART. */
+static void console_input(void)
+{
+	struct vm *vm = broker_vm();
+	int c;
+	bool got = false;
+
+	while ((c = console_getc()) >= 0) {
+		if (vm)
+			got |= vdev_uart_rx(vm, (u8)c);
+	}
+	if (got)
+		broker_raise(SPROUT_EV_CONSOLE);
+}
+
+bool broker_restart_due(void)
+{
+	return broker.restart_pending;
+}
+
+void broker_tick(void)
+{
+	u64 now = time_us();
+
+	if (broker.restart_pending)
+		broker_restart();
+	console_input();
+	ring_flush();
+	if (broker_ready() && now - broker.last_stats_us >= STATS_PERIOD_US) {
+		broker.last_stats_us = now;
+		broker_post(&(struct sprout_msg){ .type = SPROUT_MSG_STATS,
+						  .arg0 = pmm_free_frames() * PAGE_SIZE });
+	}
+}

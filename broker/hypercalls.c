@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: MIT
+/* Broker-only hypercalls: every argument is checked before anything is done. */
+#include <arch/time.h>
+#include <arch/x86.h>
+#include <hv/broker.h>
+#include <hv/errno.h>
+#include <hv/hvm.h>
+#include <hv/percpu.h>
+#include <hv/pmm.h>
+#include <hv/printk.h>
+#include <hv/reclaim.h>
+#include <hv/sched.h>
+#include <hv/string.h>
+#include <hv/vm.h>
+#include <public/hypercall.h>
+
+#include "broker_internal.h"
+
+static struct vm *vm_by_id(u64 id)
+{
+	if (id >= VM_MAX || vm_table[id].state == VM_EMPTY)
+		return NULL;
+	return &vm_table[id];
+}
+
+void broker_fill_info(const struct vm *vm, struct sprout_vm_info *info)
+{
+	const struct vm_account *a = &vm->mem.acct;
+	u64 end = vm->state == VM_STOPPED ? vm->stop_tsc : rdtsc();
+
+	memset(info, 0, sizeof(*info));
+	info->id = vm->id;
+	info->state = vm->state;
+	strlcpy(info->name, vm->cfg.name, sizeof(info->name));
+	info->privileged = vm->cfg.privileged;
+	info->vcpus_min = vm->cfg.vcpus_min;
+	info->vcpus_max = vm->cfg.vcpus_max;
+	info->memory = vm->mem.ram_size;
+	info->committed = a->committed;
+	info->peak = a->peak;
+	info->quota = a->quota;
+	info->faults_4k = a->faults_4k;
+	info->faults_2m = a->faults_2m;
+	info->denied = a->denied;
+	info->reclaimed = a->reclaimed;
+	info->uptime_us = vm->start_tsc && end > vm->start_tsc ? (end - vm->start_tsc) * 1000 /
+								       tsc_khz
+							      : 0;
+	for (u32 i = 0; i < vm->nr_vcpus; i++) {
+		const struct vcpu *v = vm->vcpus[i];
+
+		info->vcpus += v->state != VCPU_STOPPED;
+		info->exits += v->exits;
+		info->busy_us += v->busy_tsc * 1000 / tsc_khz;
+		if (v->pending_request)
+			info->pending_request = v->pending_request;
+	}
+	info->exit_status = vm->exit_status;
+	info->stop_kind = vm->stop_kind;
+	strlcpy(info->stop_reason, vm->stop_reason, sizeof(info->stop_reason));
+}
+
+static long hc_vm_list(struct vcpu *v, u64 gpa, u64 max)
+{
+	struct sprout_vm_info info;
+	u64 n = 0;
+
+	if (max > VM_MAX)
+		max = VM_MAX;
+	for (u32 i = 0; i < VM_MAX; i++) {
+		if (vm_table[i].state == VM_EMPTY)
+			continue;
+		if (n == max)
+			return -E2BIG;
+		broker_fill_info(&vm_table[i], &info);
+		if (vm_write(v->vm, gpa + n * sizeof(info), &info, sizeof(info)))
+			return -EFAULT;
+		n++;
+	}
+	return (long)n;
+}
+
+static long hc_vm_info(struct vcpu *v, u64 id, u64 gpa)
+{
+	struct sprout_vm_info info;
+	struct vm *vm = vm_by_id(id);
+
+	if (!vm)
+		return -ENOENT;
+	broker_fill_info(vm, &info);
+	return vm_write(v->vm, gpa, &info, sizeof(info)) ? -EFAULT : 0;
+}
+
+static long hc_vm_create(struct vcpu *v, u64 gpa, u64 len)
+{
+	char name[CONFIG_NAME_MAX];
+	struct vm *vm;
+
+	if (!len || len >= sizeof(name))
+		return -EINVAL;
+	if (vm_read(v->vm, gpa, name, len))
+		return -EFAULT;
+	name[len] = '\0';
+	if (vm_find(name))
+		return -EEXIST;
+	for (u32 i = 0; i < broker.cfg->vm_count; i++) {
+		if (strcmp(broker.cfg->vms[i].name, name))
+			continue;
+		if (broker.cfg->vms[i].privileged)
+			return -EPERM;
+		vm = vm_create(&broker.cfg->vms[i], broker.bi);
+		if (!vm)
+			return -ENOSPC;
+		return vm->state == VM_RUNNING ? (long)vm->id : -ENOEXEC;
+	}
+	return -ENOENT;
+}
+
+/* Wake the vCPUs of a VM that were blocked waiting for memory. */
+static void vm_wake_all(struct vm *vm)
+{
+	for (u32 i = 0; i < vm->nr_vcpus; i++)
+		if (!vm->vcpus[i]->waiting_event)
+			sched_wake(vm->vcpus[i]);
+}
+
+static long vm_op(struct vm *vm, u64 op)
+{
+	switch (op) {
+	case SPROUT_VM_OP_START: {
+		struct vm_config cfg = vm->cfg;
+
+		if (vm->state != VM_STOPPED)
+			return -EBUSY;
+		vm_create_at(vm, &cfg, broker.bi);
+		return vm->state == VM_RUNNING ? 0 : -ENOEXEC;
+	}
+	case SPROUT_VM_OP_STOP:
+		if (vm->state == VM_STOPPED)
+			return -EINVAL;
+		vm_stop(vm, VM_STOP_REQUEST, -1, "stopped by the broker");
+		return 0;
+	case SPROUT_VM_OP_PAUSE:
+		if (vm->state != VM_RUNNING)
+			return -EINVAL;
+		vm->state = VM_PAUSED;
+		pr_info("vm %s: paused by the broker\n", vm->cfg.name);
+		return 0;
+	case SPROUT_VM_OP_RESUME:
+		if (vm->state != VM_PAUSED)
+			return -EINVAL;
+		vm->state = VM_RUNNING;
+		vm_wake_all(vm);
+		pr_info("vm %s: resumed by the broker\n", vm->cfg.name);
+		return 0;
+	case SPROUT_VM_OP_DESTROY:
+		vm_stop(vm, VM_STOP_REQUEST, -1, "destroyed by the broker");
+		pr_info("vm %s: destroyed; its table slot %u is free\n", vm->cfg.name, vm->id);
+		vm->state = VM_EMPTY;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static long hc_vm_control(struct vcpu *v, u64 id, u64 op)
+{
+	struct vm *vm = vm_by_id(id);
+
+	if (!vm)
+		return -ENOENT;
+	if (vm == v->vm)
+		return -EBUSY; /* the broker does not stop or pause itself */
+	return vm_op(vm, op);
+}
+
+static long hc_set_quota(u64 id, u64 bytes)
+{
+	struct vm *vm = vm_by_id(id);
+
+	if (!vm)
+		return -ENOENT;
+	if (bytes < MiB(1) || !IS_ALIGNED(bytes, PAGE_SIZE))
+		return -EINVAL;
+	vm->mem.acct.quota = bytes;
+	pr_info("vm %s: quota set to %llu KiB by the broker\n", vm->cfg.name, bytes >> 10);
+	return 0;
+}
+
+static long hc_answer(u64 id, u64 answer)
+{
+	struct broker_request *r = broker_find_request(id);
+	struct vcpu *v;
+
+	if (!r)
+		return -ENOENT;
+	if (answer != SPROUT_ANSWER_GRANT && answer != SPROUT_ANSWER_DENY)
+		return -EINVAL;
+	v = r->vcpu;
+	*r = (struct broker_request){ 0 };
+	v->pending_request = 0;
+	if (answer == SPROUT_ANSWER_GRANT) {
+		/* The vCPU re-executes the faulting access: it maps, or asks again. */
+		sched_wake(v);
+		return 0;
+	}
+	v->vm->state = VM_PAUSED;
+	snprintf(v->vm->stop_reason, sizeof(v->vm->stop_reason),
+		 "memory request %llu denied by the broker", id);
+	pr_warn("vm %s: paused: memory request %llu denied by the broker\n", v->vm->cfg.name, id);
+	return 0;
+}
+
+static long hc_reclaim(u64 id)
+{
+	struct vm *vm = vm_by_id(id);
+	u64 bytes;
+
+	if (!vm)
+		return -ENOENT;
+	if (vm->state == VM_STOPPED)
+		return 0;
+	bytes = reclaim_zero_pages(&vm->mem);
+	for (u32 i = 0; i < vm->nr_vcpus; i++)
+		hvm->s2_flush(vm->vcpus[i]);
+	pr_info("vm %s: reclaimed %llu KiB of zero pages (committed now %llu KiB)\n", vm->cfg.name,
+		bytes >> 10, vm->mem.acct.committed >> 10);
+	return (long)bytes;
+}
+
+static long hc_console_read(struct vcpu *v, u64 id, u64 gpa, u64 len, u64 offset)
+{
+	struct vm *vm = vm_by_id(id);
+	u64 head, first;
+	u64 n;
+
+	if (!vm)
+		return -ENOENT;
+	head = vm->dev.ring.head;
+	if (!len)
+		return (long)head;
+	if (len > SPROUT_CONSOLE_RING)
+		return -EINVAL;
+	first = head > SPROUT_CONSOLE_RING ? head - SPROUT_CONSOLE_RING : 0;
+	offset = MAX(offset, first);
+	if (offset >= head)
+		return 0;
+	n = MIN(len, head - offset);
+	for (u64 i = 0; i < n; i++) {
+		char c = vm->dev.ring.buf[(offset + i) % VDEV_CONSOLE_RING];
+
+		if (vm_write(v->vm, gpa + i, &c, 1))
+			return -EFAULT;
+	}
+	return (long)n;
+}
+
+static long hc_host_stats(struct vcpu *v, u64 gpa)
+{
+	static struct sprout_host_stats s;
+
+	memset(&s, 0, sizeof(s));
+	s.total_bytes = pmm_total_frames() * PAGE_SIZE;
+	s.free_bytes = pmm_free_frames() * PAGE_SIZE;
+	s.reserve_bytes = DEMAND_HOST_RESERVE;
+	s.cpus = 1;
+	s.uptime_us = time_us();
+	s.cpu_busy_us[0] = this_cpu()->busy_tsc * 1000 / tsc_khz;
+	return vm_write(v->vm, gpa, &s, sizeof(s)) ? -EFAULT : 0;
+}
+
+static long hc_ring_setup(struct vcpu *v, u64 gpa)
+{
+	struct sprout_ring hdr = { .magic = SPROUT_RING_MAGIC, .slots = SPROUT_RING_SLOTS };
+
+	if (!IS_ALIGNED(gpa, PAGE_SIZE))
+		return -EINVAL;
+	if (vm_write(v->vm, gpa, &hdr, sizeof(hdr)))
+		return -EFAULT;
+	broker.ring_gpa = gpa;
+	pr_info("broker: vm %s registered its ring at GPA 0x%llx\n", v->vm->cfg.name, gpa);
+	broker_ring_registered();
+	return 0;
+}
+
+long broker_hypercall(struct vcpu *v, u64 nr, u64 a0, u64 a1, u64 a2, u64 a3)
+{
+	if (v->vm != broker_vm()) {
+		/* A flood of these must not flood the console: name the VM a few times. */
+		if (v->vm->refused_calls++ < 3)
+			pr_warn("vm %s: broker-only hypercall %llu refused (-EPERM)%s\n",
+				v->vm->cfg.name, nr,
+				v->vm->refused_calls == 3 ? "; further refusals are only counted" : "");
+		return -EPERM;
+	}
+	switch (nr) {
+	case HC_BROKER_RING_SETUP: return hc_ring_setup(v, a0);
+	case HC_VM_LIST: return hc_vm_list(v, a0, a1);
+	case HC_VM_INFO: return hc_vm_info(v, a0, a1);
+	case HC_VM_CREATE: return hc_vm_create(v, a0, a1);
+	case HC_VM_CONTROL: return hc_vm_control(v, a0, a1);
+	case HC_VM_SET_QUOTA: return hc_set_quota(a0, a1);
+	case HC_REQUEST_ANSWER: return hc_answer(a0, a1);
+	case HC_VM_RECLAIM: return hc_reclaim(a0);
+	case HC_VM_CONSOLE_READ: return hc_console_read(v, a0, a1, a2, a3);
+	case HC_VCPU_ADD:
+	case HC_VCPU_PARK:
+		return -ENOSYS; /* the mechanism arrives with SMP scheduling */
+	case HC_HOST_STATS: return hc_host_stats(v, a0);
+	}
+	return -ENOSYS;
+}

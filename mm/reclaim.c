@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: MIT
+/* Reclaim: give all-zero guest pages and guest-released ranges back to the host. */
+#include <hv/errno.h>
+#include <hv/loader.h>
+#include <hv/pmm.h>
+#include <hv/reclaim.h>
+
+static bool page_is_zero(hpa_t hpa, u64 bytes)
+{
+	const u64 *p = (const u64 *)(uintptr_t)hpa;
+
+	for (u64 i = 0; i < bytes / 8; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+static u64 release_leaf(struct vm_mem *m, gpa_t gpa, unsigned order)
+{
+	hpa_t old;
+	u64 bytes = PAGE_SIZE << order;
+
+	if (s2pt_unmap(&m->s2, gpa, order, &old))
+		return 0;
+	pmm_free(old, order);
+	account_release(&m->acct, bytes);
+	m->acct.reclaimed += bytes;
+	return bytes;
+}
+
+/* Reclaim the zero pages of one 2 MiB-aligned region. */
+static u64 reclaim_region(struct vm_mem *m, gpa_t base)
+{
+	hpa_t hpa;
+	unsigned order;
+	u64 total = 0;
+
+	if (s2pt_region_empty(&m->s2, base))
+		return 0;
+	if (!s2pt_query(&m->s2, base, &hpa, &order) && order == S2PT_ORDER_2M)
+		return page_is_zero(hpa, LARGE_PAGE_SIZE) ? release_leaf(m, base, order) : 0;
+	for (gpa_t p = base; p < base + LARGE_PAGE_SIZE; p += PAGE_SIZE)
+		if (!s2pt_query(&m->s2, p, &hpa, &order) && page_is_zero(hpa, PAGE_SIZE))
+			total += release_leaf(m, p, S2PT_ORDER_4K);
+	return total;
+}
+
+/* Go over guest RAM region by region; untouched regions cost one lookup. */
+u64 reclaim_zero_pages(struct vm_mem *m)
+{
+	struct guest_e820 map[8];
+	u32 n = loader_guest_e820(m->ram_size, map, ARRAY_SIZE(map));
+	u64 total = 0;
+
+	for (u32 i = 0; i < n; i++) {
+		if (map[i].type != 1)
+			continue;
+		for (gpa_t r = ALIGN_DOWN(map[i].addr, LARGE_PAGE_SIZE); r < map[i].addr + map[i].size;
+		     r += LARGE_PAGE_SIZE)
+			total += reclaim_region(m, r);
+	}
+	return total;
+}
+
+s64 reclaim_release_range(struct vm_mem *m, gpa_t gpa, u64 len)
+{
+	gpa_t end = gpa + len, p = gpa;
+	s64 total = 0;
+
+	if (!len || end < gpa || !IS_ALIGNED(gpa | len, PAGE_SIZE) ||
+	    !loader_gpa_is_ram(m->ram_size, gpa, len))
+		return -EINVAL;
+	while (p < end) {
+		hpa_t hpa;
+		unsigned order;
+
+		if (s2pt_query(&m->s2, p, &hpa, &order)) {
+			p += PAGE_SIZE;
+			continue;
+		}
+		if (order == S2PT_ORDER_2M) {
+			gpa_t base = ALIGN_DOWN(p, LARGE_PAGE_SIZE);
+
+			if (base >= gpa && base + LARGE_PAGE_SIZE <= end)
+				total += (s64)release_leaf(m, base, order);
+			p = base + LARGE_PAGE_SIZE;
+			continue;
+		}
+		total += (s64)release_leaf(m, p, order);
+		p += PAGE_SIZE;
+	}
+	return total;
+}

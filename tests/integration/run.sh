@@ -1,0 +1,424 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Sprout integration harness: for each scenario in the scenario file, build its image
+# into $BUILD/test/<name>/, boot it headless under QEMU or Bochs, read the 0xE9 and
+# COM1 logs and print one line `PASS name (12.3s)` or `FAIL name: reason (see log)`;
+# the last line is `N passed, N failed`. Exit status 1 when anything failed.
+# The scenario file format is described in docs/testing.md and in its own header.
+set -eu
+
+usage() {
+	cat >&2 <<EOF
+usage: $0 [-f SCENARIO_FILE] [-j JOBS] [-l] [-v] [NAME_GLOB...]
+  -f FILE  scenario file (default tests/integration/scenarios)
+  -j N     run N scenarios at once (default: number of CPUs, at most 2)
+  -l       list the selected scenarios and exit
+  -v       on failure, also print the last lines of the scenario's logs
+  NAME     run only scenarios whose name matches one of these globs
+Environment: BUILD (default build) holds sprout.efi, sprout.elf and guests/.
+EOF
+	exit 2
+}
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+here=tests/integration
+BUILD=${BUILD:-build}
+
+scenario_file=$here/scenarios
+jobs=$(nproc 2>/dev/null || echo 1)
+[ "$jobs" -le 2 ] || jobs=2
+list_only=0
+verbose=0
+while getopts "f:j:lvh" opt; do
+	case $opt in
+	f) scenario_file=$OPTARG ;;
+	j) jobs=$OPTARG ;;
+	l) list_only=1 ;;
+	v) verbose=1 ;;
+	*) usage ;;
+	esac
+done
+shift $((OPTIND - 1))
+globs=("$@")
+
+OVMF_CODE=/usr/share/OVMF/OVMF_CODE_4M.fd
+OVMF_VARS=/usr/share/OVMF/OVMF_VARS_4M.fd
+OVMF_BOCHS=/usr/share/ovmf/OVMF.fd # the 2 MiB unified image: Bochs maps one ROM
+
+# Markers from the hypervisor's output contract and from the firmware/emulators.
+CRASH_MARK='*** SPROUT CRASH ***'
+HALT_MARK='*** CPU halted ***'
+POWEROFF_FAILED='sprout: power-off failed'
+OVMF_EXC='!!!! X64 Exception'
+BOCHS_EXIT='Bochs is exiting with the following message:'
+BOCHS_POWEROFF='ACPI control: soft power off'
+SHUTDOWN_RE='sprout: shutdown \(status (-?[0-9]+)\)'
+
+# ---- scenario file ----
+
+# Split one scenario line into words, honouring '...' and "..." quoting (xargs does
+# the quoting, so nothing in the file is ever executed).
+split_words() {
+	printf '%s\n' "$1" | xargs printf '%s\0'
+}
+
+names=()
+lines=()
+while IFS= read -r line || [ -n "$line" ]; do
+	[[ $line =~ ^[[:space:]]*(#|$) ]] && continue
+	name=${line%%[[:space:]]*}
+	name=${name#"${name%%[![:space:]]*}"}
+	if [ ${#globs[@]} -gt 0 ]; then
+		match=0
+		for g in "${globs[@]}"; do
+			# shellcheck disable=SC2053
+			[[ $name == $g ]] && match=1
+		done
+		[ $match -eq 1 ] || continue
+	fi
+	names+=("$name")
+	lines+=("$line")
+done <"$scenario_file"
+
+if [ ${#names[@]} -eq 0 ]; then
+	echo "integration: no scenario selected from $scenario_file" >&2
+	exit 2
+fi
+if [ $list_only -eq 1 ]; then
+	printf '%s\n' "${names[@]}"
+	exit 0
+fi
+
+# ---- one scenario ----
+
+# Parse "kind,key=val,..." into KIND, EMU, IMAGE and the options; BOOT_ERR on failure.
+parse_boot() {
+	local opt
+	IFS=, read -r -a opts <<<"$1"
+	KIND=${opts[0]}
+	SMP=2 MEM=512 IPS=20000000 CPU=
+	for opt in "${opts[@]:1}"; do
+		case $opt in
+		smp=*) SMP=${opt#smp=} ;;
+		mem=*) MEM=${opt#mem=} ;;
+		ips=*) IPS=${opt#ips=} ;;
+		cpu=*) CPU=${opt#cpu=} ;;
+		*) BOOT_ERR="unknown boot option '$opt'" && return 1 ;;
+		esac
+	done
+	case $KIND in
+	qemu-usb-ovmf | qemu-iso-bios | qemu-iso-ovmf) EMU=qemu ;;
+	bochs-iso-vmx | bochs-iso-svm | bochs-esp-ovmf-vmx | bochs-esp-ovmf-svm) EMU=bochs ;;
+	*) BOOT_ERR="unknown boot kind '$KIND'" && return 1 ;;
+	esac
+	case $KIND in
+	*-usb-*) IMAGE=usb ;;
+	*-iso-*) IMAGE=iso ;;
+	*-esp-*) IMAGE=esp ;;
+	esac
+	if [ -z "$CPU" ]; then
+		case $KIND in
+		qemu-*) CPU=qemu64,+svm,+npt ;;
+		*-vmx) CPU=corei7_skylake_x ;;
+		*-svm) CPU=ryzen ;;
+		esac
+	fi
+	return 0
+}
+
+build_image() { # dir config
+	local d=$1 config=$2
+	case $IMAGE in
+	usb) tools/mkusb.sh "$config" "$d/sprout-usb.img" "$BUILD" ;;
+	iso) tools/mkiso.sh "$config" "$d/sprout.iso" "$BUILD" ;;
+	esp) tools/mkesp.sh "$config" "$d/esp" "$BUILD" ;;
+	esac
+}
+
+# Fill CMD with the emulator command line for the scenario in dir d.
+make_cmd() {
+	local d=$1 template
+	if [ "$EMU" = qemu ]; then
+		CMD=(qemu-system-x86_64 -nodefaults -accel tcg -display none -no-reboot
+			-cpu "$CPU" -smp "$SMP" -m "${MEM}M"
+			-serial "file:$d/com1.log" -debugcon "file:$d/e9.log"
+			-device isa-debug-exit,iobase=0xf4,iosize=0x04
+			-d cpu_reset -D "$d/qemu.log")
+		case $KIND in
+		qemu-usb-ovmf | qemu-iso-ovmf)
+			cp "$OVMF_VARS" "$d/vars.fd"
+			CMD+=(-M q35
+				-drive "if=pflash,format=raw,readonly=on,file=$OVMF_CODE"
+				-drive "if=pflash,format=raw,file=$d/vars.fd") ;;
+		*) CMD+=(-M pc) ;;
+		esac
+		case $IMAGE in
+		usb) CMD+=(-drive "format=raw,file=$d/sprout-usb.img,if=virtio") ;;
+		iso) CMD+=(-cdrom "$d/sprout.iso") ;;
+		esac
+		return
+	fi
+	case $IMAGE in
+	iso) template=$here/bochsrc-iso.in ;;
+	esp) template=$here/bochsrc-esp-ovmf.in ;;
+	esac
+	sed -e "s|@MEGS@|$MEM|g" -e "s|@MODEL@|$CPU|g" -e "s|@COUNT@|$SMP|g" \
+		-e "s|@IPS@|$IPS|g" -e "s|@ISO@|$d/sprout.iso|g" -e "s|@ESP@|$d/esp|g" \
+		-e "s|@OVMF@|$OVMF_BOCHS|g" -e "s|@COM1@|$d/com1.log|g" \
+		-e "s|@LOG@|$d/bochs.log|g" -e "s|@DISPLAY@|term|g" "$template" >"$d/bochsrc"
+	CMD=(bochs -q -f "$d/bochsrc" -rc "$here/bochs-cont.rc")
+}
+
+has() { # file fixed-string
+	[ -f "$1" ] && grep -qaF -- "$2" "$1"
+}
+
+# Start the emulator under `timeout` and watch its logs: after a crash report (or a
+# firmware exception, or a failed power-off) the machine halts for good, so stop it
+# then instead of waiting for the timeout. Sets RC, STOPPED (why we stopped it) and ELAPSED.
+run_emulator() { # dir timeout
+	local d=$1 t=$2 pid start mark_at=0 now
+	STOPPED=
+	start=$(date +%s%N)
+	# The subshell reaps the emulator, so a crash of the emulator itself (Bochs can
+	# segfault on exit with count=2) is noted in emu.status, not on our terminal.
+	(
+		if [ "$EMU" = qemu ]; then
+			timeout -s HUP -k 5 "$t" "${CMD[@]}" </dev/null >"$d/qemu.out" 2>&1 &
+		else
+			# Bochs: port 0xE9 goes to stdout; it needs TERM but no terminal; it ignores SIGTERM.
+			TERM=dumb timeout -s HUP -k 5 "$t" "${CMD[@]}" </dev/null >"$d/e9.log" 2>"$d/bochs.err" &
+		fi
+		echo $! >"$d/emu.pid"
+		wait $!
+	) 2>"$d/emu.status" &
+	pid=$!
+	while [ ! -s "$d/emu.pid" ] && kill -0 "$pid" 2>/dev/null; do
+		sleep 0.05
+	done
+	while kill -0 "$pid" 2>/dev/null; do
+		if [ -z "$STOPPED" ]; then
+			if has "$d/e9.log" "$CRASH_MARK"; then
+				STOPPED=crash
+			elif has "$d/com1.log" "$OVMF_EXC"; then
+				STOPPED=firmware
+			elif has "$d/e9.log" "$POWEROFF_FAILED"; then
+				STOPPED=poweroff
+			fi
+			[ -z "$STOPPED" ] || mark_at=$SECONDS
+		fi
+		# Give the dump a moment to finish (up to 3 s), then end the run.
+		if [ -n "$STOPPED" ]; then
+			if has "$d/e9.log" "$HALT_MARK" || [ $((SECONDS - mark_at)) -ge 3 ]; then
+				[ "$STOPPED" != crash ] || sleep 0.3
+				kill -HUP "$(cat "$d/emu.pid")" 2>/dev/null || true
+				break
+			fi
+		fi
+		sleep 0.2
+	done
+	RC=0
+	wait "$pid" || RC=$?
+	now=$(date +%s%N)
+	ELAPSED=$(((now - start) / 1000000))
+}
+
+# Record one check in $VERDICT; the first failure becomes REASON.
+fail() {
+	echo "FAIL $*" >>"$VERDICT"
+	[ -n "$REASON" ] || REASON=$*
+}
+ok() {
+	echo "ok   $*" >>"$VERDICT"
+}
+
+# Read the logs of a finished run and decide. Writes every check to dir/verdict.txt;
+# sets REASON to the first failure ("" when the scenario passed).
+judge() { # dir exit-kind checks...
+	local d=$1 want=$2 log msg status code after=0 n re
+	shift 2
+	log=$d/e9.txt
+	tr -d '\r' <"$d/e9.log" >"$log" 2>/dev/null || : >"$log"
+	REASON=
+	VERDICT=$d/verdict.txt
+	: >"$VERDICT"
+	echo "emulator exit code $RC, stopped by harness: ${STOPPED:-no}" >>"$d/verdict.txt"
+
+	# What went wrong at the machine level comes first: it explains everything else.
+	if has "$log" "$CRASH_MARK"; then
+		if [ "$want" = crash ]; then
+			ok "crash report"
+		else
+			msg=$(grep -aA1 -F -- "$CRASH_MARK" "$log" | sed -n 2p | cut -c1-80)
+			fail "crash: $msg"
+		fi
+	elif [ "$want" = crash ]; then
+		if [ -z "$STOPPED" ] && { [ "$RC" = 124 ] || [ "$RC" = 137 ]; }; then
+			fail "timeout (no crash report)"
+		else
+			fail "no crash report"
+		fi
+	fi
+	if has "$d/com1.log" "$OVMF_EXC"; then
+		fail "firmware exception: $(tr -d '\r' <"$d/com1.log" | grep -aF -m1 -- "$OVMF_EXC" | cut -c1-80)"
+	fi
+	if [ "$EMU" = bochs ] && has "$d/bochs.err" "$BOCHS_EXIT"; then
+		msg=$(grep -aA1 -F -- "$BOCHS_EXIT" "$d/bochs.err" | sed -n 2p)
+		case $msg in
+		*"$BOCHS_POWEROFF"*) ok "bochs: $msg" ;;
+		*"Received SIGHUP"*) [ -n "$STOPPED" ] || fail "bochs: $msg" ;;
+		*) fail "bochs panic: $msg" ;;
+		esac
+	fi
+	if [ "$EMU" = qemu ] && has "$d/qemu.log" "Triple fault"; then
+		fail "triple fault (host)"
+	fi
+	if [ "$EMU" = qemu ] && [ -z "$STOPPED" ] && [ "$RC" -gt 128 ] && [ "$RC" != 137 ]; then
+		fail "QEMU died (exit code $RC): $(tail -n 1 "$d/qemu.out" | cut -c1-80)"
+	fi
+	[ "$STOPPED" != poweroff ] || fail "power-off failed (ACPI S5 did not take)"
+	if [ -z "$STOPPED" ] && { [ "$RC" = 124 ] || [ "$RC" = 137 ]; }; then
+		fail "timeout"
+	fi
+
+	# Patterns: REGEX must appear; >REGEX must appear after the previous match;
+	# !REGEX must not appear. Extended regexes, matched line by line.
+	for re in "$@"; do
+		case $re in
+		'!'*)
+			if grep -qaE -- "${re#!}" "$log"; then
+				fail "forbidden pattern '${re#!}'"
+			else
+				ok "absent '${re#!}'"
+			fi
+			;;
+		'>'*)
+			n=$(tail -n +$((after + 1)) "$log" | grep -naE -m1 -- "${re#>}" | cut -d: -f1)
+			if [ -n "$n" ]; then
+				after=$((after + n))
+				ok "line $after: '${re#>}'"
+			else
+				fail "missing pattern '${re#>}' (after line $after)"
+			fi
+			;;
+		*)
+			n=$(grep -naE -m1 -- "$re" "$log" | cut -d: -f1)
+			if [ -n "$n" ]; then
+				after=$n
+				ok "line $n: '$re'"
+			else
+				fail "missing pattern '$re'"
+			fi
+			;;
+		esac
+	done
+
+	# How the machine ended.
+	[ "$want" != crash ] || return 0
+	status=$(grep -aoE -- "$SHUTDOWN_RE" "$log" | tail -1 | grep -oE -- '-?[0-9]+' || true)
+	if [ -z "$status" ]; then
+		fail "no 'sprout: shutdown' line"
+		return 0
+	fi
+	ok "shutdown line, status $status"
+	if [ "$EMU" = bochs ]; then
+		has "$d/bochs.err" "$BOCHS_POWEROFF" || fail "no ACPI power-off (bochs)"
+	elif [ "$RC" != 0 ] && [ $((RC & 1)) = 0 ]; then
+		fail "QEMU exit code $RC"
+	fi
+	case $want in
+	shutdown) ;;
+	status=*)
+		code=${want#status=}
+		[ "$status" = "$code" ] || fail "wrong exit status $status (want $code)"
+		if [ "$EMU" = qemu ] && [ "$RC" != $(((code << 1) | 1)) ]; then
+			if [ $((RC & 1)) = 1 ]; then
+				fail "wrong exit status $((RC >> 1)) at port 0xf4 (want $code)"
+			else
+				fail "no exit status at port 0xf4 (QEMU exit code $RC)"
+			fi
+		fi
+		;;
+	*) fail "unknown exit kind '$want'" ;;
+	esac
+	return 0
+}
+
+run_scenario() { # index
+	local words name boot config t want d secs
+	mapfile -d '' words < <(split_words "${lines[$1]}")
+	name=${words[0]}
+	d=$BUILD/test/$name
+	rm -rf "$d"
+	mkdir -p "$d"
+	result() {
+		echo "$*" >"$d/result"
+	}
+	if [ ${#words[@]} -lt 5 ]; then
+		result "FAIL $name: bad scenario line (want: name boot config timeout exit [checks...])"
+		return
+	fi
+	boot=${words[1]} config=${words[2]} t=${words[3]} want=${words[4]}
+	if ! parse_boot "$boot"; then
+		result "FAIL $name: $BOOT_ERR"
+		return
+	fi
+	if ! build_image "$d" "$config" >"$d/image.log" 2>&1; then
+		result "FAIL $name: image build failed: $(tail -1 "$d/image.log") (see $d/image.log)"
+		return
+	fi
+	make_cmd "$d"
+	printf '%q ' "${CMD[@]}" >"$d/cmdline"
+	echo >>"$d/cmdline"
+	run_emulator "$d" "$t"
+	judge "$d" "$want" "${words[@]:5}"
+	secs=$(printf '%d.%d' $((ELAPSED / 1000)) $((ELAPSED % 1000 / 100)))
+	if [ -z "$REASON" ]; then
+		result "PASS $name (${secs}s)"
+	else
+		result "FAIL $name: $REASON (${secs}s, see $d/e9.log)"
+	fi
+}
+
+print_result() { # index
+	local d=$BUILD/test/${names[$1]}
+	local line
+	line=$(cat "$d/result" 2>/dev/null || echo "FAIL ${names[$1]}: harness error")
+	echo "$line"
+	case $line in
+	PASS*) passed=$((passed + 1)) ;;
+	*)
+		failed=$((failed + 1))
+		if [ $verbose -eq 1 ]; then
+			for f in e9.log com1.log bochs.err verdict.txt; do
+				[ -s "$d/$f" ] || continue
+				echo "  --- $d/$f (last 15 lines)"
+				tail -n 15 "$d/$f" | tr -d '\r' | sed 's/^/  | /'
+			done
+		fi
+		;;
+	esac
+}
+
+# ---- run them, up to $jobs at once, printing each result as it finishes ----
+
+passed=0 failed=0
+declare -A running=()
+for i in "${!names[@]}"; do
+	while [ ${#running[@]} -ge "$jobs" ]; do
+		wait -n -p done_pid "${!running[@]}" || true
+		print_result "${running[$done_pid]}"
+		unset "running[$done_pid]"
+	done
+	run_scenario "$i" &
+	running[$!]=$i
+done
+while [ ${#running[@]} -gt 0 ]; do
+	wait -n -p done_pid "${!running[@]}" || true
+	print_result "${running[$done_pid]}"
+	unset "running[$done_pid]"
+done
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
