@@ -219,9 +219,13 @@ static long hc_reclaim(u64 id)
 		return -ENOENT;
 	if (vm->state == VM_STOPPED)
 		return 0;
+	/* Out of guest mode while its pages are checked and taken: no write can race. */
+	if (!sched_hold_vm(vm))
+		return -EBUSY;
 	bytes = reclaim_zero_pages(&vm->mem);
 	for (u32 i = 0; i < vm->nr_vcpus; i++)
 		hvm->s2_flush(vm->vcpus[i]);
+	sched_release_vm(vm);
 	pr_info("vm %s: reclaimed %llu KiB of zero pages (committed now %llu KiB)\n", vm->cfg.name,
 		bytes >> 10, vm->mem.acct.committed >> 10);
 	return (long)bytes;
@@ -262,9 +266,11 @@ static long hc_host_stats(struct vcpu *v, u64 gpa)
 	s.total_bytes = pmm_total_frames() * PAGE_SIZE;
 	s.free_bytes = pmm_free_frames() * PAGE_SIZE;
 	s.reserve_bytes = DEMAND_HOST_RESERVE;
-	s.cpus = 1;
+	s.cpus = sched_cpu_count();
+	s.cpus_idle = sched_idle_count();
 	s.uptime_us = time_us();
-	s.cpu_busy_us[0] = this_cpu()->busy_tsc * 1000 / tsc_khz;
+	for (u32 c = 0; c < MAX_CPUS && c < ARRAY_SIZE(s.cpu_busy_us); c++)
+		s.cpu_busy_us[c] = percpu[c].busy_tsc * 1000 / tsc_khz;
 	return vm_write(v->vm, gpa, &s, sizeof(s)) ? -EFAULT : 0;
 }
 
@@ -303,8 +309,13 @@ long broker_hypercall(struct vcpu *v, u64 nr, u64 a0, u64 a1, u64 a2, u64 a3)
 	case HC_VM_RECLAIM: return hc_reclaim(a0);
 	case HC_VM_CONSOLE_READ: return hc_console_read(v, a0, a1, a2, a3);
 	case HC_VCPU_ADD:
-	case HC_VCPU_PARK:
-		return -ENOSYS; /* the mechanism arrives with SMP scheduling */
+	case HC_VCPU_PARK: {
+		struct vm *vm = vm_by_id(a0);
+
+		if (!vm)
+			return -ENOENT;
+		return nr == HC_VCPU_ADD ? sched_vcpu_add(vm) : sched_vcpu_park(vm);
+	}
 	case HC_HOST_STATS: return hc_host_stats(v, a0);
 	}
 	return -ENOSYS;

@@ -8,6 +8,7 @@
 #include <hv/loader.h>
 #include <hv/printk.h>
 #include <hv/reclaim.h>
+#include <hv/sched.h>
 #include <hv/vdev.h>
 #include <hv/vm.h>
 #include <public/hypercall.h>
@@ -67,17 +68,37 @@ static long hc_self_stats(struct vcpu *v, u64 gpa)
 
 static long hc_mem_release(struct vcpu *v, u64 gpa, u64 len)
 {
-	s64 bytes = reclaim_release_range(&v->vm->mem, gpa, len);
+	s64 bytes;
 
+	/* The VM's other vCPUs leave guest mode first: none may use a frame once it is freed. */
+	if (!sched_hold_vm(v->vm))
+		return -EBUSY;
+	bytes = reclaim_release_range(&v->vm->mem, gpa, len);
 	if (bytes > 0)
 		for (u32 i = 0; i < v->vm->nr_vcpus; i++)
 			hvm->s2_flush(v->vm->vcpus[i]);
+	sched_release_vm(v->vm);
 	return (long)bytes;
 }
 
-static long hc_vcpu_id_check(struct vcpu *v, u64 id)
+static long hc_vcpu_register(struct vcpu *v, u64 entry, u64 arg)
 {
-	return id < v->vm->nr_vcpus ? 0 : -EINVAL;
+	/* The entry runs in 32-bit protected mode: it must be RAM below 4 GiB. */
+	if (entry >= GiB(4) || !guest_range_ok(v->vm, entry, 16))
+		return -EFAULT;
+	v->vm->vcpu_entry = (u32)entry;
+	v->vm->vcpu_entry_arg = (u32)arg;
+	return 0;
+}
+
+static long hc_vcpu_online_ack(struct vcpu *v)
+{
+	if (v->online_acked)
+		return -EINVAL;
+	v->online_acked = true;
+	if (v->id)
+		pr_info("vm %s: vCPU %u is online\n", v->vm->cfg.name, v->id);
+	return 0;
 }
 
 static long hypercall(struct vcpu *v, u64 nr, u64 a0, u64 a1, u64 a2, u64 a3)
@@ -91,11 +112,12 @@ static long hypercall(struct vcpu *v, u64 nr, u64 a0, u64 a1, u64 a2, u64 a3)
 	case HC_WAIT_EVENT: return hc_wait_event(v, a0);
 	case HC_SELF_STATS: return hc_self_stats(v, a0);
 	case HC_MEM_RELEASE: return hc_mem_release(v, a0, a1);
-	case HC_VCPU_ONLINE_ACK:
+	case HC_VCPU_ONLINE_ACK: return hc_vcpu_online_ack(v);
+	case HC_VCPU_REGISTER: return hc_vcpu_register(v, a0, a1);
+	case HC_VCPU_POLL: return v->park_requested ? SPROUT_VCPU_PARK : SPROUT_VCPU_RUN;
 	case HC_VCPU_OFFLINE_ACK:
-		return hc_vcpu_id_check(v, a0);
-	case HC_VCPU_REGISTER:
-		return guest_range_ok(v->vm, a0, 1) ? 0 : -EFAULT;
+		/* vCPU 0 stays: it is the one the VM boots and ends on. */
+		return v->id ? 0 : -EINVAL;
 	default: return -ENOSYS;
 	}
 }
@@ -112,5 +134,7 @@ enum exit_action handle_hypercall(struct vcpu *v, struct vm_exit *e)
 		return EXIT_STOP_VM;
 	if (v->waiting_event)
 		return EXIT_BLOCK;
+	if (nr == HC_VCPU_OFFLINE_ACK && v->id)
+		return EXIT_PARK;
 	return nr == HC_YIELD ? EXIT_YIELD : EXIT_RESUME;
 }

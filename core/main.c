@@ -5,6 +5,7 @@
 #include <arch/cpu.h>
 #include <arch/paging.h>
 #include <arch/power.h>
+#include <arch/smp.h>
 #include <arch/time.h>
 #include <arch/traps.h>
 #include <arch/x86.h>
@@ -129,10 +130,11 @@ void hv_main(struct boot_info *bi)
 {
 	console_init();
 	pr_info("Sprout %s booting via %s\n", SPROUT_VERSION, bi->loader);
-	traps_init_cpu();
+	traps_init_cpu(0, NULL);
 	percpu_init(0, 0);
 	paging_init(memory_top(bi));
 	fpu_init();
+	smp_reserve_trampoline(bi);
 	memory_init(bi);
 	platform_init(bi);
 	cpu_detect();
@@ -151,8 +153,27 @@ void hv_main(struct boot_info *bi)
 		pr_err("sprout: cannot run VMs on this machine\n");
 		power_off(1, config.test_vm[0] != '\0');
 	}
-	apic_init_cpu();
+	apic_init_cpu(true);
 	apic_timer_start(SCHED_SLICE_US);
+	smp_boot_aps(&acpi);
 	vm_create_all(&config, bi);
+	sched_run();
+}
+
+void ap_main(u32 cpu)
+{
+	int err;
+
+	percpu_init(cpu, percpu[cpu].apic_id);
+	fpu_init();
+	apic_init_cpu(false);
+	err = hvm->cpu_enable();
+	if (err) {
+		pr_err("cpu %u: enabling %s failed (%s); it stays offline\n", cpu, hvm->name,
+		       strerror_hv(err));
+		cpu_halt_forever();
+	}
+	apic_timer_start(SCHED_SLICE_US);
+	__atomic_fetch_add(&smp_cpus_online, 1, __ATOMIC_RELEASE);
 	sched_run();
 }

@@ -15,6 +15,6 @@ void percpu_init(u32 cpu_id, u32 apic_id)
 	p->svm_hsave = INVALID_HPA;
 	p->svm_host_vmcb = INVALID_HPA;
 	p->vmxon_region = INVALID_HPA;
-	p->online = true;
 	wrmsr(MSR_GS_BASE, (u64)(uintptr_t)p);
+	__atomic_store_n(&p->online, true, __ATOMIC_RELEASE);
 }

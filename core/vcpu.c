@@ -5,11 +5,30 @@
 #include <hv/hvm.h>
 #include <hv/insn.h>
 #include <hv/printk.h>
+#include <hv/string.h>
 #include <hv/vm.h>
+
+#include "handlers.h"
 
 #define PTE_P BIT(0)
 #define PTE_PS BIT(7)
 #define PTE_ADDR 0x000ffffffffff000ULL
+
+void vcpu_reset(struct vcpu *v, struct vm *vm, u32 id)
+{
+	memset(v, 0, sizeof(*v));
+	v->vm = vm;
+	v->id = id;
+	v->last_cpu = -1;
+}
+
+void vcpu_init_platform(struct vcpu *v)
+{
+	msr_vcpu_init(v);
+	/* FNINIT state: x87 control word 0x37f, MXCSR 0x1f80 (FXSAVE layout). */
+	*(u16 *)(void *)&v->fpu[0] = 0x37f;
+	*(u32 *)(void *)&v->fpu[24] = 0x1f80;
+}
 
 u64 *vcpu_gpr(struct vcpu *v, unsigned index)
 {

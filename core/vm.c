@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* VM lifecycle: create from the config, load the image, stop, and keep the final figures. */
+#include <arch/smp.h>
 #include <arch/time.h>
 #include <arch/x86.h>
 #include <hv/boot_info.h>
@@ -7,6 +8,7 @@
 #include <hv/errno.h>
 #include <hv/hvm.h>
 #include <hv/loader.h>
+#include <hv/percpu.h>
 #include <hv/printk.h>
 #include <hv/sched.h>
 #include <hv/string.h>
@@ -111,27 +113,28 @@ static int vm_load_image(struct vm *vm, const struct boot_info *bi, struct loade
 	return ret;
 }
 
+struct vcpu *vm_vcpu_storage(struct vm *vm, u32 id)
+{
+	return &vcpu_pool[vm->id][id];
+}
+
 static int vm_create_bsp(struct vm *vm, const struct loader_result *res)
 {
 	struct vcpu *v = &vcpu_pool[vm->id][0];
 	int ret;
 
-	memset(v, 0, sizeof(*v));
-	v->vm = vm;
-	v->id = 0;
+	vcpu_reset(v, vm, 0);
+	v->state = VCPU_NEW;
 	vm->vcpus[0] = v;
 	vm->nr_vcpus = 1;
 	ret = hvm->vcpu_create(v);
 	if (ret) {
+		v->state = VCPU_STOPPED;
 		vm_stop(vm, VM_STOP_LOAD, -1, "cannot create vCPU 0: %s", strerror_hv(ret));
 		return ret;
 	}
-	msr_vcpu_init(v);
-	/* FNINIT state: x87 control word 0x37f, MXCSR 0x1f80 (FXSAVE layout). */
-	*(u16 *)(void *)&v->fpu[0] = 0x37f;
-	*(u32 *)(void *)&v->fpu[24] = 0x1f80;
+	vcpu_init_platform(v);
 	hvm->vcpu_set_boot_state(v, res->entry, res->eax, res->ebx);
-	v->state = VCPU_RUNNABLE;
 	return 0;
 }
 
@@ -179,6 +182,8 @@ struct vm *vm_create_at(struct vm *vm, const struct vm_config *cfg, const struct
 		return vm;
 	vm->start_tsc = rdtsc();
 	vm->state = VM_RUNNING;
+	vm->vcpus[0]->state = VCPU_RUNNABLE;
+	sched_add(vm->vcpus[0], -1);
 	pr_info("vm %s: started: %s image %s, %llu MiB RAM, entry 0x%x, %llu KiB committed by "
 		"the loader\n",
 		cfg->name, config_kind_name(cfg->kind), cfg->image, cfg->memory >> 20, res.entry,
@@ -213,32 +218,54 @@ void vm_print_figures(const struct vm *vm)
 		a->faults_2m, a->denied, exits, ms);
 }
 
+/* Wait until no other CPU runs a vCPU of vm, then forget them all. */
+static void vm_stop_vcpus(struct vm *vm)
+{
+	struct vcpu *self = this_cpu()->current;
+
+	for (u32 i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *v = vm->vcpus[i];
+
+		v->state = VCPU_STOPPED;
+		while (v != self && v->on_cpu) {
+			smp_kick(v->cpu);
+			udelay(10);
+		}
+		sched_vcpu_gone(v);
+		if (v->vendor)
+			hvm->vcpu_destroy(v);
+	}
+}
+
 void vm_stop(struct vm *vm, enum vm_stop_kind kind, int status, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (vm->state == VM_STOPPED || vm->state == VM_EMPTY)
+	spin_lock(&vm->lock);
+	if (vm->stopping || vm->state == VM_STOPPED || vm->state == VM_EMPTY) {
+		spin_unlock(&vm->lock);
 		return;
+	}
+	vm->stopping = true;
 	va_start(ap, fmt);
 	vsnprintf(vm->stop_reason, sizeof(vm->stop_reason), fmt, ap);
 	va_end(ap);
 	vm->stop_kind = kind;
 	vm->exit_status = status;
 	vm->stop_tsc = rdtsc();
+	spin_unlock(&vm->lock);
+
 	vdev_console_flush(vm);
 	if (kind == VM_STOP_EXIT)
 		pr_info("vm %s: %s\n", vm->cfg.name, vm->stop_reason);
 	else
 		pr_err("vm %s: stopped: %s\n", vm->cfg.name, vm->stop_reason);
-	for (u32 i = 0; i < vm->nr_vcpus; i++) {
-		vm->vcpus[i]->state = VCPU_STOPPED;
-		sched_vcpu_gone(vm->vcpus[i]);
-		hvm->vcpu_destroy(vm->vcpus[i]);
-	}
+	vm_stop_vcpus(vm);
 	vdev_release(vm);
 	if (vm->mem.s2.root != INVALID_HPA && vm->mem.s2.root)
 		demand_release_all(&vm->mem);
 	vm->state = VM_STOPPED;
+	vm->stopping = false;
 	vm_print_figures(vm);
 	broker_vm_stopped(vm);
 	sched_vm_stopped(vm);

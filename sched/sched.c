@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
-/* Round-robin vCPU scheduler for the boot CPU, with time slices from the host timer. */
+/* The per-CPU run loop: pick a vCPU, run its slice, handle exits, block, wake, idle. */
 #include <arch/apic.h>
 #include <arch/power.h>
+#include <arch/smp.h>
 #include <arch/time.h>
 #include <arch/x86.h>
 #include <hv/broker.h>
@@ -12,26 +13,83 @@
 #include <hv/string.h>
 #include <hv/vm.h>
 
+#include "sched_internal.h"
+
 /* Exit status of the machine when the test VM did not exit by itself. */
 #define TEST_STATUS_VM_CRASHED 126
 #define TEST_STATUS_VM_NOT_LOADED 125
 
+static const struct sched_ops *ops = &sched_rr_ops;
 static char test_vm_name[CONFIG_NAME_MAX];
-static u32 rr_next; /* round-robin cursor over vm_table x vcpus */
+static spinlock_t launch_lock = SPINLOCK_INIT;
 
 void sched_init(const char *test_vm)
 {
 	strlcpy(test_vm_name, test_vm, sizeof(test_vm_name));
 }
 
+u32 sched_cpu_count(void)
+{
+	return smp_cpus_online;
+}
+
+u32 sched_idle_count(void)
+{
+	u32 n = 0;
+
+	for (u32 c = 0; c < MAX_CPUS; c++)
+		n += percpu[c].online && ops->cpu_idle(c);
+	return n;
+}
+
+s32 sched_find_idle_cpu(s32 avoid)
+{
+	for (u32 c = 0; c < MAX_CPUS; c++)
+		if (percpu[c].online && (s32)c != avoid && ops->cpu_idle(c) &&
+		    !percpu[c].launch)
+			return (s32)c;
+	return -1;
+}
+
+/* Least loaded online CPU: the one with the fewest vCPUs that want to run. */
+static u32 least_loaded_cpu(void)
+{
+	u32 best = 0, best_load = ~0u;
+
+	for (u32 c = 0; c < MAX_CPUS; c++) {
+		u32 load;
+
+		if (!percpu[c].online)
+			continue;
+		load = sched_cpu_load(c);
+		if (load < best_load)
+			best = c, best_load = load;
+	}
+	return best;
+}
+
+void sched_add(struct vcpu *v, s32 cpu)
+{
+	u32 target = cpu >= 0 && cpu < MAX_CPUS && percpu[cpu].online ? (u32)cpu
+								       : least_loaded_cpu();
+
+	v->last_cpu = -1;
+	ops->add(v, target);
+	if (target != this_cpu()->cpu_id)
+		smp_kick(target);
+}
+
 void sched_vcpu_gone(struct vcpu *v)
 {
 	struct percpu *cpu = this_cpu();
 
+	ops->remove(v);
 	if (cpu->fpu_owner == v)
 		cpu->fpu_owner = NULL;
-	if (cpu->current == v)
-		cpu->current = NULL;
+	/* Another CPU may hold its FPU state in registers; that state is simply dropped. */
+	for (u32 c = 0; c < MAX_CPUS; c++)
+		if (percpu[c].fpu_owner == v)
+			percpu[c].fpu_owner = NULL;
 }
 
 void sched_wake(struct vcpu *v)
@@ -45,37 +103,48 @@ void sched_wake(struct vcpu *v)
 		v->wake_tsc = 0;
 	}
 	v->state = VCPU_RUNNABLE;
+	if (v->cpu != this_cpu()->cpu_id)
+		smp_kick(v->cpu);
 }
 
-/* Wake vCPUs whose HC_WAIT_EVENT timeout has passed. */
-static void sched_wake_expired(void)
+bool sched_hold_vm(struct vm *vm)
 {
-	u64 now = rdtsc();
+	struct vcpu *self = this_cpu()->current;
 
-	for (u32 i = 0; i < VM_MAX; i++) {
-		struct vm *vm = &vm_table[i];
+	spin_lock(&vm->lock);
+	if (vm->stopping) {
+		spin_unlock(&vm->lock);
+		return false;
+	}
+	__atomic_fetch_add(&vm->held, 1, __ATOMIC_SEQ_CST);
+	spin_unlock(&vm->lock);
+	for (u32 i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *v = vm->vcpus[i];
 
-		if (vm->state != VM_RUNNING)
-			continue;
-		for (u32 j = 0; j < vm->nr_vcpus; j++) {
-			struct vcpu *v = vm->vcpus[j];
-
-			if (v->state == VCPU_BLOCKED && v->wake_tsc && now >= v->wake_tsc)
-				sched_wake(v);
+		while (v != self && __atomic_load_n(&v->in_guest, __ATOMIC_SEQ_CST)) {
+			smp_kick(v->cpu);
+			udelay(10);
 		}
 	}
+	return true;
 }
 
-/* Work done once per host timer tick, not once per exit. */
-static void sched_tick_work(void)
+void sched_release_vm(struct vm *vm)
 {
-	static u64 last_tick = ~0ULL;
+	spin_lock(&vm->lock);
+	vm->held--;
+	spin_unlock(&vm->lock);
+	for (u32 i = 0; i < vm->nr_vcpus; i++)
+		if (vm->vcpus[i]->state == VCPU_RUNNABLE && vm->vcpus[i]->cpu != this_cpu()->cpu_id)
+			smp_kick(vm->vcpus[i]->cpu);
+}
 
-	if (apic_timer_ticks == last_tick)
-		return;
-	last_tick = apic_timer_ticks;
-	broker_tick();
-	sched_wake_expired();
+void sched_launch_on(struct vcpu *v, u32 cpu)
+{
+	spin_lock(&launch_lock);
+	percpu[cpu].launch = v;
+	spin_unlock(&launch_lock);
+	smp_kick(cpu);
 }
 
 static void print_vm_summary(void)
@@ -105,68 +174,36 @@ void sched_vm_stopped(struct vm *vm)
 	power_off(status, true);
 }
 
-static struct vcpu *sched_pick(void)
+/* Wake vCPUs whose HC_WAIT_EVENT timeout has passed. */
+static void sched_wake_expired(void)
 {
-	const u32 slots = VM_MAX * VM_MAX_VCPUS;
+	u64 now = rdtsc();
 
-	for (u32 n = 0; n < slots; n++) {
-		u32 s = (rr_next + n) % slots;
-		struct vm *vm = &vm_table[s / VM_MAX_VCPUS];
-		struct vcpu *v;
+	for (u32 i = 0; i < VM_MAX; i++) {
+		struct vm *vm = &vm_table[i];
 
-		if (vm->state != VM_RUNNING || s % VM_MAX_VCPUS >= vm->nr_vcpus)
+		if (vm->state != VM_RUNNING)
 			continue;
-		v = vm->vcpus[s % VM_MAX_VCPUS];
-		if (v->state == VCPU_RUNNABLE) {
-			rr_next = s + 1;
-			return v;
+		for (u32 j = 0; j < vm->nr_vcpus; j++) {
+			struct vcpu *v = vm->vcpus[j];
+
+			if (v->state == VCPU_BLOCKED && v->wake_tsc && now >= v->wake_tsc &&
+			    v->cpu == this_cpu()->cpu_id)
+				sched_wake(v);
 		}
 	}
-	return NULL;
 }
 
-/* The guest FPU/SSE state lives in the registers; the host never uses them. */
-static void fpu_switch(struct percpu *cpu, struct vcpu *v)
+/* Work done once per host timer tick, not once per exit. */
+static void sched_tick_work(struct percpu *cpu)
 {
-	if (cpu->fpu_owner == v)
+	if (cpu->seen_tick == cpu->timer_ticks)
 		return;
-	if (cpu->fpu_owner)
-		__asm__ volatile("fxsave64 %0" : "=m"(cpu->fpu_owner->fpu));
-	__asm__ volatile("fxrstor64 %0" : : "m"(v->fpu));
-	cpu->fpu_owner = v;
-}
-
-/* Run v until it blocks, stops, yields or uses up its slice. */
-static void sched_run_slice(struct percpu *cpu, struct vcpu *v)
-{
-	u64 slice_end = rdtsc() + SCHED_SLICE_US * tsc_khz / 1000;
-	struct vm_exit e;
-
-	cpu->current = v;
-	fpu_switch(cpu, v);
-	for (;;) {
-		u64 t0 = rdtsc();
-		enum exit_action act;
-
-		hvm->vcpu_run(v, &e);
-		v->busy_tsc += rdtsc() - t0;
-		if (e.reason == EXIT_EXTINT) {
-			/* Let the host take the interrupt that caused the exit. */
-			sti();
-			__asm__ volatile("nop");
-			cli();
-		}
-		act = exit_dispatch(v, &e);
-		if (act == EXIT_STOP_VM || v->state == VCPU_STOPPED)
-			break;
-		if (act == EXIT_BLOCK) {
-			v->state = VCPU_BLOCKED;
-			break;
-		}
-		if (act == EXIT_YIELD || rdtsc() >= slice_end)
-			break;
-	}
-	cpu->current = NULL;
+	cpu->seen_tick = cpu->timer_ticks;
+	if (cpu->cpu_id == 0)
+		broker_tick();
+	sched_wake_expired();
+	sched_hotplug_tick(cpu);
 }
 
 static bool any_vm_alive(void)
@@ -178,6 +215,27 @@ static bool any_vm_alive(void)
 	return false;
 }
 
+/* CPU 0 decides when the machine is done; the others just wait for work. */
+static void sched_idle(struct percpu *cpu, bool *idle_said)
+{
+	if (cpu->cpu_id == 0 && !any_vm_alive() && !broker_restart_due()) {
+		pr_info("sprout: all VMs have stopped\n");
+		print_vm_summary();
+		power_off(0, test_vm_name[0] != '\0');
+	}
+	if (cpu->cpu_id == 0 && !*idle_said) {
+		pr_debug("sprout: no runnable vCPU; idle\n");
+		*idle_said = true;
+	}
+	{
+		u64 t0 = rdtsc();
+
+		/* Wait for the next interrupt: the timer, or a kick from another CPU. */
+		__asm__ volatile("sti; hlt; cli" ::: "memory");
+		cpu->idle_tsc += rdtsc() - t0;
+	}
+}
+
 void sched_run(void)
 {
 	struct percpu *cpu = this_cpu();
@@ -187,23 +245,14 @@ void sched_run(void)
 	for (;;) {
 		struct vcpu *v;
 
-		sched_tick_work();
-		v = sched_pick();
+		sched_tick_work(cpu);
+		sched_take_launch(cpu);
+		v = ops->pick_next(cpu->cpu_id);
 		if (v) {
 			idle_said = false;
 			sched_run_slice(cpu, v);
 			continue;
 		}
-		if (!any_vm_alive() && !broker_restart_due()) {
-			pr_info("sprout: all VMs have stopped\n");
-			print_vm_summary();
-			power_off(0, test_vm_name[0] != '\0');
-		}
-		if (!idle_said) {
-			pr_info("sprout: no runnable vCPU; idle\n");
-			idle_said = true;
-		}
-		/* Wait for the next interrupt (the host timer at the latest). */
-		__asm__ volatile("sti; hlt; cli" ::: "memory");
+		sched_idle(cpu, &idle_said);
 	}
 }

@@ -1,2 +1,3 @@
 # Sources of sched.
 HV_SRCS += sched/sched.c
+HV_SRCS += sched/rr.c sched/run.c sched/hotplug.c

@@ -176,6 +176,12 @@ struct acpi_fadt {
 	struct acpi_gas x_pm1b_cnt_blk;
 } __packed;
 
+_Static_assert(sizeof(struct acpi_rsdp) == 36, "RSDP layout");
+_Static_assert(sizeof(struct acpi_header) == 36, "table header layout");
+_Static_assert(offsetof(struct acpi_fadt, flags) == 112, "FADT layout");
+_Static_assert(offsetof(struct acpi_fadt, x_dsdt) == 140, "FADT layout");
+_Static_assert(offsetof(struct acpi_fadt, x_pm1a_cnt_blk) == 172, "FADT layout");
+
 #define FADT_RESET_REG_SUP BIT(10)
 
 /* Does a FADT of length len contain this field? */

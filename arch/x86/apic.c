@@ -4,6 +4,7 @@
 #include <arch/time.h>
 #include <arch/traps.h>
 #include <arch/x86.h>
+#include <hv/percpu.h>
 #include <hv/printk.h>
 
 #define APIC_BASE_X2APIC BIT(10)
@@ -58,6 +59,7 @@ static void pic_disable(void)
 static void apic_timer_irq(struct trap_frame *f)
 {
 	apic_timer_ticks++;
+	this_cpu()->timer_ticks++;
 	apic_eoi();
 }
 
@@ -77,11 +79,33 @@ u32 apic_id(void)
 	return x2apic_mode ? id : id >> 24;
 }
 
-void apic_init_cpu(void)
+#define APIC_REG_ICR_LO 0x300
+#define APIC_REG_ICR_HI 0x310
+#define APIC_ICR_BUSY BIT(12)
+
+void apic_send_ipi(u32 dest, u32 icr_low)
+{
+	if (x2apic_mode) {
+		wrmsr(0x830, ((u64)dest << 32) | icr_low);
+		return;
+	}
+	apic_write(APIC_REG_ICR_HI, dest << 24);
+	apic_write(APIC_REG_ICR_LO, icr_low);
+	for (int i = 0; i < 100000 && (apic_read(APIC_REG_ICR_LO) & APIC_ICR_BUSY); i++)
+		__asm__ volatile("pause");
+}
+
+static void apic_kick_irq(struct trap_frame *f)
+{
+	apic_eoi();
+}
+
+void apic_init_cpu(bool bsp)
 {
 	u64 base = rdmsr(MSR_IA32_APIC_BASE);
 
-	pic_disable();
+	if (bsp)
+		pic_disable();
 	if (!(base & APIC_BASE_ENABLE))
 		wrmsr(MSR_IA32_APIC_BASE, base | APIC_BASE_ENABLE);
 	x2apic_mode = base & APIC_BASE_X2APIC;
@@ -89,6 +113,7 @@ void apic_init_cpu(void)
 	apic_write(APIC_REG_SVR, APIC_SVR_ENABLE | APIC_SPURIOUS_VECTOR);
 	traps_set_irq_handler(APIC_TIMER_VECTOR, apic_timer_irq);
 	traps_set_irq_handler(APIC_SPURIOUS_VECTOR, apic_spurious_irq);
+	traps_set_irq_handler(0xf0, apic_kick_irq); /* IPI_KICK_VECTOR */
 }
 
 /* Count APIC timer ticks over 10 ms of TSC time; the bus clock is not architectural. */
@@ -117,6 +142,7 @@ void apic_timer_start(u64 period_us)
 	apic_write(APIC_REG_TIMER_DIV, APIC_DIV_16);
 	apic_write(APIC_REG_LVT_TIMER, APIC_TIMER_VECTOR | APIC_TIMER_PERIODIC);
 	apic_write(APIC_REG_TIMER_INIT, (u32)MIN(count, 0xffffffffULL));
-	pr_info("apic: %s, timer %u ticks/ms, period %llu us\n", x2apic_mode ? "x2APIC" : "xAPIC",
-		ticks_per_ms, period_us);
+	if (!this_cpu()->cpu_id)
+		pr_info("apic: %s, timer %u ticks/ms, period %llu us\n",
+			x2apic_mode ? "x2APIC" : "xAPIC", ticks_per_ms, period_us);
 }

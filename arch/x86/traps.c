@@ -3,6 +3,7 @@
 #include <arch/console.h>
 #include <arch/traps.h>
 #include <arch/x86.h>
+#include <hv/percpu.h>
 #include <hv/printk.h>
 #include <hv/string.h>
 
@@ -37,31 +38,33 @@ struct desc_ptr {
 #define IST_MACHINE_CHECK 3
 #define IST_STACK_SIZE 8192
 
-static u64 gdt[5] __aligned(16) = {
-	0,
-	0x00af9a000000ffffULL, /* 64-bit code, DPL 0 */
-	0x00cf92000000ffffULL, /* data, DPL 0 */
-	0,                     /* TSS, filled in at run time */
-	0,
-};
-static struct tss tss __aligned(16);
+/* Each CPU needs its own TSS (a busy TSS cannot be loaded twice), hence its own GDT. */
+struct cpu_desc {
+	u64 gdt[5];
+	struct tss tss;
+} __aligned(16);
+
+static struct cpu_desc cpu_desc[MAX_CPUS];
 static struct idt_gate idt[256] __aligned(16);
-static u8 ist_stacks[3][IST_STACK_SIZE] __aligned(16);
+static u8 bsp_ist_stacks[3][IST_STACK_SIZE] __aligned(16);
 static irq_handler_t irq_handlers[256];
 static volatile bool in_crash;
 
 extern char idt_stubs[];
 extern char ImageBase[];
 
-static void gdt_set_tss(void)
+static void gdt_build(struct cpu_desc *d)
 {
-	u64 base = (u64)(uintptr_t)&tss;
-	u64 limit = sizeof(tss) - 1;
+	u64 base = (u64)(uintptr_t)&d->tss;
+	u64 limit = sizeof(d->tss) - 1;
 
+	d->gdt[0] = 0;
+	d->gdt[1] = 0x00af9a000000ffffULL; /* 64-bit code, DPL 0 */
+	d->gdt[2] = 0x00cf92000000ffffULL; /* data, DPL 0 */
 	/* System-segment descriptor, 16 bytes: type 9 (available 64-bit TSS). */
-	gdt[3] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ULL << 40) |
-		 (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
-	gdt[4] = base >> 32;
+	d->gdt[3] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ULL << 40) |
+		    (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
+	d->gdt[4] = base >> 32;
 }
 
 static void idt_set_gate(unsigned vec, u64 handler, u8 ist)
@@ -87,16 +90,19 @@ static void idt_build(void)
 	idt[18].ist = IST_MACHINE_CHECK;
 }
 
-void traps_init_cpu(void)
+void traps_init_cpu(u32 cpu, void *ist_area)
 {
-	struct desc_ptr gp = { sizeof(gdt) - 1, (u64)(uintptr_t)gdt };
+	struct cpu_desc *d = &cpu_desc[cpu];
+	struct desc_ptr gp = { sizeof(d->gdt) - 1, (u64)(uintptr_t)d->gdt };
 	struct desc_ptr ip = { sizeof(idt) - 1, (u64)(uintptr_t)idt };
+	u8 *ist = ist_area ? ist_area : (u8 *)bsp_ist_stacks;
 
 	for (int i = 0; i < 3; i++)
-		tss.ist[i] = (u64)(uintptr_t)&ist_stacks[i][IST_STACK_SIZE];
-	tss.iomap_base = sizeof(tss);
-	gdt_set_tss();
-	idt_build();
+		d->tss.ist[i] = (u64)(uintptr_t)(ist + (u64)(i + 1) * IST_STACK_SIZE);
+	d->tss.iomap_base = sizeof(d->tss);
+	gdt_build(d);
+	if (cpu == 0)
+		idt_build();
 	__asm__ volatile("lgdt %0\n\t"
 			 "pushq %1\n\t"
 			 "leaq 1f(%%rip), %%rax\n\t"
@@ -187,11 +193,11 @@ void trap_handler(struct trap_frame *f)
 		pr_warn("traps: unexpected interrupt vector %llu\n", f->vector);
 		return;
 	}
-	if (in_crash) {
+	/* One report at a time; a second CPU faulting meanwhile just stops. */
+	if (__atomic_exchange_n(&in_crash, true, __ATOMIC_ACQ_REL)) {
 		console_write("\n*** nested fault during crash report ***\n", 42);
 		cpu_halt_forever();
 	}
-	in_crash = true;
 	crash_report(f);
 	printk(LOG_ERR, "*** CPU halted ***\n");
 	cpu_halt_forever();

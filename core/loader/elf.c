@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* ELF32/ELF64 images: header and program header checks, PT_LOAD placement by p_paddr, note lookup. */
+/* ELF32/ELF64 images: header and program header checks, PT_LOAD by p_paddr, note lookup. */
 #include <hv/elf.h>
 #include <hv/errno.h>
 #include <hv/loader.h>
@@ -33,10 +33,16 @@ static int open64(struct loader_ctx *lc, struct loader_elf *ef)
 		return loader_error(lc, -ENOEXEC, "ELF header truncated (%llu bytes)",
 				    (u64)lc->size);
 	memcpy(&h, lc->image, sizeof(h));
-	*ef = (struct loader_elf){ .is64 = true, .type = h.e_type, .machine = h.e_machine,
-				   .entry = h.e_entry, .phoff = h.e_phoff, .phnum = h.e_phnum,
-				   .phentsize = h.e_phentsize, .shoff = h.e_shoff,
-				   .shnum = h.e_shnum, .shentsize = h.e_shentsize };
+	*ef = (struct loader_elf){.is64 = true,
+				  .type = h.e_type,
+				  .machine = h.e_machine,
+				  .entry = h.e_entry,
+				  .phoff = h.e_phoff,
+				  .phnum = h.e_phnum,
+				  .phentsize = h.e_phentsize,
+				  .shoff = h.e_shoff,
+				  .shnum = h.e_shnum,
+				  .shentsize = h.e_shentsize};
 	return 0;
 }
 
@@ -48,10 +54,16 @@ static int open32(struct loader_ctx *lc, struct loader_elf *ef)
 		return loader_error(lc, -ENOEXEC, "ELF header truncated (%llu bytes)",
 				    (u64)lc->size);
 	memcpy(&h, lc->image, sizeof(h));
-	*ef = (struct loader_elf){ .is64 = false, .type = h.e_type, .machine = h.e_machine,
-				   .entry = h.e_entry, .phoff = h.e_phoff, .phnum = h.e_phnum,
-				   .phentsize = h.e_phentsize, .shoff = h.e_shoff,
-				   .shnum = h.e_shnum, .shentsize = h.e_shentsize };
+	*ef = (struct loader_elf){.is64 = false,
+				  .type = h.e_type,
+				  .machine = h.e_machine,
+				  .entry = h.e_entry,
+				  .phoff = h.e_phoff,
+				  .phnum = h.e_phnum,
+				  .phentsize = h.e_phentsize,
+				  .shoff = h.e_shoff,
+				  .shnum = h.e_shnum,
+				  .shentsize = h.e_shentsize};
 	return 0;
 }
 
@@ -74,9 +86,10 @@ static int check_header(struct loader_ctx *lc, const struct loader_elf *ef)
 		return loader_error(lc, -ENOEXEC, "ELF file has %u program headers (at most %u)",
 				    ef->phnum, LOADER_ELF_MAX_PHNUM);
 	if (!in_file(lc, ef->phoff, (u64)ef->phnum * want))
-		return loader_error(lc, -ENOEXEC,
-				    "ELF program header table at 0x%llx lies outside the file (0x%llx bytes)",
-				    ef->phoff, (u64)lc->size);
+		return loader_error(
+			lc, -ENOEXEC,
+			"ELF program header table at 0x%llx lies outside the file (0x%llx bytes)",
+			ef->phoff, (u64)lc->size);
 	return 0;
 }
 
@@ -108,14 +121,14 @@ void loader_elf_phdr(const struct loader_ctx *lc, const struct loader_elf *ef, u
 		struct elf64_phdr ph;
 
 		memcpy(&ph, lc->image + ef->phoff + (u64)i * sizeof(ph), sizeof(ph));
-		*seg = (struct loader_seg){ ph.p_type,   ph.p_flags,  ph.p_offset, ph.p_vaddr,
-					    ph.p_paddr,  ph.p_filesz, ph.p_memsz,  ph.p_align };
+		*seg = (struct loader_seg){ph.p_type,  ph.p_flags,  ph.p_offset, ph.p_vaddr,
+					   ph.p_paddr, ph.p_filesz, ph.p_memsz,	 ph.p_align};
 	} else {
 		struct elf32_phdr ph;
 
 		memcpy(&ph, lc->image + ef->phoff + (u64)i * sizeof(ph), sizeof(ph));
-		*seg = (struct loader_seg){ ph.p_type,   ph.p_flags,  ph.p_offset, ph.p_vaddr,
-					    ph.p_paddr,  ph.p_filesz, ph.p_memsz,  ph.p_align };
+		*seg = (struct loader_seg){ph.p_type,  ph.p_flags,  ph.p_offset, ph.p_vaddr,
+					   ph.p_paddr, ph.p_filesz, ph.p_memsz,	 ph.p_align};
 	}
 }
 
@@ -124,14 +137,15 @@ static int check_load(struct loader_ctx *lc, u32 i, const struct loader_seg *seg
 	char what[32];
 
 	if (!in_file(lc, seg->offset, seg->filesz))
-		return loader_error(lc, -ENOEXEC,
-				    "ELF segment %u (file offset 0x%llx size 0x%llx) lies outside the file (0x%llx bytes)",
-				    i, seg->offset,
-				    seg->filesz, (u64)lc->size);
+		return loader_error(
+			lc, -ENOEXEC,
+			"ELF segment %u (offset 0x%llx size 0x%llx) lies outside the file", i,
+			seg->offset, seg->filesz);
 	if (seg->filesz > seg->memsz)
-		return loader_error(lc, -ENOEXEC,
-				    "ELF segment %u file size 0x%llx exceeds its memory size 0x%llx", i,
-				    seg->filesz, seg->memsz);
+		return loader_error(
+			lc, -ENOEXEC,
+			"ELF segment %u file size 0x%llx exceeds its memory size 0x%llx", i,
+			seg->filesz, seg->memsz);
 	if (!seg->memsz)
 		return 0;
 	snprintf(what, sizeof(what), "ELF segment %u", i);
@@ -245,21 +259,23 @@ static u64 note_align(u64 align)
 static int scan_notes(struct loader_ctx *lc, const struct note_area *a, const char *name, u32 type,
 		      const u8 **desc, u32 *descsz)
 {
-	u64 nlen = strlen(name) + 1, pos = 0, left, npad, dpad;
+	u64 nlen = strlen(name) + 1, pos = 0;
 	struct elf_note n;
-	const u8 *p;
 
+	/* Layout in hv/elf.h: header, name, descriptor, each padded to a->align. */
 	while (a->len - pos >= sizeof(n)) {
-		p = lc->image + a->off + pos;
-		left = a->len - pos - sizeof(n);
+		const u8 *p = lc->image + a->off + pos;
+		u64 left = a->len - pos - sizeof(n);
+		u64 npad, dpad;
+
 		memcpy(&n, p, sizeof(n));
 		npad = ALIGN_UP((u64)n.n_namesz, a->align);
 		dpad = ALIGN_UP((u64)n.n_descsz, a->align);
 		if (npad > left || n.n_descsz > left - npad)
-			return loader_error(lc, -ENOEXEC,
-					    "ELF note at file offset 0x%llx is truncated (name %u bytes, descriptor %u bytes)",
-					    (a->off + pos), n.n_namesz,
-					    n.n_descsz);
+			return loader_error(
+				lc, -ENOEXEC,
+				"ELF note at offset 0x%llx is truncated (name %u, desc %u bytes)",
+				a->off + pos, n.n_namesz, n.n_descsz);
 		if (n.n_type == type && n.n_namesz == nlen && !memcmp(p + sizeof(n), name, nlen)) {
 			*desc = p + sizeof(n) + npad;
 			*descsz = n.n_descsz;
@@ -285,9 +301,9 @@ static int notes_in_segments(struct loader_ctx *lc, const struct loader_elf *ef,
 		if (seg.type != PT_NOTE)
 			continue;
 		if (!in_file(lc, seg.offset, seg.filesz))
-			return loader_error(lc, -ENOEXEC, "ELF note segment %u lies outside the file",
-					    i);
-		a = (struct note_area){ seg.offset, seg.filesz, note_align(seg.align) };
+			return loader_error(lc, -ENOEXEC,
+					    "ELF note segment %u lies outside the file", i);
+		a = (struct note_area){seg.offset, seg.filesz, note_align(seg.align)};
 		ret = scan_notes(lc, &a, name, type, desc, descsz);
 		if (ret != -ENOENT)
 			return ret;
@@ -296,21 +312,21 @@ static int notes_in_segments(struct loader_ctx *lc, const struct loader_elf *ef,
 }
 
 /* Section i of a table already checked to lie in the file, reduced to what notes need. */
-static void read_shdr(const struct loader_ctx *lc, const struct loader_elf *ef, u32 i,
-		      u32 *type, struct note_area *a)
+static void read_shdr(const struct loader_ctx *lc, const struct loader_elf *ef, u32 i, u32 *type,
+		      struct note_area *a)
 {
 	if (ef->is64) {
 		struct elf64_shdr sh;
 
 		memcpy(&sh, lc->image + ef->shoff + (u64)i * sizeof(sh), sizeof(sh));
 		*type = sh.sh_type;
-		*a = (struct note_area){ sh.sh_offset, sh.sh_size, note_align(sh.sh_addralign) };
+		*a = (struct note_area){sh.sh_offset, sh.sh_size, note_align(sh.sh_addralign)};
 	} else {
 		struct elf32_shdr sh;
 
 		memcpy(&sh, lc->image + ef->shoff + (u64)i * sizeof(sh), sizeof(sh));
 		*type = sh.sh_type;
-		*a = (struct note_area){ sh.sh_offset, sh.sh_size, note_align(sh.sh_addralign) };
+		*a = (struct note_area){sh.sh_offset, sh.sh_size, note_align(sh.sh_addralign)};
 	}
 }
 
@@ -335,8 +351,8 @@ static int notes_in_sections(struct loader_ctx *lc, const struct loader_elf *ef,
 		if (sh_type != SHT_NOTE)
 			continue;
 		if (!in_file(lc, a.off, a.len))
-			return loader_error(lc, -ENOEXEC, "ELF note section %u lies outside the file",
-					    i);
+			return loader_error(lc, -ENOEXEC,
+					    "ELF note section %u lies outside the file", i);
 		ret = scan_notes(lc, &a, name, type, desc, descsz);
 		if (ret != -ENOENT)
 			return ret;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Guest-physical layout for the loaders: the guest memory map, RAM checks, boot area and module placement. */
+/* Guest-physical layout: the guest memory map, RAM checks, boot area, module placement. */
 #include <hv/errno.h>
 #include <hv/loader.h>
 #include <hv/string.h>
@@ -14,18 +14,18 @@ u32 loader_guest_e820(u64 ram_size, struct guest_e820 *out, u32 max)
 	struct guest_e820 map[LOADER_E820_MAX];
 	u32 n = 0;
 
-	map[n++] = (struct guest_e820){ 0, MIN(ram_size, GUEST_LOW_RAM_END), 1 };
-	map[n++] = (struct guest_e820){ GUEST_LOW_RAM_END, GUEST_HIGH_RAM_BASE - GUEST_LOW_RAM_END,
-					2 };
+	map[n++] = (struct guest_e820){0, MIN(ram_size, GUEST_LOW_RAM_END), 1};
+	map[n++] =
+		(struct guest_e820){GUEST_LOW_RAM_END, GUEST_HIGH_RAM_BASE - GUEST_LOW_RAM_END, 2};
 	if (ram_size > GUEST_HIGH_RAM_BASE)
-		map[n++] = (struct guest_e820){ GUEST_HIGH_RAM_BASE,
-						MIN(ram_size, GUEST_HOLE_BASE) - GUEST_HIGH_RAM_BASE,
-						1 };
+		map[n++] = (struct guest_e820){GUEST_HIGH_RAM_BASE,
+					       MIN(ram_size, GUEST_HOLE_BASE) - GUEST_HIGH_RAM_BASE,
+					       1};
 	if (ram_size > GUEST_HOLE_BASE) {
 		/* Clamp so that the end of the entry cannot wrap. */
 		u64 above = MIN(ram_size - GUEST_HOLE_BASE, ~0ULL - GUEST_ABOVE_4G);
 
-		map[n++] = (struct guest_e820){ GUEST_ABOVE_4G, above, 1 };
+		map[n++] = (struct guest_e820){GUEST_ABOVE_4G, above, 1};
 	}
 	n = MIN(n, max);
 	if (n)
@@ -67,18 +67,19 @@ int loader_check_range(struct loader_ctx *lc, const char *what, u64 gpa, u64 siz
 
 	if (!loader_gpa_is_ram(ram, gpa, size))
 		return loader_error(lc, -ERANGE,
-				    "%s at 0x%llx size 0x%llx lies outside guest RAM (%llu %s)", what,
-				    gpa, size, amount, unit);
+				    "%s at 0x%llx size 0x%llx lies outside guest RAM (%llu %s)",
+				    what, gpa, size, amount, unit);
 	/* In RAM, so gpa + size does not wrap. */
 	if (gpa + size > GUEST_ABOVE_4G)
-		return loader_error(lc, -ERANGE,
-				    "%s at 0x%llx size 0x%llx lies above 4 GiB, out of reach of the 32-bit entry",
-				    what, gpa, size);
+		return loader_error(
+			lc, -ERANGE,
+			"%s at 0x%llx size 0x%llx lies above 4 GiB, beyond a 32-bit entry", what,
+			gpa, size);
 	if (gpa < LOADER_BOOT_END && gpa + size > LOADER_BOOT_BASE)
-		return loader_error(lc, -ERANGE,
-				    "%s at 0x%llx size 0x%llx overlaps the boot data area 0x%llx-0x%llx",
-				    what, gpa, size,
-				    LOADER_BOOT_BASE, LOADER_BOOT_END - 1);
+		return loader_error(
+			lc, -ERANGE,
+			"%s at 0x%llx size 0x%llx overlaps the boot data area 0x%llx-0x%llx", what,
+			gpa, size, LOADER_BOOT_BASE, LOADER_BOOT_END - 1);
 	return 0;
 }
 
@@ -112,6 +113,14 @@ int loader_boot_string(struct loader_ctx *lc, const char *s, gpa_t *gpa)
 	return loader_boot_put(lc, s, len + 1, 1, gpa);
 }
 
+static int module_too_big(struct loader_ctx *lc, u32 i, u64 size, u64 room)
+{
+	return loader_error(
+		lc, -ENOMEM,
+		"module %u (%llu KiB) does not fit in guest RAM: %llu KiB free above the image", i,
+		(size >> 10) + !IS_ALIGNED(size, KiB(1)), room >> 10);
+}
+
 int loader_place_modules(struct loader_ctx *lc, gpa_t *gpas)
 {
 	u64 floor = MAX(ALIGN_UP(lc->res->image_hi, PAGE_SIZE), GUEST_HIGH_RAM_BASE);
@@ -121,11 +130,7 @@ int loader_place_modules(struct loader_ctx *lc, gpa_t *gpas)
 		u64 size = lc->mods[i].size;
 
 		if (top < floor || size > top - floor)
-			return loader_error(lc, -ENOMEM,
-					    "module %u (%llu KiB) does not fit in guest RAM: %llu KiB free between the image end 0x%llx and 0x%llx",
-					    i, (size >> 10) + !IS_ALIGNED(size, KiB(1)),
-					    (top > floor ? (top - floor) >> 10 : 0),
-					    floor, top);
+			return module_too_big(lc, i, size, top > floor ? top - floor : 0);
 		/* Both ends are page aligned, so the rounded size still fits. */
 		top -= ALIGN_UP(size, PAGE_SIZE);
 		gpas[i] = top;
@@ -135,10 +140,9 @@ int loader_place_modules(struct loader_ctx *lc, gpa_t *gpas)
 
 int loader_write_modules(struct loader_ctx *lc, const gpa_t *gpas)
 {
-	int ret;
-
 	for (u32 i = 0; i < lc->nmods; i++) {
-		ret = loader_write(lc, gpas[i], lc->mods[i].data, lc->mods[i].size);
+		int ret = loader_write(lc, gpas[i], lc->mods[i].data, lc->mods[i].size);
+
 		if (ret)
 			return ret;
 	}

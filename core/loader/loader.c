@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* loader_load(): check the arguments, pick the loader for the image kind, report errors in one line. */
+/* loader_load(): check the arguments, run the loader for the image kind, one-line errors. */
 #include <stdarg.h>
 
 #include <hv/errno.h>
@@ -30,9 +30,9 @@ int loader_write(struct loader_ctx *lc, gpa_t gpa, const void *src, u64 len)
 	else
 		ret = lc->mem->write(lc->mem->ctx, gpa, src, (size_t)len);
 	if (ret)
-		return loader_error(lc, ret, "cannot write 0x%llx bytes of guest RAM at 0x%llx (%s)",
-				    len, gpa,
-				    strerror_hv(ret));
+		return loader_error(lc, ret,
+				    "cannot write 0x%llx bytes of guest RAM at 0x%llx (%s)", len,
+				    gpa, strerror_hv(ret));
 	return 0;
 }
 
@@ -67,10 +67,10 @@ static int check_args(struct loader_ctx *lc)
 	if (!lc->image || !lc->size)
 		return loader_error(lc, -ENOEXEC, "image is empty");
 	if (ram < LOADER_MIN_RAM)
-		return loader_error(lc, -ENOMEM,
-				    "memory too small (%llu KiB; the loader needs at least %llu KiB)",
-				    (ram >> 10),
-				    (LOADER_MIN_RAM >> 10));
+		return loader_error(
+			lc, -ENOMEM,
+			"memory too small (%llu KiB; the loader needs at least %llu KiB)",
+			(ram >> 10), (LOADER_MIN_RAM >> 10));
 	if (!string_fits(lc->cmdline))
 		return loader_error(lc, -E2BIG, "command line too long (at most %u bytes)",
 				    LOADER_CMDLINE_MAX - 1);
@@ -103,13 +103,11 @@ int loader_load(enum image_kind kind, const void *image, size_t size, const char
 
 	switch (kind) {
 	case IMAGE_PVH:
-	case IMAGE_MULTIBOOT:
-		break;
+	case IMAGE_MULTIBOOT: break;
 	case IMAGE_BZIMAGE:
 		return loader_error(&lc, -ENOSYS,
 				    "bzImage loading is not supported yet; use the PVH vmlinux");
-	default:
-		return loader_error(&lc, -EINVAL, "unknown image kind %d", (int)kind);
+	default: return loader_error(&lc, -EINVAL, "unknown image kind %d", (int)kind);
 	}
 	ret = check_args(&lc);
 	if (ret)

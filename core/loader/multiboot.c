@@ -24,10 +24,10 @@
 struct mb_image {
 	bool elf;
 	struct loader_elf ef;
-	u64 file_off;  /* a.out: bytes [file_off, file_off + load_size) go to load_addr */
+	u64 file_off; /* a.out: bytes [file_off, file_off + load_size) go to load_addr */
 	u64 load_size;
 	u64 load_addr;
-	u64 mem_size;  /* load_size plus bss */
+	u64 mem_size; /* load_size plus bss */
 	u32 entry;
 };
 
@@ -63,13 +63,15 @@ static int mb_aout_extent(struct loader_ctx *lc, const struct multiboot_header *
 	u64 back;
 
 	if (h->header_addr < h->load_addr)
-		return loader_error(lc, -ENOEXEC, "multiboot header_addr 0x%x is below load_addr 0x%x",
+		return loader_error(lc, -ENOEXEC,
+				    "multiboot header_addr 0x%x is below load_addr 0x%x",
 				    h->header_addr, h->load_addr);
 	back = (u64)h->header_addr - h->load_addr;
 	if (back > hoff)
-		return loader_error(lc, -ENOEXEC,
-				    "multiboot load_addr 0x%x would start 0x%llx bytes before the file",
-				    h->load_addr, (back - hoff));
+		return loader_error(
+			lc, -ENOEXEC,
+			"multiboot load_addr 0x%x would start 0x%llx bytes before the file",
+			h->load_addr, back - hoff);
 	img->file_off = hoff - back;
 	img->load_addr = h->load_addr;
 	img->load_size = lc->size - img->file_off;
@@ -79,9 +81,10 @@ static int mb_aout_extent(struct loader_ctx *lc, const struct multiboot_header *
 					    "multiboot load_end_addr 0x%x is below load_addr 0x%x",
 					    h->load_end_addr, h->load_addr);
 		if ((u64)h->load_end_addr - h->load_addr > img->load_size)
-			return loader_error(lc, -ENOEXEC,
-					    "multiboot load_end_addr 0x%x lies beyond the end of the file",
-					    h->load_end_addr);
+			return loader_error(
+				lc, -ENOEXEC,
+				"multiboot load_end_addr 0x%x lies beyond the end of the file",
+				h->load_end_addr);
 		img->load_size = (u64)h->load_end_addr - h->load_addr;
 	}
 	return 0;
@@ -93,8 +96,7 @@ static int mb_check_aout(struct loader_ctx *lc, const struct multiboot_header *h
 	int ret;
 
 	if (lc->size - hoff < MULTIBOOT_HEADER_AOUT)
-		return loader_error(lc, -ENOEXEC, "multiboot header at 0x%llx is truncated",
-				    hoff);
+		return loader_error(lc, -ENOEXEC, "multiboot header at 0x%llx is truncated", hoff);
 	ret = mb_aout_extent(lc, h, hoff, img);
 	if (ret)
 		return ret;
@@ -102,19 +104,20 @@ static int mb_check_aout(struct loader_ctx *lc, const struct multiboot_header *h
 	if (h->bss_end_addr) {
 		if (h->bss_end_addr < h->load_addr ||
 		    (u64)h->bss_end_addr - h->load_addr < img->load_size)
-			return loader_error(lc, -ENOEXEC,
-					    "multiboot bss_end_addr 0x%x is below the end of the loaded data",
-					    h->bss_end_addr);
+			return loader_error(
+				lc, -ENOEXEC,
+				"multiboot bss_end_addr 0x%x is below the end of the loaded data",
+				h->bss_end_addr);
 		img->mem_size = (u64)h->bss_end_addr - h->load_addr;
 	}
 	ret = loader_check_range(lc, "multiboot image", img->load_addr, img->mem_size);
 	if (ret)
 		return ret;
 	if (h->entry_addr < img->load_addr || h->entry_addr - img->load_addr >= img->mem_size)
-		return loader_error(lc, -ENOEXEC,
-				    "multiboot entry_addr 0x%x is not inside the image 0x%llx-0x%llx",
-				    h->entry_addr, img->load_addr,
-				    (img->load_addr + img->mem_size));
+		return loader_error(
+			lc, -ENOEXEC,
+			"multiboot entry_addr 0x%x is not inside the image 0x%llx-0x%llx",
+			h->entry_addr, img->load_addr, img->load_addr + img->mem_size);
 	img->entry = h->entry_addr;
 	lc->res->image_lo = img->load_addr;
 	lc->res->image_hi = img->load_addr + img->mem_size;
@@ -132,8 +135,9 @@ static int mb_check_elf(struct loader_ctx *lc, struct mb_image *img)
 	int ret;
 
 	if (lc->size < SELFMAG || memcmp(lc->image, ELFMAG, SELFMAG))
-		return loader_error(lc, -ENOEXEC,
-				    "multiboot kernel is not ELF and its header has no load addresses (flag 16)");
+		return loader_error(
+			lc, -ENOEXEC,
+			"multiboot kernel is not ELF and has no a.out kludge (header flag 16)");
 	img->elf = true;
 	ret = loader_elf_open(lc, &img->ef);
 	if (!ret)
@@ -143,9 +147,10 @@ static int mb_check_elf(struct loader_ctx *lc, struct mb_image *img)
 	if (!loader_elf_vaddr_to_paddr(lc, &img->ef, img->ef.entry, &entry)) {
 		entry = img->ef.entry;
 		if (!loader_elf_paddr_loaded(lc, &img->ef, entry))
-			return loader_error(lc, -ENOEXEC,
-					    "multiboot ELF entry 0x%llx is not inside a loaded segment",
-					    img->ef.entry);
+			return loader_error(
+				lc, -ENOEXEC,
+				"multiboot ELF entry 0x%llx is not inside a loaded segment",
+				img->ef.entry);
 	}
 	/* Inside a segment, and loader_elf_check() keeps segments below 4 GiB. */
 	img->entry = (u32)entry;
@@ -229,7 +234,8 @@ static int mb_info(struct loader_ctx *lc, const gpa_t *mod_gpas, gpa_t *info)
 		    MULTIBOOT_INFO_MEM_MAP | MULTIBOOT_INFO_BOOT_LOADER_NAME;
 	/* Match the memory map: low RAM ends at 0x9f000 (636 KiB), not the classic 639. */
 	mbi.mem_lower = (u32)(GUEST_LOW_RAM_END >> 10);
-	mbi.mem_upper = (u32)((MIN(lc->mem->ram_size, GUEST_HOLE_BASE) - GUEST_HIGH_RAM_BASE) >> 10);
+	mbi.mem_upper =
+		(u32)((MIN(lc->mem->ram_size, GUEST_HOLE_BASE) - GUEST_HIGH_RAM_BASE) >> 10);
 	ret = loader_boot_alloc(lc, sizeof(mbi), 8, info);
 	if (!ret)
 		ret = mb_mmap(lc, &mbi);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* PVH boot: load an ELF kernel with a XEN_ELFNOTE_PHYS32_ENTRY note and build its hvm_start_info. */
+/* PVH boot: load an ELF kernel with a XEN_ELFNOTE_PHYS32_ENTRY note, build hvm_start_info. */
 #include <public/pvh.h>
 
 #include <hv/errno.h>
@@ -25,8 +25,9 @@ static int pvh_entry(struct loader_ctx *lc, const struct loader_elf *ef, u32 *en
 	ret = loader_elf_find_note(lc, ef, XEN_ELFNOTE_NAME, XEN_ELFNOTE_PHYS32_ENTRY, &desc,
 				   &descsz);
 	if (ret == -ENOENT)
-		return loader_error(lc, -ENOEXEC,
-				    "no PVH entry note (XEN_ELFNOTE_PHYS32_ENTRY); is this a PVH kernel?");
+		return loader_error(
+			lc, -ENOEXEC,
+			"no PVH entry note (XEN_ELFNOTE_PHYS32_ENTRY); is this a PVH kernel?");
 	if (ret)
 		return ret;
 	/* Linux emits 8 bytes (_ASM_PTR), others 4; x86 is little-endian. */

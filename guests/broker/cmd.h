@@ -74,9 +74,9 @@ const char *cmd_op_name(enum cmd_kind kind);
 int cmd_find_vm(const char *id_or_name, const struct broker_vm *vms, unsigned int n);
 
 /* Decimal bytes with an optional K/M/G suffix, non-zero, a multiple of 4 KiB. */
-bool parse_size(const char *s, u64 *out);
+bool cmd_parse_size(const char *s, u64 *out);
 /* Decimal number that fits in 32 bits, digits only. */
-bool parse_u32(const char *s, u32 *out);
+bool cmd_parse_u32(const char *s, u32 *out);
 
 /*
  * Find key=value in a kernel command line. The value runs to the next blank,
@@ -84,7 +84,7 @@ bool parse_u32(const char *s, u32 *out);
  * quote a ", so run='a; b' is the way to pass commands with blanks).
  * Returns 1 and copies the value, 0 if key is absent, -1 if out is too small.
  */
-int opt_get(const char *cmdline, const char *key, char *out, size_t outlen);
+int cmd_opt_get(const char *cmdline, const char *key, char *out, size_t outlen);
 
 /*
  * Next ';'-separated command of a run= list at *cursor, blanks trimmed,
@@ -96,14 +96,17 @@ bool cmd_next(const char **cursor, char *out, size_t outlen);
  * value / unit in decimal with one decimal place (cut, not rounded) into
  * buf (>= 24 bytes); ".0" is left out when trim is set. Returns buf.
  */
-char *fmt_dec1(char *buf, u64 value, u64 unit, bool trim);
+char *cmd_fmt_dec1(char *buf, u64 value, u64 unit, bool trim);
+
+/* bytes as "N MiB" when a whole number of MiB, else "N KiB" (cut) into buf (>= 32 bytes). */
+char *cmd_fmt_size(char *buf, u64 bytes);
 
 /* "running", "paused"...; "?" for an unknown state. */
-const char *vm_state_name(u32 state);
+const char *cmd_state_name(u32 state);
 
 /* "-EPERM"... for a negative hypercall result; "-E?" for an unknown one. */
-const char *err_name(long err);
+const char *cmd_err_name(long err);
 /* A few words on the error ("not permitted"...). */
-const char *err_text(long err);
+const char *cmd_err_text(long err);
 
 #endif

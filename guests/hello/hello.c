@@ -2,6 +2,7 @@
 /* hello: checks what every Sprout guest may rely on: CPUID, hypercalls, fw_cfg, ports, RAM. */
 #include "guest.h"
 #include "fw_cfg.h"
+#include "multiboot.h"
 #include "sprout.h"
 #include "x86.h"
 
@@ -20,7 +21,8 @@ static void print_boot_info(void)
 	const struct hvm_start_info *si = guest_start_info;
 	const struct hvm_memmap_table_entry *e;
 
-	printf("hello: Sprout test guest, cmdline \"%s\"\n", guest_cmdline);
+	printf("hello: Sprout test guest, booted via %s, cmdline \"%s\"\n", guest_boot_protocol,
+	       guest_cmdline);
 	printf("hello: RAM %llu KiB, top 0x%llx\n", guest_ram_size >> 10, guest_ram_top);
 	if (!si || si->version < 1)
 		return;

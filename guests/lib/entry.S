@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* PVH entry of a test guest: 32-bit protected mode to 64-bit long mode, then guest_start(). */
+/* PVH and multiboot v1 entry of a test guest: 32-bit protected mode to long mode, guest_start(). */
 
 #define XEN_ELFNOTE_PHYS32_ENTRY 18
 
@@ -37,6 +37,46 @@
 	.balign 4
 	.long pvh_start32
 	.balign 4
+
+/*
+ * Multiboot v1: a header with the a.out kludge (flag 16), so the same ELF also
+ * boots as a multiboot kernel. The loader copies [__image_start, __data_end)
+ * from the file, leaves the rest up to __bss_end zero and enters mb_start32.
+ * guest.ld puts .multiboot first in the image, well inside the first 8 KiB of
+ * the file where loaders look for the header.
+ */
+#define MB_HEADER_MAGIC 0x1badb002
+#define MB_FLAGS 0x00010002 /* memory info, a.out kludge */
+
+	.section .multiboot, "a"
+	.balign 4
+mb_header:
+	.long MB_HEADER_MAGIC
+	.long MB_FLAGS
+	.long -(MB_HEADER_MAGIC + MB_FLAGS)
+	.long mb_header		/* header_addr */
+	.long __image_start	/* load_addr */
+	.long __data_end	/* load_end_addr */
+	.long __bss_end		/* bss_end_addr */
+	.long mb_start32	/* entry_addr */
+
+/*
+ * Entry state (multiboot): as PVH below, but EAX = 0x2badb002 and EBX = the
+ * multiboot_info. Keep EAX where start.c finds it: in .data, because .bss is
+ * about to be cleared. Then take the PVH path.
+ */
+	.section .text.entry, "ax"
+	.code32
+	.globl mb_start32
+mb_start32:
+	movl %eax, guest_entry_eax
+	jmp pvh_start32
+
+	.section .data
+	.balign 4
+	.globl guest_entry_eax
+guest_entry_eax:
+	.long 0			/* stays 0 after the PVH entry */
 
 /*
  * Entry state (PVH): 32-bit protected mode, paging off, flat segments,

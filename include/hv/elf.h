@@ -7,12 +7,12 @@
 
 /* e_ident[] */
 #define EI_NIDENT   16
-#define EI_MAG0     0
+#define EI_MAG0	    0
 #define EI_CLASS    4
-#define EI_DATA     5
+#define EI_DATA	    5
 #define EI_VERSION  6
-#define ELFMAG      "\177ELF"
-#define SELFMAG     4
+#define ELFMAG	    "\177ELF"
+#define SELFMAG	    4
 #define ELFCLASS32  1
 #define ELFCLASS64  2
 #define ELFDATA2LSB 1
@@ -20,10 +20,10 @@
 
 /* e_type */
 #define ET_EXEC 2
-#define ET_DYN  3
+#define ET_DYN	3
 
 /* e_machine */
-#define EM_386    3
+#define EM_386	  3
 #define EM_X86_64 62
 
 /* p_type */

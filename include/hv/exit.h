@@ -74,6 +74,7 @@ enum exit_action {
 	EXIT_YIELD,   /* give the CPU to others, stay runnable */
 	EXIT_BLOCK,   /* the vCPU waits (HLT, pending broker decision) */
 	EXIT_STOP_VM, /* stop the whole VM; the handler has logged why */
+	EXIT_PARK,    /* this vCPU goes offline; the VM goes on */
 };
 
 struct vcpu;

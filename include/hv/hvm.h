@@ -56,6 +56,12 @@ struct hvm_ops {
 	 */
 	void (*vcpu_run)(struct vcpu *v, struct vm_exit *e);
 
+	/*
+	 * Optional: v leaves this CPU (end of its slice) and may run on another
+	 * one next; VMX clears its VMCS here. NULL when nothing is needed.
+	 */
+	void (*vcpu_put)(struct vcpu *v);
+
 	u64 (*get_reg)(struct vcpu *v, enum vcpu_reg r);
 	void (*set_reg)(struct vcpu *v, enum vcpu_reg r, u64 val);
 

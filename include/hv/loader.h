@@ -17,12 +17,12 @@
  *
  * The loader writes boot structures in low RAM below 0x9f000 (LOADER_BOOT_BASE).
  */
-#define GUEST_LOW_RAM_END 0x9f000ULL
+#define GUEST_LOW_RAM_END   0x9f000ULL
 #define GUEST_HIGH_RAM_BASE 0x100000ULL
-#define GUEST_HOLE_BASE 0xc0000000ULL
-#define GUEST_ABOVE_4G 0x100000000ULL
-#define LOADER_BOOT_BASE 0x6000ULL /* boot info, memory map, cmdline, module list */
-#define LOADER_BOOT_END 0x9f000ULL
+#define GUEST_HOLE_BASE	    0xc0000000ULL
+#define GUEST_ABOVE_4G	    0x100000000ULL
+#define LOADER_BOOT_BASE    0x6000ULL /* boot info, memory map, cmdline, module list */
+#define LOADER_BOOT_END	    0x9f000ULL
 
 /*
  * Guest RAM access for the loader; write() commits the pages it touches.
@@ -74,8 +74,9 @@ bool loader_gpa_is_ram(u64 ram_size, gpa_t gpa, u64 len);
  *      a string; mods[] holds nmods modules (nmods <= LOADER_MAX_MODULES);
  *      mem->ram_size >= LOADER_MIN_RAM and mem's RAM is still all zero.
  * On success res holds the entry state (docs/guest-layout.md) and every
- * byte written lies in guest RAM; on failure res is all zero. The image is checked completely before
- * the first write, so most failures leave guest RAM untouched.
+ * byte written lies in guest RAM; on failure res is all zero. The image is
+ * checked completely before the first write, so most failures leave guest
+ * RAM untouched.
  */
 int loader_load(enum image_kind kind, const void *image, size_t size, const char *cmdline,
 		const struct loader_module *mods, u32 nmods, struct loader_mem *mem,
@@ -83,11 +84,11 @@ int loader_load(enum image_kind kind, const void *image, size_t size, const char
 
 /* ---- Internals of core/loader/, shared by its files and the unit tests ---- */
 
-#define LOADER_MIN_RAM       MiB(2)
-#define LOADER_MAX_MODULES   16
-#define LOADER_CMDLINE_MAX   2048 /* bytes of a command line, including the NUL */
-#define LOADER_ELF_MAX_PHNUM 128  /* program headers; real kernels have < 16 */
-#define LOADER_E820_MAX      4    /* entries loader_guest_e820() can produce */
+#define LOADER_MIN_RAM	       MiB(2)
+#define LOADER_MAX_MODULES     16
+#define LOADER_CMDLINE_MAX     2048 /* bytes of a command line, including the NUL */
+#define LOADER_ELF_MAX_PHNUM   128  /* program headers; real kernels have < 16 */
+#define LOADER_E820_MAX	       4    /* entries loader_guest_e820() can produce */
 #define LOADER_BOOTLOADER_NAME "Sprout"
 
 /* One load in progress: the arguments of loader_load() and the boot-area cursor. */

@@ -17,11 +17,15 @@ struct percpu {
 	/* Vendor state of this CPU. */
 	hpa_t svm_hsave;     /* VM_HSAVE_PA area */
 	hpa_t svm_host_vmcb; /* host FS/GS/TR/... saved by VMSAVE */
+	void *svm_last_vm;   /* VM whose vCPU last ran here (shared-ASID flushes) */
 	hpa_t vmxon_region;
 	void *vmcs_current;  /* VMCS loaded on this CPU (VMPTRLD), or NULL */
 	/* Scheduling. */
 	struct vcpu *current;     /* vCPU running here */
 	struct vcpu *fpu_owner;   /* vCPU whose FPU state is in the registers */
+	struct vcpu *launch;      /* hotplug: a vCPU this CPU is to create and run */
+	volatile u64 timer_ticks; /* LAPIC timer interrupts taken */
+	u64 seen_tick;
 	u64 busy_tsc, idle_tsc;
 };
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* vCPU scheduling on the physical CPUs: pick, run a time slice, block, wake. */
+/* vCPU scheduling on the physical CPUs: run queues, slices, blocking, waking, hotplug. */
 #ifndef HV_SCHED_H
 #define HV_SCHED_H
 
@@ -8,8 +8,25 @@
 struct vm;
 struct vcpu;
 
-/* Time slice before a runnable vCPU gives way to another. */
+/* Time slice before a runnable vCPU gives way to another on the same core. */
 #define SCHED_SLICE_US 10000
+
+/*
+ * A scheduling policy: where vCPUs queue and which one a CPU runs next.
+ * pick_next claims the vCPU (v->on_cpu) so no other CPU can run it.
+ */
+struct sched_ops {
+	const char *name;
+	void (*add)(struct vcpu *v, u32 cpu);
+	void (*remove)(struct vcpu *v);
+	struct vcpu *(*pick_next)(u32 cpu);
+	/* True when cpu has no vCPU that is runnable or running (blocked ones don't count). */
+	bool (*cpu_idle)(u32 cpu);
+	/* vCPUs queued on cpu that want to run. */
+	u32 (*cpu_load)(u32 cpu);
+};
+
+extern const struct sched_ops sched_rr_ops;
 
 /* Settings from the config: which VM's exit ends the machine (test mode). */
 void sched_init(const char *test_vm);
@@ -17,13 +34,47 @@ void sched_init(const char *test_vm);
 /* Run vCPUs on this CPU until the machine shuts down; never returns. */
 __noreturn void sched_run(void);
 
-/* A vCPU will never run again: forget it (current, FPU owner). */
+/* Queue a new vCPU on the least loaded CPU (or on cpu if it is valid). */
+void sched_add(struct vcpu *v, s32 cpu);
+
+/* A vCPU will never run again: take it off its queue and this CPU. */
 void sched_vcpu_gone(struct vcpu *v);
 
 /* A VM has stopped: in test mode, the test VM's stop ends the machine. */
 void sched_vm_stopped(struct vm *vm);
 
-/* Make a blocked vCPU runnable. */
+/* Make a blocked vCPU runnable, kicking its CPU out of idle. */
 void sched_wake(struct vcpu *v);
+
+/*
+ * Make sure no vCPU of vm is in guest mode or about to enter it: the VM is
+ * held (not picked) and CPUs running its vCPUs are kicked and waited for.
+ * The calling CPU's own vCPU, if it is one of them, is in the hypervisor
+ * already. Returns false (nothing held) if the VM is being stopped.
+ */
+bool sched_hold_vm(struct vm *vm);
+void sched_release_vm(struct vm *vm);
+
+/* A CPU with nothing runnable or running queued, other than avoid; -1 if none. */
+s32 sched_find_idle_cpu(s32 avoid);
+
+/* Ask CPU cpu to create and launch v (vCPU hotplug); it runs it from its queue. */
+void sched_launch_on(struct vcpu *v, u32 cpu);
+
+/*
+ * vCPU hotplug (broker requests): add launches a new vCPU of vm on an idle
+ * core and returns its id; park asks the guest to let go of its highest vCPU
+ * and returns that id. Negative codes: -ENOSPC at the maximum, -ERANGE at the
+ * minimum, -EBUSY no idle core, -ENOENT no registered entry, -EINVAL VM state.
+ */
+long sched_vcpu_add(struct vm *vm);
+long sched_vcpu_park(struct vm *vm);
+
+/* Park v now (its guest let go of it, or did not answer in time); v is not running. */
+void sched_park_now(struct vcpu *v, const char *how);
+
+/* Number of CPUs and how many are idle now (for the broker's statistics). */
+u32 sched_cpu_count(void);
+u32 sched_idle_count(void);
 
 #endif

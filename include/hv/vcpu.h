@@ -6,6 +6,7 @@
 #include <hv/types.h>
 
 struct vm;
+struct vm_exit;
 
 /* Guest general-purpose registers saved by the vendor entry code; order fixed by the asm. */
 struct gprs {
@@ -16,7 +17,8 @@ struct gprs {
 enum vcpu_state {
 	VCPU_RUNNABLE,
 	VCPU_BLOCKED, /* halted, or waiting for the broker */
-	VCPU_STOPPED,
+	VCPU_STOPPED, /* its VM stopped, or it was parked */
+	VCPU_NEW,     /* being launched on its core (hotplug) */
 };
 
 struct vcpu {
@@ -27,6 +29,18 @@ struct vcpu {
 	void *vendor;       /* struct svm_vcpu / struct vmx_vcpu */
 	u8 fpu[512] __aligned(16); /* FXSAVE image, switched when another vCPU runs here */
 	bool fpu_loaded;
+
+	/* Scheduling: home queue, claimed by a CPU, last CPU it ran on. */
+	u32 cpu;
+	volatile bool on_cpu;   /* claimed by a CPU's run loop */
+	volatile bool in_guest; /* between the hold check and the end of the VM entry */
+	s32 last_cpu;
+
+	/* Hotplug: launch state for a secondary vCPU; park request. */
+	u32 boot_entry, boot_eax, boot_ebx, boot_ecx, boot_edx, boot_esi;
+	bool park_requested;
+	u64 park_deadline_tsc;
+	bool online_acked;
 
 	/* Blocking: HC_WAIT_EVENT with a deadline, or a broker decision. */
 	bool waiting_event;
@@ -40,6 +54,12 @@ struct vcpu {
 	u32 apic_svr;       /* xAPIC/x2APIC stub registers */
 	u32 apic_icr_lo, apic_icr_hi;
 };
+
+/* Zero v and attach it to vm as vCPU id. */
+void vcpu_reset(struct vcpu *v, struct vm *vm, u32 id);
+
+/* Platform state of a fresh vCPU: APIC base MSR, FNINIT FPU image. */
+void vcpu_init_platform(struct vcpu *v);
 
 /* General register by x86 encoding number (0 = RAX ... 15 = R15). */
 u64 *vcpu_gpr(struct vcpu *v, unsigned index);

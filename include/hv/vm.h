@@ -5,6 +5,7 @@
 
 #include <hv/boot_info.h>
 #include <hv/config.h>
+#include <hv/spinlock.h>
 #include <hv/demand.h>
 #include <hv/vcpu.h>
 #include <hv/vdev.h>
@@ -31,11 +32,16 @@ enum vm_stop_kind {
 struct vm {
 	u32 id;
 	enum vm_state state;
+	spinlock_t lock;   /* state changes */
+	bool stopping;     /* vm_stop() is tearing it down */
+	volatile u32 held; /* sched_hold_vm() nesting: not picked while > 0 */
 	struct vm_config cfg;
 	struct vm_mem mem;
 	struct vcpu *vcpus[VM_MAX_VCPUS];
 	u32 nr_vcpus;
 	u32 asid; /* SVM ASID / VMX VPID shared by the VM's vCPUs */
+	u32 vcpu_entry; /* HC_VCPU_REGISTER: where secondary vCPUs start, 0 if none */
+	u32 vcpu_entry_arg;
 	struct vdev_state dev;
 
 	u64 refused_calls; /* broker-only hypercalls it tried */
@@ -56,6 +62,9 @@ struct vm *vm_create(const struct vm_config *cfg, const struct boot_info *bi);
 
 /* The same in a given table slot (a stopped VM started again keeps its id). */
 struct vm *vm_create_at(struct vm *slot, const struct vm_config *cfg, const struct boot_info *bi);
+
+/* The storage of vCPU slot id of vm. */
+struct vcpu *vm_vcpu_storage(struct vm *vm, u32 id);
 
 /* The VM with that name in the table, or NULL. */
 struct vm *vm_find(const char *name);

@@ -1,25 +1,25 @@
 /* SPDX-License-Identifier: MIT */
-/* Multiboot v1 (spec 0.6.96): the OS image header and the information block handed to the kernel. */
+/* Multiboot v1 (spec 0.6.96): the OS image header and the boot information for the kernel. */
 #ifndef SPROUT_PUBLIC_MULTIBOOT_H
 #define SPROUT_PUBLIC_MULTIBOOT_H
 
 #include <stdint.h>
 
 /* The header must lie 4-byte aligned within the first 8192 bytes of the image. */
-#define MULTIBOOT_SEARCH           8192
-#define MULTIBOOT_HEADER_ALIGN     4
-#define MULTIBOOT_HEADER_MAGIC     0x1badb002u
+#define MULTIBOOT_SEARCH	   8192
+#define MULTIBOOT_HEADER_ALIGN	   4
+#define MULTIBOOT_HEADER_MAGIC	   0x1badb002u
 #define MULTIBOOT_BOOTLOADER_MAGIC 0x2badb002u /* in EAX at entry */
 
 /*
  * Header flags. Bits 0-15 are requirements: a loader that does not know one
  * must refuse the image. Bits 16-31 are optional features.
  */
-#define MULTIBOOT_PAGE_ALIGN   0x00000001u /* modules page aligned */
-#define MULTIBOOT_MEMORY_INFO  0x00000002u /* mem_* (and mmap_*) wanted */
-#define MULTIBOOT_VIDEO_MODE   0x00000004u /* video mode fields are valid */
-#define MULTIBOOT_REQUIRED     0x0000ffffu
-#define MULTIBOOT_AOUT_KLUDGE  0x00010000u /* address fields are valid */
+#define MULTIBOOT_PAGE_ALIGN  0x00000001u /* modules page aligned */
+#define MULTIBOOT_MEMORY_INFO 0x00000002u /* mem_* (and mmap_*) wanted */
+#define MULTIBOOT_VIDEO_MODE  0x00000004u /* video mode fields are valid */
+#define MULTIBOOT_REQUIRED    0x0000ffffu
+#define MULTIBOOT_AOUT_KLUDGE 0x00010000u /* address fields are valid */
 
 /*
  * OS image header. The address fields are only present (and only read) with
@@ -34,10 +34,10 @@ struct multiboot_header {
 	uint32_t magic;
 	uint32_t flags;
 	uint32_t checksum;
-	uint32_t header_addr;   /* physical address of this header */
-	uint32_t load_addr;     /* physical address of the start of text */
+	uint32_t header_addr;	/* physical address of this header */
+	uint32_t load_addr;	/* physical address of the start of text */
 	uint32_t load_end_addr; /* end of data; 0: load to the end of the file */
-	uint32_t bss_end_addr;  /* end of bss; 0: no bss */
+	uint32_t bss_end_addr;	/* end of bss; 0: no bss */
 	uint32_t entry_addr;
 	uint32_t mode_type;
 	uint32_t width;
@@ -49,18 +49,18 @@ struct multiboot_header {
 #define MULTIBOOT_HEADER_AOUT 32 /* ... through entry_addr */
 
 /* multiboot_info.flags: which fields are valid. */
-#define MULTIBOOT_INFO_MEMORY           0x00000001u
-#define MULTIBOOT_INFO_BOOTDEV          0x00000002u
-#define MULTIBOOT_INFO_CMDLINE          0x00000004u
-#define MULTIBOOT_INFO_MODS             0x00000008u
-#define MULTIBOOT_INFO_AOUT_SYMS        0x00000010u
-#define MULTIBOOT_INFO_ELF_SHDR         0x00000020u
-#define MULTIBOOT_INFO_MEM_MAP          0x00000040u
-#define MULTIBOOT_INFO_DRIVE_INFO       0x00000080u
-#define MULTIBOOT_INFO_CONFIG_TABLE     0x00000100u
+#define MULTIBOOT_INFO_MEMORY		0x00000001u
+#define MULTIBOOT_INFO_BOOTDEV		0x00000002u
+#define MULTIBOOT_INFO_CMDLINE		0x00000004u
+#define MULTIBOOT_INFO_MODS		0x00000008u
+#define MULTIBOOT_INFO_AOUT_SYMS	0x00000010u
+#define MULTIBOOT_INFO_ELF_SHDR		0x00000020u
+#define MULTIBOOT_INFO_MEM_MAP		0x00000040u
+#define MULTIBOOT_INFO_DRIVE_INFO	0x00000080u
+#define MULTIBOOT_INFO_CONFIG_TABLE	0x00000100u
 #define MULTIBOOT_INFO_BOOT_LOADER_NAME 0x00000200u
-#define MULTIBOOT_INFO_APM_TABLE        0x00000400u
-#define MULTIBOOT_INFO_VBE_INFO         0x00000800u
+#define MULTIBOOT_INFO_APM_TABLE	0x00000400u
+#define MULTIBOOT_INFO_VBE_INFO		0x00000800u
 #define MULTIBOOT_INFO_FRAMEBUFFER_INFO 0x00001000u
 
 /*
@@ -79,10 +79,10 @@ struct multiboot_info {
 	uint32_t mem_lower; /* KiB of RAM from 0 */
 	uint32_t mem_upper; /* KiB of RAM from 1 MiB up to the first hole */
 	uint32_t boot_device;
-	uint32_t cmdline;    /* physical address of a NUL-terminated string */
+	uint32_t cmdline; /* physical address of a NUL-terminated string */
 	uint32_t mods_count;
-	uint32_t mods_addr;  /* array of struct multiboot_mod_list */
-	uint32_t syms[4];    /* a.out symbol table or ELF section headers */
+	uint32_t mods_addr;   /* array of struct multiboot_mod_list */
+	uint32_t syms[4];     /* a.out symbol table or ELF section headers */
 	uint32_t mmap_length; /* bytes of struct multiboot_mmap_entry */
 	uint32_t mmap_addr;
 	uint32_t drives_length;

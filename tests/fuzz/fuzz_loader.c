@@ -36,7 +36,7 @@ struct sparse_ram {
 	bool module[MAX_WRITES]; /* the write copies the module */
 };
 
-static const u8 initrd[4096 + 17] = { 1, 2, 3 };
+static const u8 initrd[4096 + 17] = {1, 2, 3};
 
 /* The guest RAM model, written independently of loader_gpa_is_ram(). */
 static bool model_is_ram(u64 ram, u64 gpa, u64 len)
@@ -96,9 +96,9 @@ static void check_result(enum image_kind kind, const struct sparse_ram *r,
 		u64 lo = r->gpa[i], hi = r->gpa[i] + r->len[i];
 
 		/* Boot data only in the part of the boot area that was reported. */
-		FUZZ_ASSERT(hi <= LOADER_BOOT_BASE || lo >= LOADER_BOOT_END ||
-			    (lo >= LOADER_BOOT_BASE &&
-			     hi <= LOADER_BOOT_BASE + res->boot_data_bytes));
+		FUZZ_ASSERT(
+			hi <= LOADER_BOOT_BASE || lo >= LOADER_BOOT_END ||
+			(lo >= LOADER_BOOT_BASE && hi <= LOADER_BOOT_BASE + res->boot_data_bytes));
 		/* Modules page aligned, above the image and 1 MiB. */
 		if (r->module[i])
 			FUZZ_ASSERT(IS_ALIGNED(lo, PAGE_SIZE) && lo >= res->image_hi &&
@@ -112,15 +112,15 @@ static int run(enum image_kind kind, const uint8_t *data, size_t size, u64 ram, 
 {
 	static struct sparse_ram r;
 	struct loader_module mods[2] = {
-		{ initrd, sizeof(initrd), "initrd arg" },
-		{ initrd, 1, NULL },
+		{initrd, sizeof(initrd), "initrd arg"},
+		{initrd, 1, NULL},
 	};
 	struct loader_result res;
 	char err[160];
 	int ret;
 
 	memset(&r, 0, sizeof(r));
-	r.mem = (struct loader_mem){ ram, sparse_write, &r };
+	r.mem = (struct loader_mem){ram, sparse_write, &r};
 	memset(err, 'x', sizeof(err));
 	ret = loader_load(kind, data, size, "console=ttyS0", mods, 2, &r.mem, &res, err,
 			  sizeof(err));
@@ -136,7 +136,7 @@ static int run(enum image_kind kind, const uint8_t *data, size_t size, u64 ram, 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	/* Sparse, so a VM with RAM above 4 GiB costs nothing. */
-	static const u64 rams[] = { MiB(64), LOADER_MIN_RAM, GiB(5) };
+	static const u64 rams[] = {MiB(64), LOADER_MIN_RAM, GiB(5)};
 	u64 h1, h2;
 
 	for (u32 i = 0; i < ARRAY_SIZE(rams); i++) {

@@ -405,6 +405,20 @@ print_result() { # index
 
 passed=0 failed=0
 declare -A running=()
+
+# Background jobs ignore Ctrl-C: stop the emulators of running scenarios ourselves.
+interrupted() {
+	local i
+	trap - INT TERM
+	for i in "${running[@]}"; do
+		[ -s "$BUILD/test/${names[$i]}/emu.pid" ] &&
+			kill -HUP "$(cat "$BUILD/test/${names[$i]}/emu.pid")" 2>/dev/null
+	done
+	wait
+	echo "integration: interrupted"
+	exit 130
+}
+trap interrupted INT TERM
 for i in "${!names[@]}"; do
 	while [ ${#running[@]} -ge "$jobs" ]; do
 		wait -n -p done_pid "${!running[@]}" || true

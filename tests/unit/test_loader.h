@@ -13,11 +13,11 @@
 struct fake_ram {
 	struct loader_mem mem;
 	u8 *buf;
-	u8 *touched;       /* one flag per page of buf */
+	u8 *touched; /* one flag per page of buf */
 	u32 nwrites;
-	u32 bad_writes;    /* writes outside guest RAM: must stay 0 */
-	u32 fail_at;       /* fail write number fail_at (1-based) with -EFAULT; 0: never */
-	u64 last_gpa[32];  /* the first 32 writes */
+	u32 bad_writes;	  /* writes outside guest RAM: must stay 0 */
+	u32 fail_at;	  /* fail write number fail_at (1-based) with -EFAULT; 0: never */
+	u64 last_gpa[32]; /* the first 32 writes */
 	u64 last_len[32];
 };
 
@@ -46,10 +46,10 @@ struct telf {
 	u64 entry;   /* e_entry */
 	u32 nsegs;
 	struct tseg segs[TSEG_MAX];
-	u32 note_descsz;      /* 0: no PVH note; else its descriptor size (4 and 8 are valid) */
+	u32 note_descsz; /* 0: no PVH note; else its descriptor size (4 and 8 are valid) */
 	u64 pvh_entry;
 	bool note_as_section; /* reachable only through an SHT_NOTE section */
-	bool mb_header;       /* multiboot header (flags mb_flags) at the start of segment 0 */
+	bool mb_header;	      /* multiboot header (flags mb_flags) at the start of segment 0 */
 	u32 mb_flags;
 	u64 file_off[TSEG_MAX];
 	u64 note_off;

@@ -93,7 +93,7 @@ UTEST(loader_args)
 {
 	struct fake_ram r;
 	struct loader_result res;
-	struct loader_module m = { NULL, 10, NULL };
+	struct loader_module m = {NULL, 10, NULL};
 	char err[256], *big;
 	struct telf t;
 	size_t n = build_default(&t);
@@ -132,8 +132,7 @@ UTEST(loader_bzimage_not_supported)
 	char err[256];
 
 	fake_ram_init(&r, RAM, true);
-	CHECK_EQ(tload(&r, IMAGE_BZIMAGE, img, 4096, "", NULL, 0, &res, err, sizeof(err)),
-		 -ENOSYS);
+	CHECK_EQ(tload(&r, IMAGE_BZIMAGE, img, 4096, "", NULL, 0, &res, err, sizeof(err)), -ENOSYS);
 	CHECK_EQ(strcmp(err, "bzImage loading is not supported yet; use the PVH vmlinux"), 0);
 	CHECK_EQ(tload(&r, (enum image_kind)7, img, 4096, "", NULL, 0, &res, err, sizeof(err)),
 		 -EINVAL);
@@ -227,7 +226,9 @@ UTEST(loader_elf_segment_outside_file)
 	size_t n = build_default(&t);
 
 	set_ph(&t, 1, offsetof(struct elf64_phdr, p_offset), ~0ULL - 0x10);
-	expect_fail(n, "ELF segment 1 (file offset 0xffffffffffffffef size 0x1234) lies outside the file");
+	expect_fail(
+		n,
+		"ELF segment 1 (offset 0xffffffffffffffef size 0x1234) lies outside the file");
 	build_default(&t);
 	set_ph(&t, 1, offsetof(struct elf64_phdr, p_filesz), n);
 	set_ph(&t, 1, offsetof(struct elf64_phdr, p_memsz), n);
@@ -254,7 +255,9 @@ UTEST(loader_elf_segment_outside_ram)
 	expect_fail(n, "lies outside guest RAM");
 	t.segs[1].paddr = 0x8000;
 	n = telf_build(&t, img, sizeof(img));
-	expect_fail(n, "ELF segment 1 at 0x8000 size 0x6234 overlaps the boot data area 0x6000-0x9efff");
+	expect_fail(
+		n,
+		"ELF segment 1 at 0x8000 size 0x6234 overlaps the boot data area 0x6000-0x9efff");
 	t.segs[1].paddr = 0x1000; /* ends inside the boot area */
 	n = telf_build(&t, img, sizeof(img));
 	expect_fail(n, "overlaps the boot data area");
@@ -296,7 +299,7 @@ UTEST(loader_elf_low_segment_ok)
 	size_t n;
 
 	telf_pvh_default(&t);
-	t.segs[1] = (struct tseg){ .paddr = 0x1000, .filesz = 0x100, .memsz = 0x5000 };
+	t.segs[1] = (struct tseg){.paddr = 0x1000, .filesz = 0x100, .memsz = 0x5000};
 	n = telf_build(&t, img, sizeof(img));
 	fake_ram_init(&r, RAM, false);
 	CHECK_EQ(tload(&r, IMAGE_PVH, img, n, "", NULL, 0, &res, err, sizeof(err)), 0);

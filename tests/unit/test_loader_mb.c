@@ -24,8 +24,8 @@ static size_t build_elf32(struct telf *t)
 	t->is32 = true;
 	t->entry = 0x100020;
 	t->nsegs = 2;
-	t->segs[0] = (struct tseg){ .paddr = 0x100000, .filesz = 0x2000, .memsz = 0x2000 };
-	t->segs[1] = (struct tseg){ .paddr = 0x102000, .filesz = 0x800, .memsz = 0x4000 };
+	t->segs[0] = (struct tseg){.paddr = 0x100000, .filesz = 0x2000, .memsz = 0x2000};
+	t->segs[1] = (struct tseg){.paddr = 0x102000, .filesz = 0x800, .memsz = 0x4000};
 	t->mb_header = true;
 	t->mb_flags = MULTIBOOT_PAGE_ALIGN | MULTIBOOT_MEMORY_INFO;
 	return telf_build(t, img, sizeof(img));
@@ -228,7 +228,8 @@ UTEST(loader_mb_aout_errors)
 	n = aout_with(offsetof(struct multiboot_header, entry_addr), 0x1000);
 	expect_fail(n, "multiboot entry_addr 0x1000");
 	n = aout_with(offsetof(struct multiboot_header, bss_end_addr), 0x2000001);
-	expect_fail(n, "multiboot image at 0x200000 size 0x1e00001 lies outside guest RAM (32 MiB)");
+	expect_fail(n,
+		    "multiboot image at 0x200000 size 0x1e00001 lies outside guest RAM (32 MiB)");
 	n = aout_with(offsetof(struct multiboot_header, bss_end_addr), 0xffffffff);
 	expect_fail(n, "lies outside guest RAM");
 }
@@ -257,7 +258,7 @@ UTEST(loader_mb_aout_truncated_header)
 	n = taout_build(&a, img, sizeof(img));
 	memset(img + 0xff0, 0, 0x10);
 	{
-		u32 h[3] = { MULTIBOOT_HEADER_MAGIC, MULTIBOOT_AOUT_KLUDGE, 0 };
+		u32 h[3] = {MULTIBOOT_HEADER_MAGIC, MULTIBOOT_AOUT_KLUDGE, 0};
 
 		h[2] = -(h[0] + h[1]);
 		memcpy(img + 0xff0, h, sizeof(h));
@@ -309,7 +310,8 @@ UTEST(loader_mb_flags)
 
 	n = aout_with(offsetof(struct multiboot_header, flags), MULTIBOOT_AOUT_KLUDGE | BIT(3));
 	expect_fail(n, "multiboot header requires unsupported features (flags 0x8)");
-	n = aout_with(offsetof(struct multiboot_header, flags), MULTIBOOT_AOUT_KLUDGE | BIT(15) | 3);
+	n = aout_with(offsetof(struct multiboot_header, flags),
+		      MULTIBOOT_AOUT_KLUDGE | BIT(15) | 3);
 	expect_fail(n, "(flags 0x8000)");
 	/* Video mode is a request we may ignore; unknown optional bits too. */
 	n = aout_with(offsetof(struct multiboot_header, flags),
@@ -322,7 +324,8 @@ UTEST(loader_mb_not_elf_without_kludge)
 {
 	size_t n = aout_with(offsetof(struct multiboot_header, flags), MULTIBOOT_PAGE_ALIGN);
 
-	expect_fail(n, "multiboot kernel is not ELF and its header has no load addresses (flag 16)");
+	expect_fail(n,
+		    "multiboot kernel is not ELF and has no a.out kludge (header flag 16)");
 }
 
 UTEST(loader_mb_elf_errors)
@@ -357,8 +360,8 @@ UTEST(loader_mb_modules)
 
 	memset(d0, 0xa5, 0x1801);
 	memset(d1, 0x5a, 10);
-	mods[0] = (struct loader_module){ d0, 0x1801, "mod0 arg" };
-	mods[1] = (struct loader_module){ d1, 10, NULL };
+	mods[0] = (struct loader_module){d0, 0x1801, "mod0 arg"};
+	mods[1] = (struct loader_module){d1, 10, NULL};
 	fake_ram_init(&r, RAM, false);
 	CHECK_EQ(tload(&r, IMAGE_MULTIBOOT, img, n, "k", mods, 2, &res, err, 256), 0);
 	CHECK_EQ(rd32(&r, MBI(mods_count)), 2);

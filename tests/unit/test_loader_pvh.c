@@ -261,8 +261,8 @@ UTEST(loader_pvh_modules)
 	size_t n;
 	u64 list;
 
-	mods[0] = (struct loader_module){ mod_data(0x12345, 1), 0x12345, "initrd root=/dev/ram0" };
-	mods[1] = (struct loader_module){ mod_data(0x1000, 2), 0x1000, NULL };
+	mods[0] = (struct loader_module){mod_data(0x12345, 1), 0x12345, "initrd root=/dev/ram0"};
+	mods[1] = (struct loader_module){mod_data(0x1000, 2), 0x1000, NULL};
 	telf_pvh_default(&t);
 	n = telf_build(&t, img, sizeof(img));
 	fake_ram_init(&r, RAM, false);
@@ -290,7 +290,7 @@ UTEST(loader_pvh_modules)
 
 UTEST(loader_pvh_module_placement_limits)
 {
-	struct loader_module m = { NULL, 0, NULL };
+	struct loader_module m = {NULL, 0, NULL};
 	struct fake_ram r;
 	struct loader_result res;
 	struct telf t;
@@ -322,7 +322,7 @@ UTEST(loader_pvh_module_placement_limits)
 
 UTEST(loader_pvh_big_vm_modules_below_hole)
 {
-	struct loader_module m = { NULL, 0x3000, NULL };
+	struct loader_module m = {NULL, 0x3000, NULL};
 	struct fake_ram r;
 	struct loader_result res;
 	struct telf t;

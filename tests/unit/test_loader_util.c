@@ -20,7 +20,8 @@ static bool model_is_ram(u64 ram, u64 gpa, u64 len)
 		return true;
 	if (gpa >= 0x100000 && gpa < hi && len <= hi - gpa)
 		return true;
-	if (ram > 0xc0000000ULL && gpa >= (1ULL << 32) && gpa - (1ULL << 32) < ram - 0xc0000000ULL &&
+	if (ram > 0xc0000000ULL && gpa >= (1ULL << 32) &&
+	    gpa - (1ULL << 32) < ram - 0xc0000000ULL &&
 	    len <= ram - 0xc0000000ULL - (gpa - (1ULL << 32)))
 		return true;
 	return false;
@@ -128,11 +129,17 @@ static void put_ehdr(const struct telf *t, u8 *buf, size_t cap, u32 phnum, u64 s
 	u16 machine = t->machine ? t->machine : (t->is32 ? EM_386 : EM_X86_64);
 
 	if (t->is32) {
-		struct elf32_hdr h = { .e_type = ET_EXEC, .e_machine = machine, .e_version = 1,
-				       .e_entry = (u32)t->entry, .e_phoff = (u32)t->phoff,
-				       .e_shoff = (u32)shoff, .e_ehsize = sizeof(h),
-				       .e_phentsize = sizeof(struct elf32_phdr), .e_phnum = (u16)phnum,
-				       .e_shentsize = sizeof(struct elf32_shdr), .e_shnum = (u16)shnum };
+		struct elf32_hdr h = {.e_type = ET_EXEC,
+				      .e_machine = machine,
+				      .e_version = 1,
+				      .e_entry = (u32)t->entry,
+				      .e_phoff = (u32)t->phoff,
+				      .e_shoff = (u32)shoff,
+				      .e_ehsize = sizeof(h),
+				      .e_phentsize = sizeof(struct elf32_phdr),
+				      .e_phnum = (u16)phnum,
+				      .e_shentsize = sizeof(struct elf32_shdr),
+				      .e_shnum = (u16)shnum};
 
 		memcpy(h.e_ident, ELFMAG, SELFMAG);
 		h.e_ident[EI_CLASS] = ELFCLASS32;
@@ -140,11 +147,17 @@ static void put_ehdr(const struct telf *t, u8 *buf, size_t cap, u32 phnum, u64 s
 		h.e_ident[EI_VERSION] = EV_CURRENT;
 		put(buf, cap, 0, &h, sizeof(h));
 	} else {
-		struct elf64_hdr h = { .e_type = ET_EXEC, .e_machine = machine, .e_version = 1,
-				       .e_entry = t->entry, .e_phoff = t->phoff, .e_shoff = shoff,
-				       .e_ehsize = sizeof(h), .e_phentsize = sizeof(struct elf64_phdr),
-				       .e_phnum = (u16)phnum, .e_shentsize = sizeof(struct elf64_shdr),
-				       .e_shnum = (u16)shnum };
+		struct elf64_hdr h = {.e_type = ET_EXEC,
+				      .e_machine = machine,
+				      .e_version = 1,
+				      .e_entry = t->entry,
+				      .e_phoff = t->phoff,
+				      .e_shoff = shoff,
+				      .e_ehsize = sizeof(h),
+				      .e_phentsize = sizeof(struct elf64_phdr),
+				      .e_phnum = (u16)phnum,
+				      .e_shentsize = sizeof(struct elf64_shdr),
+				      .e_shnum = (u16)shnum};
 
 		memcpy(h.e_ident, ELFMAG, SELFMAG);
 		h.e_ident[EI_CLASS] = ELFCLASS64;
@@ -160,13 +173,13 @@ static void put_phdr(const struct telf *t, u8 *buf, size_t cap, u32 n, u32 type,
 	u64 vaddr = s->vaddr ? s->vaddr : s->paddr;
 
 	if (t->is32) {
-		struct elf32_phdr p = { type,	       (u32)off,       (u32)vaddr, (u32)s->paddr,
-					(u32)s->filesz, (u32)s->memsz, PF_R | PF_X, (u32)align };
+		struct elf32_phdr p = {type,	       (u32)off,      (u32)vaddr,  (u32)s->paddr,
+				       (u32)s->filesz, (u32)s->memsz, PF_R | PF_X, (u32)align};
 
 		put(buf, cap, t->phoff + n * sizeof(p), &p, sizeof(p));
 	} else {
-		struct elf64_phdr p = { type,	       PF_R | PF_X, off,	 vaddr,
-					s->paddr, s->filesz,   s->memsz, align };
+		struct elf64_phdr p = {type,	 PF_R | PF_X, off,	vaddr,
+				       s->paddr, s->filesz,   s->memsz, align};
 
 		put(buf, cap, t->phoff + n * sizeof(p), &p, sizeof(p));
 	}
@@ -175,8 +188,8 @@ static void put_phdr(const struct telf *t, u8 *buf, size_t cap, u32 n, u32 type,
 /* "Xen" note with the PVH entry; returns its size. */
 static u64 put_note(const struct telf *t, u8 *buf, size_t cap)
 {
-	struct elf_note n = { 4, t->note_descsz, XEN_ELFNOTE_PHYS32_ENTRY };
-	u8 desc[64] = { 0 };
+	struct elf_note n = {4, t->note_descsz, XEN_ELFNOTE_PHYS32_ENTRY};
+	u8 desc[64] = {0};
 	u64 dlen = (t->note_descsz + 3) & ~3ULL;
 
 	if (dlen > sizeof(desc))
@@ -191,23 +204,27 @@ static u64 put_note(const struct telf *t, u8 *buf, size_t cap)
 static void put_shdrs(const struct telf *t, u8 *buf, size_t cap, u64 shoff, u64 note_len)
 {
 	if (t->is32) {
-		struct elf32_shdr sh[2] = { { 0 } };
+		struct elf32_shdr sh[2] = {{0}};
 
-		sh[1] = (struct elf32_shdr){ .sh_type = SHT_NOTE, .sh_offset = (u32)t->note_off,
-					     .sh_size = (u32)note_len, .sh_addralign = 4 };
+		sh[1] = (struct elf32_shdr){.sh_type = SHT_NOTE,
+					    .sh_offset = (u32)t->note_off,
+					    .sh_size = (u32)note_len,
+					    .sh_addralign = 4};
 		put(buf, cap, shoff, sh, sizeof(sh));
 	} else {
-		struct elf64_shdr sh[2] = { { 0 } };
+		struct elf64_shdr sh[2] = {{0}};
 
-		sh[1] = (struct elf64_shdr){ .sh_type = SHT_NOTE, .sh_offset = t->note_off,
-					     .sh_size = note_len, .sh_addralign = 4 };
+		sh[1] = (struct elf64_shdr){.sh_type = SHT_NOTE,
+					    .sh_offset = t->note_off,
+					    .sh_size = note_len,
+					    .sh_addralign = 4};
 		put(buf, cap, shoff, sh, sizeof(sh));
 	}
 }
 
 static void put_mb_header(const struct telf *t, u8 *buf, size_t cap)
 {
-	u32 h[3] = { MULTIBOOT_HEADER_MAGIC, t->mb_flags, -(MULTIBOOT_HEADER_MAGIC + t->mb_flags) };
+	u32 h[3] = {MULTIBOOT_HEADER_MAGIC, t->mb_flags, -(MULTIBOOT_HEADER_MAGIC + t->mb_flags)};
 
 	put(buf, cap, t->file_off[0], h, sizeof(h));
 }
@@ -242,7 +259,7 @@ size_t telf_build(struct telf *t, u8 *buf, size_t cap)
 		off += s->filesz;
 	}
 	if (pt_note) {
-		struct tseg ns = { .filesz = note_len, .memsz = 0 };
+		struct tseg ns = {.filesz = note_len, .memsz = 0};
 
 		put_phdr(t, buf, cap, t->nsegs, PT_NOTE, t->note_off, &ns, 4);
 	}
@@ -257,10 +274,14 @@ void telf_pvh_default(struct telf *t)
 	memset(t, 0, sizeof(*t));
 	t->entry = 0xffffffff81000000ULL; /* a virtual e_entry, as in vmlinux: PVH ignores it */
 	t->nsegs = 2;
-	t->segs[0] = (struct tseg){ .paddr = 0x100000, .vaddr = 0xffffffff81000000ULL,
-				    .filesz = 0x3000, .memsz = 0x3000 };
-	t->segs[1] = (struct tseg){ .paddr = 0x110000, .vaddr = 0xffffffff81010000ULL,
-				    .filesz = 0x1234, .memsz = 0x6234 };
+	t->segs[0] = (struct tseg){.paddr = 0x100000,
+				   .vaddr = 0xffffffff81000000ULL,
+				   .filesz = 0x3000,
+				   .memsz = 0x3000};
+	t->segs[1] = (struct tseg){.paddr = 0x110000,
+				   .vaddr = 0xffffffff81010000ULL,
+				   .filesz = 0x1234,
+				   .memsz = 0x6234};
 	t->note_descsz = 8;
 	t->pvh_entry = 0x100040;
 }

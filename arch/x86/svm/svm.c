@@ -152,7 +152,8 @@ static void svm_vcpu_set_boot_state(struct vcpu *v, u32 entry, u32 eax, u32 ebx)
 	svm_set_intercepts(c);
 	c->iopm_base_pa = iopm_pa;
 	c->msrpm_base_pa = msrpm_pa;
-	c->asid = v->vm->asid;
+	/* Fewer ASIDs than VMs (QEMU has 16): share them and flush on every VM switch. */
+	c->asid = 1 + (v->vm->id % (cpu_caps.nasid > 1 ? cpu_caps.nasid - 1 : 1));
 	c->tlb_control = SVM_TLB_FLUSH_ALL;
 	/* Physical interrupts stay the host's: they exit, they never reach the guest. */
 	c->int_ctl = SVM_INT_CTL_V_INTR_MASKING;
@@ -272,11 +273,18 @@ static void svm_vcpu_run(struct vcpu *v, struct vm_exit *e)
 	struct vmcb *vmcb = s->vmcb;
 	struct percpu *cpu = this_cpu();
 
-	if (s->flush_pending) {
-		/* No flush-by-ASID under QEMU TCG: flushing everything is always allowed. */
+	/*
+	 * Flush this CPU's guest TLB entries when the stage-2 map lost entries,
+	 * when v arrives from another CPU (this one may hold stale entries of its
+	 * ASID), or when ASIDs are shared and another VM ran here last. Without
+	 * flush-by-ASID (QEMU TCG) flushing everything is the only choice.
+	 */
+	if (s->flush_pending || v->last_cpu != (s32)cpu->cpu_id ||
+	    (cpu_caps.nasid <= VM_MAX && cpu->svm_last_vm != v->vm)) {
 		vmcb->control.tlb_control = SVM_TLB_FLUSH_ALL;
 		s->flush_pending = false;
 	}
+	cpu->svm_last_vm = v->vm;
 	vmcb->save.rax = v->regs.rax;
 	svm_vmrun((hpa_t)(uintptr_t)vmcb, &v->regs, cpu->svm_host_vmcb);
 	v->regs.rax = vmcb->save.rax;

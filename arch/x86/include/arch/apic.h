@@ -8,11 +8,17 @@
 #define APIC_TIMER_VECTOR 0xec
 #define APIC_SPURIOUS_VECTOR 0xff
 
-/* Mask the 8259s, enable this CPU's LAPIC (xAPIC or x2APIC, as firmware left it). */
-void apic_init_cpu(void);
+/* Enable this CPU's LAPIC (xAPIC or x2APIC, as firmware left it); the BSP masks the 8259s. */
+void apic_init_cpu(bool bsp);
 
 /* Start the periodic timer with the given period; calibrated against the TSC once. */
 void apic_timer_start(u64 period_us);
+
+#define APIC_ICR_INIT 0x00004500    /* INIT, level assert */
+#define APIC_ICR_STARTUP 0x00004600 /* STARTUP; OR in the vector (page number) */
+
+/* Send an IPI with the given ICR low word (vector or mode) to one APIC ID. */
+void apic_send_ipi(u32 dest_apic_id, u32 icr_low);
 
 void apic_eoi(void);
 u32 apic_id(void);

@@ -17,8 +17,14 @@ struct trap_frame {
 	u64 rip, cs, rflags, rsp, ss; /* pushed by the CPU */
 };
 
-/* Load this CPU's GDT, TSS and the shared IDT. */
-void traps_init_cpu(void);
+#define TRAPS_IST_AREA_SIZE (3 * 8192)
+
+/*
+ * Load CPU cpu's GDT and TSS, and the shared IDT (built by CPU 0). ist_area
+ * holds TRAPS_IST_AREA_SIZE bytes of stacks for #DF, NMI and #MC; NULL on
+ * the boot CPU, which has static ones.
+ */
+void traps_init_cpu(u32 cpu, void *ist_area);
 
 /* Handler for an interrupt vector >= 32; NULL acknowledges nothing. */
 typedef void (*irq_handler_t)(struct trap_frame *f);

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: MIT */
+/* Shared state and functions of the broker domain's files (not part of any ABI). */
+#ifndef BROKER_BROKER_H
+#define BROKER_BROKER_H
+
+#include <hv/types.h>
+#include <public/hypercall.h>
+#include "policy.h"
+
+/* VMs the broker keeps track of: the hypervisor's CONFIG_MAX_VMS. */
+#define BROKER_MAX_VMS 16
+
+/* ---- main.c: settings, console, logging ---- */
+
+extern u64 broker_period_us;
+extern struct policy_config broker_policy;
+
+/*
+ * Print "broker: <message>" on its own line. A prompt with a half-typed
+ * command on the screen is moved below the message, so log lines never
+ * end up in the middle of what the operator types.
+ */
+void broker_log(const char *fmt, ...) __printf(1, 2);
+
+/* ---- table.c: the VM table and host figures ---- */
+
+extern struct broker_vm vm_table[BROKER_MAX_VMS];
+extern unsigned int vm_count;
+extern struct sprout_host_stats host_stats;
+/* host_stats holds figures from a successful HC_HOST_STATS. */
+extern bool host_stats_ok;
+
+/*
+ * Re-read the VM table with HC_VM_LIST. With tick set, one period of
+ * elapsed_us has passed and each VM's activity is sampled. Returns the
+ * number of VMs or a negative error (the table is then unchanged).
+ */
+long table_refresh(bool tick, u64 elapsed_us);
+
+/* HC_HOST_STATS into host_stats; 0 or a negative error. */
+long host_refresh(void);
+
+/* The row of VM id, or NULL. */
+struct broker_vm *table_find(u32 id);
+
+/* Name of VM id for log lines: "?" when it is not in the table. */
+const char *table_name(u32 id);
+
+/* Make a row from the hypervisor safe to print: NUL-terminated, no control bytes. */
+void table_sanitize(struct sprout_vm_info *info);
+
+/* HC_VM_INFO of one VM into *out (sanitised); 0 or a negative error. */
+long table_vm_info(u32 id, struct sprout_vm_info *out);
+
+/* ---- ring.c: messages from the hypervisor ---- */
+
+/* Register the ring page with HC_BROKER_RING_SETUP; 0 or a negative error. */
+long ring_setup(void);
+
+/* Handle every message posted since the last call. */
+void ring_drain(void);
+
+/* ---- mem.c: memory requests ---- */
+
+/* Decide a MEM_REQUEST or HOST_LOW message and answer it. */
+void mem_request(const struct sprout_msg *msg);
+
+/* Called every period: decide requests the table shows but the ring never brought. */
+void mem_check_stale(void);
+
+/* ---- cli.c: operator commands ---- */
+
+/* Parse and execute one command line, printing its result. */
+void cli_run(const char *line);
+
+#endif

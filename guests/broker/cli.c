@@ -1,0 +1,351 @@
+/* SPDX-License-Identifier: MIT */
+/* The operator's commands: parse a line, make the hypercalls, print one clear result. */
+#include "guest.h"
+#include "sprout.h"
+#include "broker.h"
+#include "cmd.h"
+
+/* The VM a command acts on, copied: commands refresh the table under it. */
+struct target {
+	u32 id;
+	char name[32];
+	struct broker_vm row;
+	bool in_table;
+};
+
+static char name_buf[CMD_NAME_MAX + 1];
+static char log_buf[SPROUT_CONSOLE_RING] __aligned(PAGE_SIZE);
+
+static const char *const help_text =
+	"commands (ID is a VM id or name; SIZE is bytes with K, M or G):\n"
+	"  help                    this list\n"
+	"  vm list                 the VM table: sizes in MiB, vCPUs now/min/max\n"
+	"  vm info ID              every figure of one VM, with its stop reason\n"
+	"  vm start|stop|pause|resume|destroy ID\n"
+	"  vm create NAME          start another VM of the boot config's [vm NAME]\n"
+	"  mem quota ID SIZE       set how much host memory the VM may commit\n"
+	"  mem reclaim ID          take back the VM's all-zero pages\n"
+	"  vcpu add|park ID        give the VM one more vCPU / take one away\n"
+	"  log ID                  the last 4 KiB the VM printed\n"
+	"  stats                   host memory, CPUs and a line per VM\n";
+
+/* bytes in MiB with one decimal and an M: "64M", "1.2M". */
+static char *mib(char *buf, u64 bytes)
+{
+	size_t n = strlen(cmd_fmt_dec1(buf, bytes, MiB(1), true));
+
+	buf[n] = 'M';
+	buf[n + 1] = '\0';
+	return buf;
+}
+
+static void print_hc_error(const char *what, const char *name, const char *op, long err)
+{
+	printf("error: %s%s: %s: %s (%s)\n", what, name, op, cmd_err_name(err), cmd_err_text(err));
+}
+
+static void print_parse_error(const struct command *cmd)
+{
+	printf("error: %s", cmd->error);
+	if (cmd->word[0])
+		printf(" \"%s\"", cmd->word);
+	if (cmd->hint)
+		printf(" (%s)", cmd->hint);
+	printf("\n");
+}
+
+static void vm_list(void)
+{
+	char mem[24], com[24], peak[24], quota[24], up[24];
+	long ret = table_refresh(false, 0);
+
+	if (ret < 0) {
+		printf("error: vm list: %s (%s)\n", cmd_err_name(ret), cmd_err_text(ret));
+		return;
+	}
+	printf(" ID NAME             STATE     MEMORY  COMMIT    PEAK   QUOTA VCPUS     UPTIME "
+	       "     EXITS\n");
+	for (unsigned int i = 0; i < vm_count; i++) {
+		const struct sprout_vm_info *v = &vm_table[i].info;
+
+		cmd_fmt_dec1(up, v->uptime_us, 1000000, false);
+		printf("%3u %-16s %-8s %7s %7s %7s %7s %2u/%u/%-2u %9ss %10llu\n", v->id, v->name,
+		       cmd_state_name(v->state), mib(mem, v->memory), mib(com, v->committed),
+		       mib(peak, v->peak), mib(quota, v->quota), v->vcpus, v->vcpus_min,
+		       v->vcpus_max, up, (u64)v->exits);
+	}
+}
+
+static void info_size(const char *label, u64 bytes)
+{
+	char buf[24];
+
+	printf("  %-16s %s (%llu KiB)\n", label, mib(buf, bytes), bytes >> 10);
+}
+
+static const char *stop_kind_name(u32 kind)
+{
+	static const char *const names[] = { "none", "exit", "crash", "load error", "requested" };
+
+	return kind < ARRAY_SIZE(names) ? names[kind] : "?";
+}
+
+static void vm_info_activity(const struct target *t)
+{
+	if (!t->in_table)
+		return;
+	printf("  %-16s idle for %u periods, busy %llu us per period (decayed average)\n",
+	       "activity", t->row.act.idle_periods, t->row.act.busy_avg);
+}
+
+static void vm_info(const struct target *t)
+{
+	struct sprout_vm_info v;
+	char up[24], busy[24];
+	long ret = table_vm_info(t->id, &v);
+
+	if (ret < 0) {
+		print_hc_error("vm ", t->name, "info", ret);
+		return;
+	}
+	printf("vm %u (%s)\n", v.id, v.name);
+	printf("  %-16s %s\n", "state", cmd_state_name(v.state));
+	printf("  %-16s %s\n", "privileged", v.privileged ? "yes" : "no");
+	printf("  %-16s %u online (min %u, max %u)\n", "vcpus", v.vcpus, v.vcpus_min, v.vcpus_max);
+	info_size("memory", v.memory);
+	info_size("committed", v.committed);
+	info_size("peak", v.peak);
+	info_size("quota", v.quota);
+	printf("  %-16s %llu of 4K, %llu of 2M\n", "faults", (u64)v.faults_4k, (u64)v.faults_2m);
+	printf("  %-16s %llu\n", "denied", (u64)v.denied);
+	info_size("reclaimed", v.reclaimed);
+	printf("  %-16s %llu\n", "exits", (u64)v.exits);
+	printf("  %-16s %s s\n", "uptime", cmd_fmt_dec1(up, v.uptime_us, 1000000, false));
+	printf("  %-16s %s s (all vCPUs)\n", "busy", cmd_fmt_dec1(busy, v.busy_us, 1000000, false));
+	if (v.pending_request)
+		printf("  %-16s %llu\n", "pending request", (u64)v.pending_request);
+	else
+		printf("  %-16s none\n", "pending request");
+	printf("  %-16s %d\n", "exit status", v.exit_status);
+	printf("  %-16s %s%s%s\n", "stopped", stop_kind_name(v.stop_kind),
+	       v.stop_reason[0] ? ": " : "", v.stop_reason);
+	vm_info_activity(t);
+}
+
+static void stats_vm(const struct broker_vm *b)
+{
+	const struct sprout_vm_info *v = &b->info;
+	char com[24], quota[24];
+	u64 pct = b->act.busy_avg * 100 / MAX(broker_period_us, 1ull);
+
+	printf("%3u %-16s %-8s committed %s of quota %s, busy %llu%%, idle for %u periods", v->id,
+	       v->name, cmd_state_name(v->state), mib(com, v->committed), mib(quota, v->quota), pct,
+	       b->act.idle_periods);
+	if (v->pending_request)
+		printf(", request %llu pending", (u64)v->pending_request);
+	printf("\n");
+}
+
+static void stats_host(void)
+{
+	const struct sprout_host_stats *h = &host_stats;
+	char total[24], free_mib[24], reserve[24], t[24];
+
+	printf("host: memory %s total, %s free, %s reserve; %u CPUs, %u idle; uptime %s s\n",
+	       mib(total, h->total_bytes), mib(free_mib, h->free_bytes),
+	       mib(reserve, h->reserve_bytes), h->cpus, h->cpus_idle,
+	       cmd_fmt_dec1(t, h->uptime_us, 1000000, false));
+	printf("host: busy per CPU:");
+	for (u32 i = 0; i < h->cpus; i++)
+		printf(" %u: %s s", i, cmd_fmt_dec1(t, h->cpu_busy_us[i], 1000000, false));
+	printf("\n");
+}
+
+static void stats(void)
+{
+	long ret = host_refresh();
+
+	if (ret < 0)
+		printf("error: stats: host: %s (%s)\n", cmd_err_name(ret), cmd_err_text(ret));
+	else
+		stats_host();
+	ret = table_refresh(false, 0);
+	if (ret < 0) {
+		printf("error: stats: vm list: %s (%s)\n", cmd_err_name(ret), cmd_err_text(ret));
+		return;
+	}
+	for (unsigned int i = 0; i < vm_count; i++)
+		stats_vm(&vm_table[i]);
+}
+
+static void vm_create(const char *name)
+{
+	size_t len = strlen(name);
+	long ret;
+
+	memcpy(name_buf, name, len + 1);
+	ret = hypercall(HC_VM_CREATE, (unsigned long)name_buf, len, 0, 0);
+	if (ret < 0) {
+		print_hc_error("vm ", name, "create", ret);
+		return;
+	}
+	printf("vm %s: create ok, id %ld\n", name, ret);
+	table_refresh(false, 0);
+}
+
+static unsigned long vm_op_of(enum cmd_kind kind)
+{
+	switch (kind) {
+	case CMD_VM_START: return SPROUT_VM_OP_START;
+	case CMD_VM_STOP: return SPROUT_VM_OP_STOP;
+	case CMD_VM_PAUSE: return SPROUT_VM_OP_PAUSE;
+	case CMD_VM_RESUME: return SPROUT_VM_OP_RESUME;
+	default: return SPROUT_VM_OP_DESTROY;
+	}
+}
+
+static void vm_control(const struct target *t, enum cmd_kind kind)
+{
+	long ret = hypercall(HC_VM_CONTROL, t->id, vm_op_of(kind), 0, 0);
+
+	if (ret < 0) {
+		print_hc_error("vm ", t->name, cmd_op_name(kind), ret);
+		return;
+	}
+	printf("vm %s: %s ok\n", t->name, cmd_op_name(kind));
+	table_refresh(false, 0);
+}
+
+static void mem_quota(const struct target *t, u64 bytes)
+{
+	char size[32];
+	long ret = hypercall(HC_VM_SET_QUOTA, t->id, bytes, 0, 0);
+
+	if (ret < 0) {
+		print_hc_error("vm ", t->name, "quota", ret);
+		return;
+	}
+	printf("vm %s: quota ok, now %s\n", t->name, cmd_fmt_size(size, bytes));
+}
+
+static void mem_reclaim(const struct target *t)
+{
+	char size[32];
+	long ret = hypercall(HC_VM_RECLAIM, t->id, 0, 0, 0);
+
+	if (ret < 0) {
+		print_hc_error("vm ", t->name, "reclaim", ret);
+		return;
+	}
+	printf("vm %s: reclaim ok, %s returned (%ld bytes)\n", t->name, cmd_fmt_size(size, (u64)ret),
+	       ret);
+}
+
+static void vcpu_op(const struct target *t, enum cmd_kind kind)
+{
+	bool add = kind == CMD_VCPU_ADD;
+	long ret = hypercall(add ? HC_VCPU_ADD : HC_VCPU_PARK, t->id, 0, 0, 0);
+
+	if (ret < 0) {
+		printf("error: vcpu %s vm %s: %s (%s)\n", cmd_op_name(kind), t->name, cmd_err_name(ret),
+		       cmd_err_text(ret));
+		return;
+	}
+	printf("vm %s: vcpu %s ok, vcpu %ld %s\n", t->name, cmd_op_name(kind), ret,
+	       add ? "added" : "parked");
+}
+
+/* Guest output may hold terminal escapes: only newlines and tabs go through as they are. */
+static void print_log_bytes(const char *buf, unsigned long n)
+{
+	for (unsigned long i = 0; i < n; i++) {
+		char c = buf[i];
+
+		if (c == '\r')
+			continue;
+		console_putc((c == '\n' || c == '\t' || (c >= ' ' && c < 0x7f)) ? c : '?');
+	}
+	if (n && buf[n - 1] != '\n')
+		console_putc('\n');
+}
+
+static void vm_log(const struct target *t)
+{
+	long total = hypercall(HC_VM_CONSOLE_READ, t->id, (unsigned long)log_buf, 0, 0);
+	unsigned long from;
+	long n;
+
+	if (total < 0) {
+		print_hc_error("vm ", t->name, "log", total);
+		return;
+	}
+	from = total > SPROUT_CONSOLE_RING ? (unsigned long)total - SPROUT_CONSOLE_RING : 0;
+	n = hypercall(HC_VM_CONSOLE_READ, t->id, (unsigned long)log_buf, sizeof(log_buf), from);
+	if (n < 0) {
+		print_hc_error("vm ", t->name, "log", n);
+		return;
+	}
+	n = MIN(n, (long)sizeof(log_buf));
+	printf("--- vm %s console: %ld bytes from offset %lu of %ld ---\n", t->name, n, from,
+	       total);
+	print_log_bytes(log_buf, (unsigned long)n);
+	printf("--- end of vm %s console ---\n", t->name);
+}
+
+/*
+ * Find the VM a command names in a fresh table. Without a table (HC_VM_LIST
+ * failed) a number is still taken as an id, so the call can report its error.
+ */
+static bool find_target(const char *arg, struct target *t)
+{
+	long ret = table_refresh(false, 0);
+	int i = cmd_find_vm(arg, vm_table, vm_count);
+
+	*t = (struct target){0};
+	if (i >= 0) {
+		t->row = vm_table[i];
+		t->id = t->row.info.id;
+		t->in_table = true;
+		memcpy(t->name, t->row.info.name, sizeof(t->name));
+		return true;
+	}
+	if (ret < 0 && cmd_parse_u32(arg, &t->id)) {
+		memcpy(t->name, arg, strlen(arg) + 1);
+		return true;
+	}
+	printf("error: no VM \"%s\" (vm list shows them)\n", arg);
+	return false;
+}
+
+static void run_on_vm(const struct command *cmd)
+{
+	struct target t;
+
+	if (!find_target(cmd->vm, &t))
+		return;
+	switch (cmd->kind) {
+	case CMD_VM_INFO: vm_info(&t); break;
+	case CMD_MEM_QUOTA: mem_quota(&t, cmd->size); break;
+	case CMD_MEM_RECLAIM: mem_reclaim(&t); break;
+	case CMD_VCPU_ADD:
+	case CMD_VCPU_PARK: vcpu_op(&t, cmd->kind); break;
+	case CMD_LOG: vm_log(&t); break;
+	default: vm_control(&t, cmd->kind); break;
+	}
+}
+
+void cli_run(const char *line)
+{
+	struct command cmd;
+
+	cmd_parse(line, &cmd);
+	switch (cmd.kind) {
+	case CMD_EMPTY: break;
+	case CMD_ERROR: print_parse_error(&cmd); break;
+	case CMD_HELP: printf("%s", help_text); break;
+	case CMD_VM_LIST: vm_list(); break;
+	case CMD_STATS: stats(); break;
+	case CMD_VM_CREATE: vm_create(cmd.vm); break;
+	default: run_on_vm(&cmd); break;
+	}
+}

@@ -1,0 +1,236 @@
+/* SPDX-License-Identifier: MIT */
+/* The broker domain: start-up, the event loop, console input and log lines. */
+#include "guest.h"
+#include "sprout.h"
+#include "x86.h"
+#include "broker.h"
+#include "cmd.h"
+
+#define UART_RBR    0x3f8
+#define UART_LSR    0x3fd
+#define UART_LSR_DR 0x01
+
+#define PERIOD_DEFAULT_MS 100
+#define PERIOD_MIN_MS     10
+#define PERIOD_MAX_MS     60000
+
+/* Bytes taken from the UART per loop turn, so a paste cannot starve the ring. */
+#define CONSOLE_BURST 256
+
+#define PROMPT "sprout> "
+
+u64 broker_period_us = PERIOD_DEFAULT_MS * 1000ull;
+struct policy_config broker_policy;
+
+static struct line_editor editor;
+/* "sprout> " and the half-typed line are on the screen. */
+static bool prompt_visible;
+/* HC_WAIT_EVENT failed once: poll instead of blocking. */
+static bool polling;
+static u64 tsc_per_us;
+
+static void prompt_show(void)
+{
+	console_write(PROMPT, sizeof(PROMPT) - 1);
+	console_write(editor.buf, editor.len);
+	prompt_visible = true;
+}
+
+void broker_log(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (prompt_visible)
+		console_putc('\n');
+	printf("broker: ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	console_putc('\n');
+	if (prompt_visible)
+		prompt_show();
+}
+
+/* TSC rate from CPUID 0x15/0x16 where the CPU tells; a guess of 1 GHz elsewhere. */
+static u64 tsc_rate_guess(void)
+{
+	struct cpuid_regs r = cpuid(0);
+	u32 max = r.eax;
+
+	if (max >= 0x15) {
+		r = cpuid(0x15);
+		if (r.eax && r.ebx && r.ecx)
+			return (u64)r.ecx * r.ebx / r.eax / 1000000;
+	}
+	if (max >= 0x16 && (cpuid(0x16).eax & 0xffff))
+		return cpuid(0x16).eax & 0xffff;
+	return 1000;
+}
+
+/* Host uptime when HC_HOST_STATS works (it refreshes host_stats too), else the TSC. */
+static u64 now_us(void)
+{
+	if (host_refresh() == 0)
+		return host_stats.uptime_us;
+	if (!tsc_per_us)
+		tsc_per_us = MAX(tsc_rate_guess(), 1ull);
+	return rdtsc() / tsc_per_us;
+}
+
+static void console_line(void)
+{
+	prompt_visible = false;
+	console_putc('\n');
+	cli_run(editor.buf);
+	prompt_show();
+}
+
+static void console_byte(char c)
+{
+	switch (le_feed(&editor, c)) {
+	case LE_ECHO: console_putc(c); break;
+	case LE_ERASE: console_write("\b \b", 3); break;
+	case LE_LINE: console_line(); break;
+	case LE_OVERLONG:
+		prompt_visible = false;
+		printf("\nerror: line too long (at most %u characters)\n", CMD_LINE_MAX);
+		prompt_show();
+		break;
+	case LE_NOTHING: break;
+	}
+}
+
+static void console_poll(void)
+{
+	for (unsigned int i = 0; i < CONSOLE_BURST && (inb(UART_LSR) & UART_LSR_DR); i++)
+		console_byte((char)inb(UART_RBR));
+}
+
+/* Block until an event or timeout_us passed; without HC_WAIT_EVENT just give the CPU up. */
+static void wait_event(u64 timeout_us)
+{
+	long ev;
+
+	if (!timeout_us)
+		return;
+	if (polling) {
+		sprout_yield();
+		return;
+	}
+	ev = hypercall(HC_WAIT_EVENT, timeout_us, 0, 0, 0);
+	if (ev >= 0)
+		return;
+	broker_log("HC_WAIT_EVENT: %s (%s); polling the console and the ring instead",
+		   cmd_err_name(ev), cmd_err_text(ev));
+	polling = true;
+}
+
+/* Once per period: fresh table and activity, and nothing left waiting. */
+static void period_tick(u64 elapsed_us)
+{
+	table_refresh(true, elapsed_us);
+	mem_check_stale();
+}
+
+static __noreturn void event_loop(void)
+{
+	u64 last = now_us();
+	u64 now;
+
+	for (;;) {
+		now = now_us();
+		wait_event(last + broker_period_us > now ? last + broker_period_us - now : 0);
+		ring_drain();
+		console_poll();
+		now = now_us();
+		if (now - last >= broker_period_us || now < last) {
+			period_tick(now > last ? now - last : broker_period_us);
+			last = now;
+		}
+	}
+}
+
+static void read_period(void)
+{
+	char val[16];
+	u32 ms;
+	int ret = cmd_opt_get(guest_cmdline, "period", val, sizeof(val));
+
+	if (!ret)
+		return;
+	if (ret < 0 || !cmd_parse_u32(val, &ms) || ms < PERIOD_MIN_MS || ms > PERIOD_MAX_MS) {
+		broker_log("period: want %u to %u ms, keeping %u ms", PERIOD_MIN_MS, PERIOD_MAX_MS,
+			   PERIOD_DEFAULT_MS);
+		return;
+	}
+	broker_period_us = ms * 1000ull;
+}
+
+static void read_options(void)
+{
+	char val[24], size[32];
+	int ret;
+
+	policy_config_default(&broker_policy);
+	read_period();
+	ret = cmd_opt_get(guest_cmdline, "step", val, sizeof(val));
+	if (ret && (ret < 0 || !cmd_parse_size(val, &broker_policy.step)))
+		broker_log("step: want a size such as 16M, keeping %s",
+			   cmd_fmt_size(size, broker_policy.step));
+}
+
+/* The run= list of the command line: each command as if typed at the prompt. */
+static void run_startup_commands(void)
+{
+	static char list[256];
+	char cmd[256];
+	const char *cursor = list;
+	int ret = cmd_opt_get(guest_cmdline, "run", list, sizeof(list));
+
+	if (ret < 0)
+		broker_log("run: the command list is too long");
+	if (ret <= 0)
+		return;
+	while (cmd_next(&cursor, cmd, sizeof(cmd))) {
+		printf(PROMPT "%s\n", cmd);
+		cli_run(cmd);
+	}
+}
+
+static void start(void)
+{
+	long version = sprout_version();
+	long ret = ring_setup();
+	long n;
+
+	if (ret < 0)
+		broker_log("HC_BROKER_RING_SETUP: %s (%s); memory requests will not reach the broker",
+			   cmd_err_name(ret), cmd_err_text(ret));
+	host_refresh();
+	n = table_refresh(true, 0);
+	if (n < 0)
+		broker_log("HC_VM_LIST: %s (%s); the VM table is empty", cmd_err_name(n), cmd_err_text(n));
+	printf("broker: ready (Sprout ABI v%ld), %u VM%s in the table\n", version, vm_count,
+	       vm_count == 1 ? "" : "s");
+	if (version != SPROUT_ABI_VERSION)
+		broker_log("this broker speaks ABI v%u", SPROUT_ABI_VERSION);
+}
+
+int main(void)
+{
+	char step[32];
+
+	if (!sprout_present()) {
+		puts("broker: not running under Sprout (no SproutSprout CPUID signature): "
+		     "nothing to broker");
+		return 1;
+	}
+	le_init(&editor);
+	read_options();
+	broker_log("period %llu ms, quota step %s", broker_period_us / 1000,
+		   cmd_fmt_size(step, broker_policy.step));
+	start();
+	run_startup_commands();
+	prompt_show();
+	event_loop();
+}

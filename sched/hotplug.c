@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: MIT
+/* vCPU hotplug mechanism: launch a new vCPU on an idle core, park one on request. */
+#include <arch/time.h>
+#include <arch/x86.h>
+#include <hv/errno.h>
+#include <hv/hvm.h>
+#include <hv/percpu.h>
+#include <hv/printk.h>
+#include <hv/sched.h>
+#include <hv/vm.h>
+#include <public/hypercall.h>
+
+#include "sched_internal.h"
+
+static u32 vcpus_online(const struct vm *vm)
+{
+	u32 n = 0;
+
+	for (u32 i = 0; i < vm->nr_vcpus; i++)
+		n += vm->vcpus[i]->state != VCPU_STOPPED;
+	return n;
+}
+
+/* A free vCPU slot: a parked one, or the next unused. */
+static s32 free_slot(const struct vm *vm)
+{
+	for (u32 i = 1; i < vm->nr_vcpus; i++)
+		if (vm->vcpus[i]->state == VCPU_STOPPED)
+			return (s32)i;
+	return vm->nr_vcpus < VM_MAX_VCPUS ? (s32)vm->nr_vcpus : -1;
+}
+
+static void vcpu_prepare_launch(struct vm *vm, struct vcpu *v, u32 id)
+{
+	u64 now = rdtsc();
+
+	vcpu_reset(v, vm, id);
+	v->state = VCPU_NEW;
+	v->boot_entry = vm->vcpu_entry;
+	v->boot_eax = SPROUT_VCPU_MAGIC;
+	v->boot_ebx = id;
+	v->boot_ecx = vm->vcpu_entry_arg;
+	/* The TSC of the request, so the guest can measure how long its vCPU took to come. */
+	v->boot_edx = (u32)now;
+	v->boot_esi = (u32)(now >> 32);
+	vm->vcpus[id] = v;
+	if (id >= vm->nr_vcpus)
+		vm->nr_vcpus = id + 1;
+}
+
+long sched_vcpu_add(struct vm *vm)
+{
+	s32 slot, cpu;
+	struct vcpu *v;
+
+	spin_lock(&vm->lock);
+	if (vm->state != VM_RUNNING || vm->stopping) {
+		spin_unlock(&vm->lock);
+		return -EINVAL;
+	}
+	if (vcpus_online(vm) >= vm->cfg.vcpus_max || (slot = free_slot(vm)) < 0) {
+		spin_unlock(&vm->lock);
+		return -ENOSPC;
+	}
+	if (!vm->vcpu_entry) {
+		spin_unlock(&vm->lock);
+		return -ENOENT; /* the guest has not registered where new vCPUs start */
+	}
+	cpu = sched_find_idle_cpu(-1);
+	if (cpu < 0) {
+		spin_unlock(&vm->lock);
+		return -EBUSY;
+	}
+	v = vm_vcpu_storage(vm, (u32)slot);
+	vcpu_prepare_launch(vm, v, (u32)slot);
+	spin_unlock(&vm->lock);
+	pr_info("vm %s: adding vCPU %d on CPU %d\n", vm->cfg.name, slot, cpu);
+	sched_launch_on(v, (u32)cpu);
+	return slot;
+}
+
+void sched_take_launch(struct percpu *cpu)
+{
+	struct vcpu *v = __atomic_exchange_n(&cpu->launch, NULL, __ATOMIC_ACQ_REL);
+	int err;
+
+	if (!v)
+		return;
+	err = hvm->vcpu_create(v);
+	if (err) {
+		pr_err("vm %s: vCPU %u could not be created on CPU %u: %s\n", v->vm->cfg.name,
+		       v->id, cpu->cpu_id, strerror_hv(err));
+		v->state = VCPU_STOPPED;
+		return;
+	}
+	vcpu_init_platform(v);
+	hvm->vcpu_set_boot_state(v, v->boot_entry, v->boot_eax, v->boot_ebx);
+	v->regs.rcx = v->boot_ecx;
+	v->regs.rdx = v->boot_edx;
+	v->regs.rsi = v->boot_esi;
+	v->state = VCPU_RUNNABLE;
+	sched_rr_ops.add(v, cpu->cpu_id);
+}
+
+long sched_vcpu_park(struct vm *vm)
+{
+	struct vcpu *victim = NULL;
+
+	spin_lock(&vm->lock);
+	if (vm->state != VM_RUNNING || vm->stopping) {
+		spin_unlock(&vm->lock);
+		return -EINVAL;
+	}
+	if (vcpus_online(vm) <= vm->cfg.vcpus_min) {
+		spin_unlock(&vm->lock);
+		return -ERANGE; /* at its minimum */
+	}
+	for (u32 i = vm->nr_vcpus; i-- > 1 && !victim;)
+		if (vm->vcpus[i]->state != VCPU_STOPPED && !vm->vcpus[i]->park_requested)
+			victim = vm->vcpus[i];
+	if (!victim) {
+		spin_unlock(&vm->lock);
+		return -EBUSY;
+	}
+	victim->park_requested = true;
+	victim->park_deadline_tsc = rdtsc() + SPROUT_PARK_GRACE_MS * tsc_khz;
+	spin_unlock(&vm->lock);
+	pr_info("vm %s: asking the guest to park vCPU %u\n", vm->cfg.name, victim->id);
+	sched_wake(victim);
+	return victim->id;
+}
+
+/* Take v off its core for good (it is not running): the core is free again. */
+void sched_park_now(struct vcpu *v, const char *how)
+{
+	u32 cpu = v->cpu;
+
+	v->state = VCPU_STOPPED;
+	v->park_requested = false;
+	sched_vcpu_gone(v);
+	hvm->vcpu_destroy(v);
+	pr_info("vm %s: vCPU %u parked (%s); CPU %u is free\n", v->vm->cfg.name, v->id, how, cpu);
+}
+
+void sched_hotplug_tick(struct percpu *cpu)
+{
+	u64 now = rdtsc();
+
+	for (u32 i = 0; i < VM_MAX; i++) {
+		struct vm *vm = &vm_table[i];
+
+		if (vm->state != VM_RUNNING && vm->state != VM_PAUSED)
+			continue;
+		for (u32 j = 1; j < vm->nr_vcpus; j++) {
+			struct vcpu *v = vm->vcpus[j];
+
+			if (v->park_requested && v->cpu == cpu->cpu_id && !v->on_cpu &&
+			    now >= v->park_deadline_tsc && v->state != VCPU_STOPPED)
+				sched_park_now(v, "the guest did not answer in time");
+		}
+	}
+}
+
+u32 sched_cpu_load(u32 cpu)
+{
+	return sched_rr_ops.cpu_load(cpu);
+}

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: MIT
+/* Round-robin policy with per-core run queues; an idle core steals a waiting vCPU. */
+#include <hv/percpu.h>
+#include <hv/sched.h>
+#include <hv/spinlock.h>
+#include <hv/vm.h>
+
+#define RQ_MAX (VM_MAX * VM_MAX_VCPUS)
+
+struct runqueue {
+	spinlock_t lock;
+	struct vcpu *v[RQ_MAX];
+	u32 n;
+	u32 cursor;
+};
+
+static struct runqueue rq[MAX_CPUS];
+
+static bool rq_contains(struct runqueue *q, struct vcpu *v, u32 *at)
+{
+	for (u32 i = 0; i < q->n; i++)
+		if (q->v[i] == v) {
+			if (at)
+				*at = i;
+			return true;
+		}
+	return false;
+}
+
+static void rr_add(struct vcpu *v, u32 cpu)
+{
+	struct runqueue *q = &rq[cpu];
+
+	spin_lock(&q->lock);
+	if (!rq_contains(q, v, NULL) && q->n < RQ_MAX) {
+		q->v[q->n++] = v;
+		v->cpu = cpu;
+	}
+	spin_unlock(&q->lock);
+}
+
+static void rq_delete(struct runqueue *q, u32 at)
+{
+	q->v[at] = q->v[--q->n];
+	if (q->cursor > q->n)
+		q->cursor = 0;
+}
+
+static void rr_remove(struct vcpu *v)
+{
+	struct runqueue *q = &rq[v->cpu];
+	u32 at;
+
+	spin_lock(&q->lock);
+	if (rq_contains(q, v, &at))
+		rq_delete(q, at);
+	spin_unlock(&q->lock);
+}
+
+static bool runnable(const struct vcpu *v)
+{
+	return v->state == VCPU_RUNNABLE && !v->on_cpu && v->vm->state == VM_RUNNING &&
+	       !v->vm->held && !v->vm->stopping;
+}
+
+/* Claim the next runnable vCPU of q after its cursor; called with q locked. */
+static struct vcpu *rq_claim(struct runqueue *q)
+{
+	for (u32 k = 0; k < q->n; k++) {
+		u32 i = (q->cursor + k) % q->n;
+		struct vcpu *v = q->v[i];
+
+		if (runnable(v)) {
+			v->on_cpu = true;
+			q->cursor = i + 1;
+			return v;
+		}
+	}
+	return NULL;
+}
+
+/* Take a runnable vCPU that waits on another core's queue and move it here. */
+static struct vcpu *rr_steal(u32 cpu)
+{
+	for (u32 c = 0; c < MAX_CPUS; c++) {
+		struct runqueue *q = &rq[c];
+		struct vcpu *v;
+		u32 at;
+
+		if (c == cpu || !percpu[c].online || !q->n)
+			continue;
+		spin_lock(&q->lock);
+		v = rq_claim(q);
+		if (v && rq_contains(q, v, &at))
+			rq_delete(q, at);
+		spin_unlock(&q->lock);
+		if (v) {
+			rr_add(v, cpu);
+			return v;
+		}
+	}
+	return NULL;
+}
+
+static struct vcpu *rr_pick_next(u32 cpu)
+{
+	struct runqueue *q = &rq[cpu];
+	struct vcpu *v;
+
+	spin_lock(&q->lock);
+	v = rq_claim(q);
+	spin_unlock(&q->lock);
+	return v ? v : rr_steal(cpu);
+}
+
+static bool rr_cpu_idle(u32 cpu)
+{
+	struct runqueue *q = &rq[cpu];
+	bool idle = true;
+
+	spin_lock(&q->lock);
+	for (u32 i = 0; i < q->n && idle; i++)
+		if (q->v[i]->on_cpu || q->v[i]->state == VCPU_RUNNABLE ||
+		    q->v[i]->state == VCPU_NEW)
+			idle = false;
+	spin_unlock(&q->lock);
+	return idle && !percpu[cpu].current;
+}
+
+static u32 rr_cpu_load(u32 cpu)
+{
+	struct runqueue *q = &rq[cpu];
+	u32 n = 0;
+
+	spin_lock(&q->lock);
+	for (u32 i = 0; i < q->n; i++)
+		n += q->v[i]->on_cpu || q->v[i]->state == VCPU_RUNNABLE;
+	spin_unlock(&q->lock);
+	return n + (percpu[cpu].launch != NULL);
+}
+
+const struct sched_ops sched_rr_ops = {
+	.name = "rr",
+	.add = rr_add,
+	.remove = rr_remove,
+	.pick_next = rr_pick_next,
+	.cpu_idle = rr_cpu_idle,
+	.cpu_load = rr_cpu_load,
+};

@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: MIT
+/* Running one vCPU for a time slice: FPU hand-over, the exit loop, accounting. */
+#include <arch/time.h>
+#include <arch/x86.h>
+#include <hv/hvm.h>
+#include <hv/percpu.h>
+#include <hv/sched.h>
+#include <hv/vm.h>
+
+#include "sched_internal.h"
+
+/* The guest FPU/SSE state lives in the registers; the host never uses them. */
+static void fpu_switch(struct percpu *cpu, struct vcpu *v)
+{
+	if (cpu->fpu_owner == v)
+		return;
+	if (cpu->fpu_owner)
+		__asm__ volatile("fxsave64 %0" : "=m"(cpu->fpu_owner->fpu));
+	__asm__ volatile("fxrstor64 %0" : : "m"(v->fpu));
+	cpu->fpu_owner = v;
+}
+
+/* Give the FPU state back to memory: v may run on another CPU next. */
+static void fpu_release(struct percpu *cpu)
+{
+	if (!cpu->fpu_owner)
+		return;
+	__asm__ volatile("fxsave64 %0" : "=m"(cpu->fpu_owner->fpu));
+	cpu->fpu_owner = NULL;
+}
+
+static bool slice_over(struct vcpu *v, enum exit_action act, u64 slice_end)
+{
+	if (act == EXIT_STOP_VM || act == EXIT_PARK || v->state == VCPU_STOPPED)
+		return true;
+	if (act == EXIT_BLOCK) {
+		v->state = VCPU_BLOCKED;
+		return true;
+	}
+	if (v->vm->state != VM_RUNNING || v->vm->held || v->vm->stopping)
+		return true;
+	return act == EXIT_YIELD || rdtsc() >= slice_end;
+}
+
+void sched_run_slice(struct percpu *cpu, struct vcpu *v)
+{
+	u64 slice_end = rdtsc() + SCHED_SLICE_US * tsc_khz / 1000;
+	struct vm_exit e;
+	enum exit_action act;
+
+	cpu->current = v;
+	fpu_switch(cpu, v);
+	for (;;) {
+		u64 t0 = rdtsc(), spent;
+
+		/*
+		 * Announce the entry, then look for a hold: sched_hold_vm() sets
+		 * the hold, then looks for entries. One of the two sees the other.
+		 */
+		__atomic_store_n(&v->in_guest, true, __ATOMIC_SEQ_CST);
+		if (v->vm->held || v->vm->stopping || v->state == VCPU_STOPPED) {
+			__atomic_store_n(&v->in_guest, false, __ATOMIC_SEQ_CST);
+			act = EXIT_YIELD;
+			break;
+		}
+		hvm->vcpu_run(v, &e);
+		__atomic_store_n(&v->in_guest, false, __ATOMIC_RELEASE);
+		spent = rdtsc() - t0;
+		v->busy_tsc += spent;
+		cpu->busy_tsc += spent;
+		v->last_cpu = (s32)cpu->cpu_id;
+		if (e.reason == EXIT_EXTINT) {
+			/* Let the host take the interrupt that caused the exit. */
+			sti();
+			__asm__ volatile("nop");
+			cli();
+		}
+		act = exit_dispatch(v, &e);
+		if (slice_over(v, act, slice_end))
+			break;
+	}
+	/* Another CPU may pick v up next: its FPU state and VMCS must not stay here. */
+	fpu_release(cpu);
+	if (act == EXIT_PARK)
+		sched_park_now(v, "the guest let it go");
+	else if (v->state != VCPU_STOPPED && hvm->vcpu_put)
+		hvm->vcpu_put(v);
+	cpu->current = NULL;
+	__atomic_store_n(&v->on_cpu, false, __ATOMIC_RELEASE);
+}
