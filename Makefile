@@ -41,7 +41,7 @@ HV_OBJS  := $(call obj,$(HV_SRCS))
 EFI_OBJS := $(call obj,$(EFI_SRCS))
 MB2_OBJS := $(call obj,$(MB2_SRCS))
 
-.PHONY: all hv guests images run test unit integration integration-slow bench \
+.PHONY: all hv guests images run test unit integration integration-slow bench analyze cppcheck tidy \
 	fuzz format format-check analyze tidy cppcheck deps clean help
 
 all: hv guests images
@@ -105,6 +105,7 @@ $(BUILD)/sprout.elf: $(MB2_OBJS) $(HV_OBJS) linker.ld
 # ---- guests, images ----
 -include guests/guests.mk
 -include tools/images.mk
+-include tools/bench.mk
 
 # ---- host unit tests ----
 UNIT_SRCS :=
@@ -137,3 +138,17 @@ format-check:
 
 clean:
 	rm -rf $(BUILD)
+
+# Static analysis of the hypervisor and guest sources (warnings are errors).
+ANALYZE_DIRS := arch boot core mm sched broker lib guests
+analyze: cppcheck tidy
+cppcheck:
+	$(Q)cppcheck --quiet --enable=warning,portability --std=c11 -Iinclude -Iarch/x86/include \
+		-D__x86_64__ --suppress=missingIncludeSystem --inline-suppr --error-exitcode=1 \
+		--template='{file}:{line}: {id}: {message}' $(ANALYZE_DIRS) && echo "cppcheck: clean"
+TIDY_SRCS = $(filter %.c,$(filter-out boot/uefi.c,$(HV_SRCS) $(MB2_SRCS)))
+tidy:
+	$(Q)clang-tidy --quiet --warnings-as-errors='*' \
+		--checks='-*,bugprone-*,-bugprone-easily-swappable-parameters,-bugprone-reserved-identifier,-bugprone-narrowing-conversions,-bugprone-macro-parentheses,-bugprone-branch-clone,-bugprone-implicit-widening-of-multiplication-result,-bugprone-assignment-in-if-condition,-bugprone-suspicious-string-compare,clang-analyzer-*,-clang-analyzer-security.insecureAPI.*,-clang-analyzer-valist.*' \
+		$(TIDY_SRCS) -- -std=gnu11 -ffreestanding -Iinclude -Iarch/x86/include \
+		-D__x86_64__ 2>&1 | grep -v "warnings generated" ; test $${PIPESTATUS[0]} -eq 0 && echo "clang-tidy: clean"

@@ -64,7 +64,7 @@ static EFI_STATUS efi_load_module(EFI_FILE_HANDLE root, const char *name)
 
 	if (boot_info_module(bi, name) || bi->module_count >= BOOT_MODULES_MAX)
 		return EFI_SUCCESS;
-	for (i = 0; name[i] && i < ARRAY_SIZE(wname) - 1; i++)
+	for (i = 0; i < ARRAY_SIZE(wname) - 1 && name[i]; i++)
 		wname[i] = (CHAR16)name[i];
 	wname[i] = 0;
 	if (root->Open(root, &f, wname, EFI_FILE_MODE_READ, 0) != EFI_SUCCESS)

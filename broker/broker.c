@@ -10,6 +10,7 @@
 #include <hv/printk.h>
 #include <hv/sched.h>
 #include <hv/string.h>
+#include <hv/vdev.h>
 #include <hv/vm.h>
 #include <public/hypercall.h>
 
@@ -31,6 +32,8 @@ void broker_init(const struct sprout_config *cfg, const struct boot_info *bi)
 void broker_vm_created(struct vm *vm)
 {
 	broker.vm = vm;
+	if (!vdev_stats_map(vm))
+		pr_warn("broker: cannot map the load page into vm %s\n", vm->cfg.name);
 	broker.ring_gpa = INVALID_GPA;
 	broker.events = 0;
 }
@@ -228,6 +231,7 @@ void broker_tick(void)
 
 	if (broker.restart_pending)
 		broker_restart();
+	vdev_stats_update();
 	console_input();
 	ring_flush();
 	if (broker_ready() && now - broker.last_stats_us >= STATS_PERIOD_US) {

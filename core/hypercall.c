@@ -51,6 +51,8 @@ static long hc_wait_event(struct vcpu *v, u64 timeout_us)
 {
 	u32 ev = broker_take_events(v->vm);
 
+	if (v->vm->cfg.privileged)
+		vdev_console_flush_partial(v->vm);
 	if (ev || !timeout_us)
 		return ev;
 	v->waiting_event = true;

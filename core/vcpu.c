@@ -32,13 +32,27 @@ void vcpu_init_platform(struct vcpu *v)
 
 u64 *vcpu_gpr(struct vcpu *v, unsigned index)
 {
-	/* x86 encoding order: RAX RCX RDX RBX RSP RBP RSI RDI R8..R15. */
-	static const u8 slot[16] = { 0, 2, 3, 1, 0xff, 6, 4, 5, 7, 8, 9, 10, 11, 12, 13, 14 };
-	u64 *regs = &v->regs.rax;
+	struct gprs *r = &v->regs;
 
-	if (index >= 16 || slot[index] == 0xff)
-		return NULL;
-	return &regs[slot[index]];
+	/* x86 encoding order; RSP lives in the VMCB/VMCS, not here. */
+	switch (index) {
+	case 0: return &r->rax;
+	case 1: return &r->rcx;
+	case 2: return &r->rdx;
+	case 3: return &r->rbx;
+	case 5: return &r->rbp;
+	case 6: return &r->rsi;
+	case 7: return &r->rdi;
+	case 8: return &r->r8;
+	case 9: return &r->r9;
+	case 10: return &r->r10;
+	case 11: return &r->r11;
+	case 12: return &r->r12;
+	case 13: return &r->r13;
+	case 14: return &r->r14;
+	case 15: return &r->r15;
+	default: return NULL;
+	}
 }
 
 static int read_pte(struct vcpu *v, gpa_t table, u64 index, unsigned size, u64 *pte)

@@ -171,13 +171,13 @@ struct vm *vm_create_at(struct vm *vm, const struct vm_config *cfg, const struct
 	vm->state = VM_CREATED;
 	vm->asid = vm->id + 1; /* ASID/VPID 0 belongs to the host */
 	vdev_init(vm);
-	if (cfg->privileged)
-		broker_vm_created(vm);
 	ret = demand_init(&vm->mem, hvm->s2_format, cfg->memory, cfg->paging, cfg->quota);
 	if (ret) {
 		vm_stop(vm, VM_STOP_LOAD, -1, "cannot create stage-2 tables: %s", strerror_hv(ret));
 		return vm;
 	}
+	if (cfg->privileged)
+		broker_vm_created(vm);
 	if (vm_load_image(vm, bi, &res) || vm_create_bsp(vm, &res))
 		return vm;
 	vm->start_tsc = rdtsc();

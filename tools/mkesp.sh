@@ -14,7 +14,10 @@ fi
 config=$1 out=${2%/} build=$3
 here=$(dirname "$0")
 
-[ -n "$out" ] && [ "$out" != "/" ] || { echo "mkesp: refusing output '$2'" >&2; exit 2; }
+if [ -z "$out" ] || [ "$out" = "/" ]; then
+	echo "mkesp: refusing output directory '$2'" >&2
+	exit 2
+fi
 [ -f "$build/sprout.efi" ] || { echo "mkesp: $build/sprout.efi missing (make hv)" >&2; exit 1; }
 files=$("$here/config-files.sh" --paths "$build" "$config")
 

@@ -71,8 +71,9 @@ static void ap_entry(u32 cpu)
 static void trampoline_prepare(u32 cpu, u64 stack_top)
 {
 	u8 *page = (u8 *)(uintptr_t)trampoline_page;
-	size_t size = (size_t)(trampoline_end - trampoline_start);
-	struct trampoline_data *d = (void *)(page + (trampoline_data - trampoline_start));
+	size_t size = (uintptr_t)trampoline_end - (uintptr_t)trampoline_start;
+	struct trampoline_data *d =
+		(void *)(page + ((uintptr_t)trampoline_data - (uintptr_t)trampoline_start));
 
 	memcpy(page, trampoline_start, size);
 	*(u32 *)(void *)(page + trampoline_off_gdt_ptr + 2) = (u32)(trampoline_page + trampoline_off_gdt);
@@ -129,6 +130,10 @@ void smp_boot_aps(const struct acpi_info *acpi)
 		}
 		cpu++;
 	}
+	/* Wait for the started CPUs to finish their own set-up before counting them. */
+	for (u64 deadline = time_us() + AP_START_TIMEOUT_US;
+	     __atomic_load_n(&smp_cpus_online, __ATOMIC_ACQUIRE) < cpu && time_us() < deadline;)
+		__asm__ volatile("pause");
 	pr_info("smp: %u CPUs online (trampoline at 0x%llx)\n", smp_cpus_online, trampoline_page);
 }
 

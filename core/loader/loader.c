@@ -70,7 +70,7 @@ static int check_args(struct loader_ctx *lc)
 		return loader_error(
 			lc, -ENOMEM,
 			"memory too small (%llu KiB; the loader needs at least %llu KiB)",
-			(ram >> 10), (LOADER_MIN_RAM >> 10));
+			ram >> 10, LOADER_MIN_RAM >> 10);
 	if (!string_fits(lc->cmdline))
 		return loader_error(lc, -E2BIG, "command line too long (at most %u bytes)",
 				    LOADER_CMDLINE_MAX - 1);

@@ -54,6 +54,7 @@ void vdev_release(struct vm *vm)
 	hpa_t old;
 
 	vdev_console_flush(vm);
+	vdev_stats_unmap(vm);
 	if (vm->dev.lapic_page == INVALID_HPA)
 		return;
 	if (!s2pt_unmap(&vm->mem.s2, LAPIC_GPA, S2PT_ORDER_4K, &old))

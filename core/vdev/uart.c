@@ -13,14 +13,25 @@
 #define LSR_THRE BIT(5)
 #define LSR_TEMT BIT(6)
 
+void vdev_console_flush_partial(struct vm *vm)
+{
+	vm->dev.uart.partial = vm->dev.uart.len != 0;
+	vdev_console_flush(vm);
+}
+
 void vdev_console_flush(struct vm *vm)
 {
 	struct vdev_state *d = &vm->dev;
 
 	if (!d->uart.len)
 		return;
-	pr_info("[%s] %.*s\n", vm->cfg.name, (int)d->uart.len, d->uart.line);
+	/* The broker speaks to the operator: its lines go out as they are. */
+	if (vm->cfg.privileged)
+		pr_info("%.*s%s", (int)d->uart.len, d->uart.line, d->uart.partial ? "" : "\n");
+	else
+		pr_info("[%s] %.*s\n", vm->cfg.name, (int)d->uart.len, d->uart.line);
 	d->uart.len = 0;
+	d->uart.partial = false;
 }
 
 bool vdev_uart_rx(struct vm *vm, u8 c)
@@ -45,17 +56,13 @@ void vdev_console_putc(struct vm *vm, char c)
 	struct vdev_state *d = &vm->dev;
 
 	d->ring.buf[d->ring.head++ % VDEV_CONSOLE_RING] = c;
-	/* The broker owns the operator's console: its output goes out as typed. */
-	if (vm->cfg.privileged) {
-		if (c != '\r')
-			console_write(&c, 1);
-		return;
-	}
 	if (c == '\r')
 		return;
 	if (c == '\n') {
 		if (d->uart.len)
 			vdev_console_flush(vm);
+		else if (vm->cfg.privileged)
+			pr_info("\n");
 		else
 			pr_info("[%s]\n", vm->cfg.name);
 		return;

@@ -83,19 +83,13 @@ static void info_size(const char *label, u64 bytes)
 	printf("  %-16s %s (%llu KiB)\n", label, mib(buf, bytes), bytes >> 10);
 }
 
-static const char *stop_kind_name(u32 kind)
-{
-	static const char *const names[] = { "none", "exit", "crash", "load error", "requested" };
-
-	return kind < ARRAY_SIZE(names) ? names[kind] : "?";
-}
-
 static void vm_info_activity(const struct target *t)
 {
 	if (!t->in_table)
 		return;
-	printf("  %-16s idle for %u periods, busy %llu us per period (decayed average)\n",
-	       "activity", t->row.act.idle_periods, t->row.act.busy_avg);
+	printf("  %-16s idle for %u period%s, busy %llu us per period (decayed average)\n",
+	       "activity", t->row.act.idle_periods, t->row.act.idle_periods == 1 ? "" : "s",
+	       t->row.act.busy_avg);
 }
 
 static void vm_info(const struct target *t)
@@ -127,7 +121,7 @@ static void vm_info(const struct target *t)
 	else
 		printf("  %-16s none\n", "pending request");
 	printf("  %-16s %d\n", "exit status", v.exit_status);
-	printf("  %-16s %s%s%s\n", "stopped", stop_kind_name(v.stop_kind),
+	printf("  %-16s %s%s%s\n", "stopped", cmd_stop_kind_name(v.stop_kind),
 	       v.stop_reason[0] ? ": " : "", v.stop_reason);
 	vm_info_activity(t);
 }
@@ -138,9 +132,9 @@ static void stats_vm(const struct broker_vm *b)
 	char com[24], quota[24];
 	u64 pct = b->act.busy_avg * 100 / MAX(broker_period_us, 1ull);
 
-	printf("%3u %-16s %-8s committed %s of quota %s, busy %llu%%, idle for %u periods", v->id,
+	printf("%3u %-16s %-8s committed %s of quota %s, busy %llu%%, idle for %u period%s", v->id,
 	       v->name, cmd_state_name(v->state), mib(com, v->committed), mib(quota, v->quota), pct,
-	       b->act.idle_periods);
+	       b->act.idle_periods, b->act.idle_periods == 1 ? "" : "s");
 	if (v->pending_request)
 		printf(", request %llu pending", (u64)v->pending_request);
 	printf("\n");
@@ -237,8 +231,8 @@ static void mem_reclaim(const struct target *t)
 		print_hc_error("vm ", t->name, "reclaim", ret);
 		return;
 	}
-	printf("vm %s: reclaim ok, %s returned (%ld bytes)\n", t->name, cmd_fmt_size(size, (u64)ret),
-	       ret);
+	printf("vm %s: reclaim ok, %s returned (%ld bytes)\n", t->name,
+	       cmd_fmt_size(size, (u64)ret), ret);
 }
 
 static void vcpu_op(const struct target *t, enum cmd_kind kind)
@@ -247,8 +241,8 @@ static void vcpu_op(const struct target *t, enum cmd_kind kind)
 	long ret = hypercall(add ? HC_VCPU_ADD : HC_VCPU_PARK, t->id, 0, 0, 0);
 
 	if (ret < 0) {
-		printf("error: vcpu %s vm %s: %s (%s)\n", cmd_op_name(kind), t->name, cmd_err_name(ret),
-		       cmd_err_text(ret));
+		printf("error: vcpu %s vm %s: %s (%s)\n", cmd_op_name(kind), t->name,
+		       cmd_err_name(ret), cmd_err_text(ret));
 		return;
 	}
 	printf("vm %s: vcpu %s ok, vcpu %ld %s\n", t->name, cmd_op_name(kind), ret,

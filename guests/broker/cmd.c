@@ -26,22 +26,22 @@ struct cmd_spec {
 };
 
 static const struct cmd_spec cmd_specs[] = {
-	{ "help", NULL, CMD_HELP, ARGS_NONE, "usage: help" },
-	{ "?", NULL, CMD_HELP, ARGS_NONE, "usage: ?" },
-	{ "vm", "list", CMD_VM_LIST, ARGS_NONE, "usage: vm list" },
-	{ "vm", "info", CMD_VM_INFO, ARGS_VM, "usage: vm info ID" },
-	{ "vm", "start", CMD_VM_START, ARGS_VM, "usage: vm start ID" },
-	{ "vm", "stop", CMD_VM_STOP, ARGS_VM, "usage: vm stop ID" },
-	{ "vm", "pause", CMD_VM_PAUSE, ARGS_VM, "usage: vm pause ID" },
-	{ "vm", "resume", CMD_VM_RESUME, ARGS_VM, "usage: vm resume ID" },
-	{ "vm", "destroy", CMD_VM_DESTROY, ARGS_VM, "usage: vm destroy ID" },
-	{ "vm", "create", CMD_VM_CREATE, ARGS_NAME, "usage: vm create NAME" },
-	{ "mem", "quota", CMD_MEM_QUOTA, ARGS_VM_SIZE, "usage: mem quota ID SIZE" },
-	{ "mem", "reclaim", CMD_MEM_RECLAIM, ARGS_VM, "usage: mem reclaim ID" },
-	{ "vcpu", "add", CMD_VCPU_ADD, ARGS_VM, "usage: vcpu add ID" },
-	{ "vcpu", "park", CMD_VCPU_PARK, ARGS_VM, "usage: vcpu park ID" },
-	{ "log", NULL, CMD_LOG, ARGS_VM, "usage: log ID" },
-	{ "stats", NULL, CMD_STATS, ARGS_NONE, "usage: stats" },
+	{"help", NULL, CMD_HELP, ARGS_NONE, "usage: help"},
+	{"?", NULL, CMD_HELP, ARGS_NONE, "usage: ?"},
+	{"vm", "list", CMD_VM_LIST, ARGS_NONE, "usage: vm list"},
+	{"vm", "info", CMD_VM_INFO, ARGS_VM, "usage: vm info ID"},
+	{"vm", "start", CMD_VM_START, ARGS_VM, "usage: vm start ID"},
+	{"vm", "stop", CMD_VM_STOP, ARGS_VM, "usage: vm stop ID"},
+	{"vm", "pause", CMD_VM_PAUSE, ARGS_VM, "usage: vm pause ID"},
+	{"vm", "resume", CMD_VM_RESUME, ARGS_VM, "usage: vm resume ID"},
+	{"vm", "destroy", CMD_VM_DESTROY, ARGS_VM, "usage: vm destroy ID"},
+	{"vm", "create", CMD_VM_CREATE, ARGS_NAME, "usage: vm create NAME"},
+	{"mem", "quota", CMD_MEM_QUOTA, ARGS_VM_SIZE, "usage: mem quota ID SIZE"},
+	{"mem", "reclaim", CMD_MEM_RECLAIM, ARGS_VM, "usage: mem reclaim ID"},
+	{"vcpu", "add", CMD_VCPU_ADD, ARGS_VM, "usage: vcpu add ID"},
+	{"vcpu", "park", CMD_VCPU_PARK, ARGS_VM, "usage: vcpu park ID"},
+	{"log", NULL, CMD_LOG, ARGS_VM, "usage: log ID"},
+	{"stats", NULL, CMD_STATS, ARGS_NONE, "usage: stats"},
 };
 
 /* Usage of a verb whose sub-command is missing or unknown. */
@@ -49,9 +49,9 @@ static const struct {
 	const char *verb;
 	const char *usage;
 } verb_usage[] = {
-	{ "vm", "usage: vm list | vm info|start|stop|pause|resume|destroy ID | vm create NAME" },
-	{ "mem", "usage: mem quota ID SIZE | mem reclaim ID" },
-	{ "vcpu", "usage: vcpu add|park ID" },
+	{"vm", "usage: vm list | vm info|start|stop|pause|resume|destroy ID | vm create NAME"},
+	{"mem", "usage: mem quota ID SIZE | mem reclaim ID"},
+	{"vcpu", "usage: vcpu add|park ID"},
 };
 
 /* Pure code: no libc headers, so the few string helpers live here. */
@@ -166,8 +166,7 @@ static unsigned int split_words(char *line, char **words, unsigned int max)
 	return n;
 }
 
-static void cmd_error(struct command *cmd, const char *error, const char *word,
-		      const char *hint)
+static void cmd_error(struct command *cmd, const char *error, const char *word, const char *hint)
 {
 	cmd->kind = CMD_ERROR;
 	cmd->error = error;
@@ -205,8 +204,8 @@ static bool take_vm(struct command *cmd, const char *word, bool config_name)
 static void parse_args(const struct cmd_spec *spec, char **args, unsigned int nargs,
 		       struct command *cmd)
 {
-	static const unsigned int wanted[] = { [ARGS_NONE] = 0, [ARGS_VM] = 1, [ARGS_NAME] = 1,
-					       [ARGS_VM_SIZE] = 2 };
+	static const unsigned int wanted[] = {
+		[ARGS_NONE] = 0, [ARGS_VM] = 1, [ARGS_NAME] = 1, [ARGS_VM_SIZE] = 2};
 
 	if (nargs != wanted[spec->args]) {
 		cmd_error(cmd, spec->usage, NULL, NULL);
@@ -262,7 +261,7 @@ void cmd_parse(const char *line, struct command *cmd)
 	size_t len = str_len(line);
 	unsigned int n;
 
-	*cmd = (struct command){ .kind = CMD_EMPTY };
+	*cmd = (struct command){.kind = CMD_EMPTY};
 	if (len > CMD_LINE_MAX) {
 		cmd_error(cmd, "line too long", NULL, "at most 127 characters");
 		return;
@@ -307,7 +306,8 @@ int cmd_find_vm(const char *id_or_name, const struct broker_vm *vms, unsigned in
 		const char *name = vms[i].info.name;
 		size_t j;
 
-		for (j = 0; j < sizeof(vms[i].info.name) && name[j] && name[j] == id_or_name[j]; j++)
+		for (j = 0; j < sizeof(vms[i].info.name) && name[j] && name[j] == id_or_name[j];
+		     j++)
 			;
 		if (!id_or_name[j] && (j == sizeof(vms[i].info.name) || !name[j]))
 			return (int)i;
@@ -489,22 +489,29 @@ const char *cmd_state_name(u32 state)
 	}
 }
 
+const char *cmd_stop_kind_name(u32 kind)
+{
+	static const char *const names[] = {"none", "exit", "crash", "load error", "requested"};
+
+	return kind < ARRAY_SIZE(names) ? names[kind] : "?";
+}
+
 static const struct {
 	long err;
 	const char *name;
 	const char *text;
 } errors[] = {
-	{ SPROUT_EPERM, "-EPERM", "not permitted" },
-	{ SPROUT_ENOENT, "-ENOENT", "no such VM or request" },
-	{ SPROUT_E2BIG, "-E2BIG", "too big" },
-	{ SPROUT_EAGAIN, "-EAGAIN", "try again" },
-	{ SPROUT_ENOMEM, "-ENOMEM", "out of memory" },
-	{ SPROUT_EFAULT, "-EFAULT", "bad buffer address" },
-	{ SPROUT_EBUSY, "-EBUSY", "busy" },
-	{ SPROUT_EEXIST, "-EEXIST", "already exists" },
-	{ SPROUT_EINVAL, "-EINVAL", "invalid argument or state" },
-	{ SPROUT_ENOSPC, "-ENOSPC", "no room left" },
-	{ SPROUT_ENOSYS, "-ENOSYS", "not supported yet" },
+	{SPROUT_EPERM, "-EPERM", "not permitted"},
+	{SPROUT_ENOENT, "-ENOENT", "no such VM or request"},
+	{SPROUT_E2BIG, "-E2BIG", "too big"},
+	{SPROUT_EAGAIN, "-EAGAIN", "try again"},
+	{SPROUT_ENOMEM, "-ENOMEM", "out of memory"},
+	{SPROUT_EFAULT, "-EFAULT", "bad buffer address"},
+	{SPROUT_EBUSY, "-EBUSY", "busy"},
+	{SPROUT_EEXIST, "-EEXIST", "already exists"},
+	{SPROUT_EINVAL, "-EINVAL", "invalid argument or state"},
+	{SPROUT_ENOSPC, "-ENOSPC", "no room left"},
+	{SPROUT_ENOSYS, "-ENOSYS", "not supported yet"},
 };
 
 const char *cmd_err_name(long err)

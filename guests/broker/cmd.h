@@ -17,7 +17,7 @@ struct line_editor {
 	unsigned int len;
 	bool overlong; /* more than CMD_LINE_MAX characters: the line will be rejected */
 	bool after_cr; /* swallow the LF of a CR LF */
-	u8 esc;        /* 0, 1 after ESC, 2 inside an escape sequence */
+	u8 esc;	       /* 0, 1 after ESC, 2 inside an escape sequence */
 };
 
 enum le_event {
@@ -54,11 +54,11 @@ enum cmd_kind {
 /* One parsed command line. */
 struct command {
 	enum cmd_kind kind;
-	char vm[CMD_NAME_MAX + 1]; /* the VM as typed: id or name (vm create: config name) */
-	u64 size;                  /* mem quota: bytes */
-	const char *error;         /* CMD_ERROR: what is wrong */
+	char vm[CMD_NAME_MAX + 1];   /* the VM as typed: id or name (vm create: config name) */
+	u64 size;		     /* mem quota: bytes */
+	const char *error;	     /* CMD_ERROR: what is wrong */
 	char word[CMD_NAME_MAX + 1]; /* CMD_ERROR: the offending word (cut, sanitised) or "" */
-	const char *hint;            /* CMD_ERROR: what would be right, or NULL */
+	const char *hint;	     /* CMD_ERROR: what would be right, or NULL */
 };
 
 /* Parse one line; never fails: bad input gives CMD_ERROR with a message. */
@@ -103,6 +103,9 @@ char *cmd_fmt_size(char *buf, u64 bytes);
 
 /* "running", "paused"...; "?" for an unknown state. */
 const char *cmd_state_name(u32 state);
+
+/* How a VM stopped (sprout_vm_info.stop_kind): "exit", "crash"...; "?" if unknown. */
+const char *cmd_stop_kind_name(u32 kind);
 
 /* "-EPERM"... for a negative hypercall result; "-E?" for an unknown one. */
 const char *cmd_err_name(long err);

@@ -6,18 +6,18 @@
 #include "broker.h"
 #include "cmd.h"
 
-#define UART_RBR    0x3f8
-#define UART_LSR    0x3fd
-#define UART_LSR_DR 0x01
+#define UART_RBR	  0x3f8
+#define UART_LSR	  0x3fd
+#define UART_LSR_DR	  0x01
 
 #define PERIOD_DEFAULT_MS 100
-#define PERIOD_MIN_MS     10
-#define PERIOD_MAX_MS     60000
+#define PERIOD_MIN_MS	  10
+#define PERIOD_MAX_MS	  60000
 
 /* Bytes taken from the UART per loop turn, so a paste cannot starve the ring. */
 #define CONSOLE_BURST 256
 
-#define PROMPT "sprout> "
+#define PROMPT	      "sprout> "
 
 u64 broker_period_us = PERIOD_DEFAULT_MS * 1000ull;
 struct policy_config broker_policy;
@@ -204,12 +204,14 @@ static void start(void)
 	long n;
 
 	if (ret < 0)
-		broker_log("HC_BROKER_RING_SETUP: %s (%s); memory requests will not reach the broker",
-			   cmd_err_name(ret), cmd_err_text(ret));
+		broker_log(
+			"HC_BROKER_RING_SETUP: %s (%s); memory requests will not reach the broker",
+			cmd_err_name(ret), cmd_err_text(ret));
 	host_refresh();
 	n = table_refresh(true, 0);
 	if (n < 0)
-		broker_log("HC_VM_LIST: %s (%s); the VM table is empty", cmd_err_name(n), cmd_err_text(n));
+		broker_log("HC_VM_LIST: %s (%s); the VM table is empty", cmd_err_name(n),
+			   cmd_err_text(n));
 	printf("broker: ready (Sprout ABI v%ld), %u VM%s in the table\n", version, vm_count,
 	       vm_count == 1 ? "" : "s");
 	if (version != SPROUT_ABI_VERSION)

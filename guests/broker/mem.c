@@ -60,7 +60,7 @@ static void note_grant(const struct request *m)
 		g = &last_grants[last_grant_next];
 		last_grant_next = (last_grant_next + 1) % ARRAY_SIZE(last_grants);
 	}
-	*g = (struct last_grant){ m->vm_id, m->gpa, m->committed, 1 };
+	*g = (struct last_grant){m->vm_id, m->gpa, m->committed, 1};
 }
 
 static bool was_answered(u64 request_id)
@@ -88,8 +88,8 @@ static struct policy_host host_now(void)
 {
 	/* Without figures the host is taken as roomy: the hypervisor checks again anyway. */
 	if (!host_stats_ok)
-		return (struct policy_host){ ~0ull, 0 };
-	return (struct policy_host){ host_stats.free_bytes, host_stats.reserve_bytes };
+		return (struct policy_host){~0ull, 0};
+	return (struct policy_host){host_stats.free_bytes, host_stats.reserve_bytes};
 }
 
 static void reclaim(struct policy_request *req, u32 victim)
@@ -101,12 +101,13 @@ static void reclaim(struct policy_request *req, u32 victim)
 
 	req->tried[req->rounds++] = victim;
 	if (ret < 0) {
-		broker_log("reclaim vm %u (%s, idle for %u periods): %s (%s)", victim,
-			   table_name(victim), idle, cmd_err_name(ret), cmd_err_text(ret));
+		broker_log("reclaim vm %u (%s, idle for %u period%s): %s (%s)", victim,
+			   table_name(victim), idle, idle == 1 ? "" : "s", cmd_err_name(ret),
+			   cmd_err_text(ret));
 		return;
 	}
-	broker_log("reclaim vm %u (%s, idle for %u periods): %s returned", victim,
-		   table_name(victim), idle, cmd_fmt_size(size, (u64)ret));
+	broker_log("reclaim vm %u (%s, idle for %u period%s): %s returned", victim,
+		   table_name(victim), idle, idle == 1 ? "" : "s", cmd_fmt_size(size, (u64)ret));
 	host_refresh();
 	table_refresh(false, 0);
 }
@@ -147,10 +148,11 @@ static void log_deny(const struct request *m, const struct policy_decision *d,
 			   "reclaim rounds (needs %llu KiB)",
 			   m->id, m->vm_id, table_name(m->vm_id), a, b, req->rounds, kib);
 	else
-		broker_log("request %llu vm %u (%s): deny: %s (type %u, needs %llu KiB, GPA 0x%llx, "
-			   "granted %u times before)",
-			   m->id, m->vm_id, table_name(m->vm_id),
-			   policy_reason_str(d->reason), m->type, kib, m->gpa, req->repeats);
+		broker_log(
+			"request %llu vm %u (%s): deny: %s (type %u, needs %llu KiB, GPA 0x%llx, "
+			"granted %u times before)",
+			m->id, m->vm_id, table_name(m->vm_id), policy_reason_str(d->reason),
+			m->type, kib, m->gpa, req->repeats);
 }
 
 static void log_grant(const struct request *m, u64 new_quota)
@@ -163,13 +165,13 @@ static void log_grant(const struct request *m, u64 new_quota)
 	if (m->type == SPROUT_MSG_HOST_LOW)
 		broker_log("request %llu vm %u (%s) needs %llu KiB (host low; committed %s, quota "
 			   "%s): grant, host free %s",
-			   m->id, m->vm_id, table_name(m->vm_id), m->needed >> 10, committed,
-			   quota, free_mib);
+			   m->id, m->vm_id, table_name(m->vm_id), m->needed >> 10, committed, quota,
+			   free_mib);
 	else
 		broker_log("request %llu vm %u (%s) needs %llu KiB (committed %s, quota %s): "
 			   "grant, quota -> %s, host free %s",
-			   m->id, m->vm_id, table_name(m->vm_id), m->needed >> 10, committed,
-			   quota, cmd_fmt_size(raised, new_quota), free_mib);
+			   m->id, m->vm_id, table_name(m->vm_id), m->needed >> 10, committed, quota,
+			   cmd_fmt_size(raised, new_quota), free_mib);
 }
 
 static void grant(const struct request *m, const struct policy_decision *d)
@@ -180,9 +182,11 @@ static void grant(const struct request *m, const struct policy_decision *d)
 	if (d->new_quota) {
 		ret = hypercall(HC_VM_SET_QUOTA, m->vm_id, d->new_quota, 0, 0);
 		if (ret < 0) {
-			broker_log("request %llu vm %u (%s): deny: quota raise to %s failed: %s (%s)",
-				   m->id, m->vm_id, table_name(m->vm_id),
-				   cmd_fmt_size(raised, d->new_quota), cmd_err_name(ret), cmd_err_text(ret));
+			broker_log(
+				"request %llu vm %u (%s): deny: quota raise to %s failed: %s (%s)",
+				m->id, m->vm_id, table_name(m->vm_id),
+				cmd_fmt_size(raised, d->new_quota), cmd_err_name(ret),
+				cmd_err_text(ret));
 			answer(m, SPROUT_ANSWER_DENY);
 			return;
 		}
@@ -194,12 +198,12 @@ static void grant(const struct request *m, const struct policy_decision *d)
 
 static void decide(const struct request *m)
 {
-	struct policy_request req = { .type = m->type,
-				      .vm_id = m->vm_id,
-				      .needed = m->needed,
-				      .committed = m->committed,
-				      .quota = m->quota,
-				      .repeats = repeats_of(m) };
+	struct policy_request req = {.type = m->type,
+				     .vm_id = m->vm_id,
+				     .needed = m->needed,
+				     .committed = m->committed,
+				     .quota = m->quota,
+				     .repeats = repeats_of(m)};
 	struct policy_decision d;
 	struct policy_host h;
 
@@ -223,13 +227,13 @@ static void decide(const struct request *m)
 
 void mem_request(const struct sprout_msg *msg)
 {
-	struct request r = { .type = msg->type,
-			     .vm_id = msg->vm_id,
-			     .id = msg->request_id,
-			     .needed = msg->arg0,
-			     .gpa = msg->arg1,
-			     .committed = msg->arg2,
-			     .quota = msg->arg3 };
+	struct request r = {.type = msg->type,
+			    .vm_id = msg->vm_id,
+			    .id = msg->request_id,
+			    .needed = msg->arg0,
+			    .gpa = msg->arg1,
+			    .committed = msg->arg2,
+			    .quota = msg->arg3};
 
 	decide(&r);
 }
@@ -245,8 +249,7 @@ static void decide_stale(const struct sprout_vm_info *v)
 		.quota = v->quota,
 	};
 
-	m.type = v->committed + PAGE_SIZE > v->quota ? SPROUT_MSG_MEM_REQUEST
-						    : SPROUT_MSG_HOST_LOW;
+	m.type = v->committed + PAGE_SIZE > v->quota ? SPROUT_MSG_MEM_REQUEST : SPROUT_MSG_HOST_LOW;
 	broker_log("request %llu vm %u (%s) is pending but never came through the ring; "
 		   "deciding it from the VM table",
 		   m.id, m.vm_id, v->name);

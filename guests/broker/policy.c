@@ -100,7 +100,7 @@ static const struct broker_vm *find_vm(const struct broker_vm *vms, unsigned int
 
 static struct policy_decision deny(enum policy_reason r)
 {
-	return (struct policy_decision){ .action = POLICY_DENY, .reason = r };
+	return (struct policy_decision){.action = POLICY_DENY, .reason = r};
 }
 
 /* Quota after a grant: what the fault needs plus a step of headroom, never past memory. */
@@ -117,7 +117,7 @@ static u64 raised_quota(const struct policy_config *cfg, const struct policy_req
 static struct policy_decision grant(const struct policy_config *cfg,
 				    const struct policy_request *req, u64 memory)
 {
-	struct policy_decision d = { .action = POLICY_GRANT, .reason = POLICY_OK };
+	struct policy_decision d = {.action = POLICY_GRANT, .reason = POLICY_OK};
 
 	if (req->type == SPROUT_MSG_MEM_REQUEST)
 		d.new_quota = raised_quota(cfg, req, memory);
@@ -155,9 +155,8 @@ struct policy_decision policy_decide(const struct policy_config *cfg,
 	victim = policy_pick_reclaim(vms, n, req->vm_id, req->tried, ntried);
 	if (victim < 0)
 		return deny(POLICY_NO_MEMORY);
-	return (struct policy_decision){ .action = POLICY_RECLAIM,
-					 .reason = POLICY_OK,
-					 .reclaim_id = vms[victim].info.id };
+	return (struct policy_decision){
+		.action = POLICY_RECLAIM, .reason = POLICY_OK, .reclaim_id = vms[victim].info.id};
 }
 
 const char *policy_reason_str(enum policy_reason r)

@@ -28,9 +28,9 @@ struct activity {
 	u64 last_exits;
 	u64 busy_delta; /* busy microseconds and exits in the last period */
 	u64 exits_delta;
-	u64 busy_avg; /* exponentially decayed average of busy_delta (weight 1/4) */
+	u64 busy_avg;	  /* exponentially decayed average of busy_delta (weight 1/4) */
 	u32 idle_periods; /* consecutive idle periods, 0 when the last one was busy */
-	bool primed;      /* the last_* counters hold a sample */
+	bool primed;	  /* the last_* counters hold a sample */
 };
 
 /* One row of the broker's VM table: the hypervisor's figures plus activity. */
@@ -50,23 +50,23 @@ void activity_reset(struct activity *a);
 void activity_sample(struct activity *a, u64 busy_us, u64 exits, u64 elapsed_us);
 
 enum policy_action {
-	POLICY_GRANT,   /* set new_quota (if non-zero), then answer GRANT */
+	POLICY_GRANT,	/* set new_quota (if non-zero), then answer GRANT */
 	POLICY_RECLAIM, /* HC_VM_RECLAIM reclaim_id, refresh, decide again */
-	POLICY_DENY,    /* answer DENY, log the reason */
+	POLICY_DENY,	/* answer DENY, log the reason */
 };
 
 enum policy_reason {
 	POLICY_OK,
 	POLICY_HARD_LIMIT, /* committed + needed > memory size */
 	POLICY_NO_MEMORY,  /* host short and nothing left to reclaim */
-	POLICY_ROUNDS,     /* host still short after POLICY_MAX_ROUNDS reclaims */
-	POLICY_REPEATS,    /* the same fault kept failing after grants */
+	POLICY_ROUNDS,	   /* host still short after POLICY_MAX_ROUNDS reclaims */
+	POLICY_REPEATS,	   /* the same fault kept failing after grants */
 	POLICY_UNKNOWN_VM, /* the requester is not in the table */
 	POLICY_MALFORMED,  /* the message makes no sense (needs nothing, ...) */
 };
 
 struct policy_config {
-	u64 step;       /* quota headroom; POLICY_DEFAULT_STEP */
+	u64 step;	/* quota headroom; POLICY_DEFAULT_STEP */
 	u32 max_rounds; /* <= POLICY_MAX_ROUNDS */
 	u32 max_repeats;
 };
@@ -78,9 +78,9 @@ struct policy_request {
 	u64 needed; /* bytes the fault needs */
 	u64 committed;
 	u64 quota;
-	u32 rounds;                    /* reclaims already done for it */
-	u32 tried[POLICY_MAX_ROUNDS];  /* VM ids reclaimed from so far */
-	u32 repeats;                   /* earlier grants of this same fault */
+	u32 rounds;		      /* reclaims already done for it */
+	u32 tried[POLICY_MAX_ROUNDS]; /* VM ids reclaimed from so far */
+	u32 repeats;		      /* earlier grants of this same fault */
 };
 
 struct policy_host {
@@ -91,8 +91,8 @@ struct policy_host {
 struct policy_decision {
 	enum policy_action action;
 	enum policy_reason reason; /* POLICY_OK unless DENY */
-	u64 new_quota;             /* GRANT of a MEM_REQUEST: quota to set first */
-	u32 reclaim_id;            /* RECLAIM: the VM to take memory from */
+	u64 new_quota;		   /* GRANT of a MEM_REQUEST: quota to set first */
+	u32 reclaim_id;		   /* RECLAIM: the VM to take memory from */
 };
 
 /* step POLICY_DEFAULT_STEP, POLICY_MAX_ROUNDS rounds, POLICY_MAX_REPEATS repeats. */

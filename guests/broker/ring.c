@@ -44,19 +44,22 @@ long ring_setup(void)
 	return 0;
 }
 
+/* A destroyed VM is gone from the table by now: its name is taken before the refresh. */
 static void vm_stopped(const struct sprout_msg *m)
 {
 	struct sprout_vm_info info;
+	char name[sizeof(info.name)];
 	long ret;
 
+	memcpy(name, table_name(m->vm_id), sizeof(name));
 	table_refresh(false, 0);
 	ret = table_vm_info(m->vm_id, &info);
 	if (ret == 0 && info.stop_reason[0]) {
 		broker_log("vm %u (%s) stopped: %s", m->vm_id, info.name, info.stop_reason);
 		return;
 	}
-	broker_log("vm %u (%s) stopped: stop kind %llu, exit status %lld", m->vm_id,
-		   table_name(m->vm_id), (u64)m->arg0, (s64)m->arg1);
+	broker_log("vm %u (%s) stopped: %s, exit status %lld", m->vm_id, name,
+		   cmd_stop_kind_name((u32)m->arg0), (s64)m->arg1);
 }
 
 static void vm_started(const struct sprout_msg *m)
@@ -76,7 +79,8 @@ static void dispatch(const struct sprout_msg *m)
 	case SPROUT_MSG_MEM_REQUEST:
 	case SPROUT_MSG_HOST_LOW:
 		if (!m->request_id) {
-			broker_log("ring: request from vm %u without a request id, ignored", m->vm_id);
+			broker_log("ring: request from vm %u without a request id, ignored",
+				   m->vm_id);
 			return;
 		}
 		mem_request(m);

@@ -45,8 +45,7 @@ static const struct broker_vm *old_row(const struct broker_vm *old, unsigned int
  * Carry each VM's activity over from the old table by id. A VM that left
  * the stopped state was started again: its history starts afresh.
  */
-static void merge(const struct sprout_vm_info *rows, unsigned int n, bool tick,
-		  u64 elapsed_us)
+static void merge(const struct sprout_vm_info *rows, unsigned int n, bool tick, u64 elapsed_us)
 {
 	static struct broker_vm old[BROKER_MAX_VMS];
 	unsigned int old_n = vm_count;
@@ -60,7 +59,8 @@ static void merge(const struct sprout_vm_info *rows, unsigned int n, bool tick,
 		table_sanitize(&v->info);
 		if (o)
 			v->act = o->act;
-		if (!o || (o->info.state == SPROUT_VM_STOPPED && v->info.state != SPROUT_VM_STOPPED))
+		if (!o ||
+		    (o->info.state == SPROUT_VM_STOPPED && v->info.state != SPROUT_VM_STOPPED))
 			activity_reset(&v->act);
 		if (tick)
 			activity_sample(&v->act, v->info.busy_us, v->info.exits, elapsed_us);

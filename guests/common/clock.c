@@ -3,16 +3,17 @@
 #include "common.h"
 #include "x86.h"
 
-#define PIT_HZ	 1193182ull
-#define PIT_CH2	 0x42
-#define PIT_CMD	 0x43
-#define PIT_GATE 0x61 /* bit 0: ch2 gate, bit 1: speaker, bit 5: ch2 output */
+#define PIT_HZ		  1193182ull
+#define PIT_CH2		  0x42
+#define PIT_CMD		  0x43
+#define PIT_GATE	  0x61 /* bit 0: ch2 gate, bit 1: speaker, bit 5: ch2 output */
 
-#define CAL_MS	      20
-#define CAL_MIN_HZ    10000000ull   /* below 10 MHz a measurement is taken as broken */
-#define CAL_SPIN_MAX  4000000000ull /* TSC cycles before a calibration gives up */
-#define GUESS_HZ      2000000000ull
-#define WAIT_EVENT_US 10000 /* longest single HC_WAIT_EVENT while idling */
+#define CAL_MS		  20
+#define CAL_MIN_HZ	  10000000ull	/* below 10 MHz a measurement is taken as broken */
+#define CAL_SPIN_MAX	  4000000000ull /* TSC cycles before a calibration gives up */
+#define CAL_START_SAMPLES 5
+#define GUESS_HZ	  2000000000ull
+#define WAIT_EVENT_US	  10000 /* longest single HC_WAIT_EVENT while idling */
 
 u64 clock_hz;
 const char *clock_source = "none";
@@ -37,34 +38,59 @@ static u64 hz_from_cpuid16(void)
 	return (u64)(cpuid(0x16).eax & 0xffff) * 1000000;
 }
 
-/* Sprout's uptime_us, or ~0 when HC_SELF_STATS does not work. */
-static u64 sprout_uptime_us(void)
+/*
+ * One reading of Sprout's uptime_us, taken between two TSC readings: a
+ * reading during which the vCPU was descheduled has a wide bracket.
+ */
+struct uptime_sample {
+	u64 before, after, us;
+};
+
+static bool sample_uptime(struct uptime_sample *s)
 {
 	struct sprout_vm_info info;
+	long ret;
 
-	return sprout_self_stats(&info) < 0 ? ~0ull : info.uptime_us;
+	s->before = rdtsc();
+	ret = sprout_self_stats(&info);
+	s->after = rdtsc();
+	s->us = ret >= 0 ? info.uptime_us : 0;
+	return ret >= 0;
+}
+
+/* The tightest of a few readings, to start from. */
+static bool first_sample(struct uptime_sample *best)
+{
+	struct uptime_sample s;
+
+	for (int i = 0; i < CAL_START_SAMPLES; i++) {
+		if (!sample_uptime(&s))
+			return false;
+		if (!i || s.after - s.before < best->after - best->before)
+			*best = s;
+	}
+	return true;
 }
 
 /*
- * TSC cycles per second against Sprout's own clock: start on a change of
- * uptime_us (it may tick coarsely) and stop CAL_MS later.
+ * TSC cycles per second against Sprout's uptime: sample until at least CAL_MS
+ * have passed and the two brackets together are under 1/256 of the interval,
+ * so a deschedule in the middle of a reading cannot skew the rate.
  */
 static u64 hz_from_sprout(void)
 {
-	u64 u0 = sprout_uptime_us(), u = u0, t0 = rdtsc(), t, limit = t0 + CAL_SPIN_MAX;
+	struct uptime_sample a, b;
+	u64 limit = rdtsc() + CAL_SPIN_MAX, lo, hi;
 
-	if (u0 == ~0ull)
+	if (!first_sample(&a))
 		return 0;
-	while (u == u0 && (t0 = rdtsc()) < limit)
-		u = sprout_uptime_us();
-	u0 = u;
 	do {
-		t = rdtsc();
-		u = sprout_uptime_us();
-	} while (u != ~0ull && u < u0 + CAL_MS * 1000 && t < limit);
-	if (u == ~0ull || u < u0 + CAL_MS * 1000)
-		return 0;
-	return (t - t0) * 1000000 / (u - u0);
+		if (!sample_uptime(&b) || b.after > limit)
+			return 0;
+		lo = b.before - a.after;
+		hi = b.after - a.before;
+	} while (b.us < a.us + CAL_MS * 1000 || hi - lo > lo / 256);
+	return (lo + hi) / 2 * 1000000 / (b.us - a.us);
 }
 
 /* PIT channel 2 in mode 0, gate high: its output rises after CAL_MS. */

@@ -13,7 +13,7 @@
 
 /* Command line "key=value" options. */
 enum opt_result {
-	OPT_BAD = -1,   /* present but not a valid value */
+	OPT_BAD = -1,	/* present but not a valid value */
 	OPT_ABSENT = 0, /* not on the command line: *val is left alone */
 	OPT_SET = 1,
 };

@@ -7,8 +7,8 @@
 #define DEFAULT_CALLS  100000
 #define DEFAULT_SEED   1
 #define NR_SLOTS       (HC_BROKER_LAST + 9) /* call numbers drawn uniformly: 0..LAST+8 */
-#define SLOT_HUGE      NR_SLOTS             /* every larger number is counted here */
-#define HUGE_EVERY     16                   /* one call in 16 has a huge number */
+#define SLOT_HUGE      NR_SLOTS		    /* every larger number is counted here */
+#define HUGE_EVERY     16		    /* one call in 16 has a huge number */
 #define WAIT_MAX_US    1000
 #define SCRATCH_PAGES  16
 #define CONSOLE_CAP    4 /* bytes printed by a console write that would succeed */
@@ -35,17 +35,30 @@ extern char __extable_end[];
 
 static const char dots[] = "....";
 
+/*
+ * The entry a registered vCPU would start at, should the broker add one: it
+ * runs in 32-bit mode, where these bytes (fa f4 eb fd) still mean cli, hlt,
+ * jmp back to the hlt.
+ */
+asm(".pushsection .text\n\t"
+    ".globl hcfuzz_vcpu_halt\n"
+    "hcfuzz_vcpu_halt:\n\t"
+    "cli\n"
+    "1:\thlt\n\t"
+    "jmp 1b\n\t"
+    ".popsection");
+extern char hcfuzz_vcpu_halt[];
+
 struct call {
 	u64 nr;
 	u64 a[4];
 };
 
-static const int err_codes[] = {SPROUT_EPERM,  SPROUT_ENOENT, SPROUT_E2BIG,  SPROUT_EAGAIN,
-				SPROUT_ENOMEM, SPROUT_EFAULT, SPROUT_EBUSY,  SPROUT_EEXIST,
+static const int err_codes[] = {SPROUT_EPERM,  SPROUT_ENOENT, SPROUT_E2BIG, SPROUT_EAGAIN,
+				SPROUT_ENOMEM, SPROUT_EFAULT, SPROUT_EBUSY, SPROUT_EEXIST,
 				SPROUT_EINVAL, SPROUT_ENOSPC, SPROUT_ENOSYS};
-static const char *const err_names[] = {"EPERM",  "ENOENT", "E2BIG",  "EAGAIN",
-					"ENOMEM", "EFAULT", "EBUSY",  "EEXIST",
-					"EINVAL", "ENOSPC", "ENOSYS"};
+static const char *const err_names[] = {"EPERM", "ENOENT", "E2BIG",  "EAGAIN", "ENOMEM", "EFAULT",
+					"EBUSY", "EEXIST", "EINVAL", "ENOSPC", "ENOSYS"};
 #define ERR_KINDS ARRAY_SIZE(err_codes)
 
 /* Results per call number. */
@@ -57,10 +70,10 @@ static struct tally tally[NR_SLOTS + 1];
 
 /* What the final report() lines count. */
 struct checks {
-	u64 broker, broker_bad;   /* broker-only calls; not -SPROUT_EPERM */
+	u64 broker, broker_bad;	  /* broker-only calls; not -SPROUT_EPERM */
 	u64 unknown, unknown_bad; /* unknown numbers; not -SPROUT_ENOSYS */
-	u64 oob, oob_bad;         /* calls with a buffer not all RAM; succeeded */
-	u64 odd;                  /* results neither >= 0 nor a SPROUT_E* code */
+	u64 oob, oob_bad;	  /* calls with a buffer not all RAM; succeeded */
+	u64 odd;		  /* results neither >= 0 nor a SPROUT_E* code */
 	u64 releases, release_bad, release_unaligned;
 	unsigned int printed;
 };
@@ -86,13 +99,13 @@ enum arg_kind {
 	ARG_ZERO,
 	ARG_SMALL,
 	ARG_ONES,
-	ARG_SCRATCH,     /* page-aligned, in the scratch buffer */
+	ARG_SCRATCH,	 /* page-aligned, in the scratch buffer */
 	ARG_SCRATCH_ODD, /* anywhere in the scratch buffer */
-	ARG_PAST_END,    /* the first pages past the end of RAM */
-	ARG_STRADDLE,    /* the last bytes of RAM: a buffer from there crosses its end */
-	ARG_HOLE,        /* the 3-4 GiB device hole, LAPIC page included */
-	ARG_LOW_HOLE,    /* 0x9f000-0xfffff, not RAM */
-	ARG_HIGH,        /* above 4 GiB */
+	ARG_PAST_END,	 /* the first pages past the end of RAM */
+	ARG_STRADDLE,	 /* the last bytes of RAM: a buffer from there crosses its end */
+	ARG_HOLE,	 /* the 3-4 GiB device hole, LAPIC page included */
+	ARG_LOW_HOLE,	 /* 0x9f000-0xfffff, not RAM */
+	ARG_HIGH,	 /* above 4 GiB */
 	ARG_NONCANON,
 	ARG_HUGE,
 	ARG_SIZE, /* a plausible length */
@@ -131,7 +144,7 @@ static u64 gen_nr(void)
 		BIT(32) | HC_CONSOLE_WRITE,
 		BIT(32) | HC_MEM_RELEASE,
 		BIT(32) | HC_VM_CONTROL,
-		BIT(63) | HC_VERSION,
+		BIT(63) | HC_SELF_STATS,
 		0xffffffffull,
 		BIT(63),
 	};
@@ -202,6 +215,8 @@ static void tame(struct call *c)
 	}
 	if (c->nr == HC_WAIT_EVENT)
 		c->a[0] = 1 + c->a[0] % WAIT_MAX_US;
+	if (c->nr == HC_VCPU_REGISTER && ram_contains(c->a[0], 1))
+		c->a[0] = (u64)hcfuzz_vcpu_halt;
 	if (c->nr == HC_CONSOLE_WRITE && c->a[1] <= PAGE_SIZE && ram_contains(c->a[0], c->a[1])) {
 		c->a[0] = (u64)dots;
 		c->a[1] = MIN(c->a[1], (u64)CONSOLE_CAP);
@@ -243,38 +258,27 @@ static void count_result(const struct call *c, long ret)
 	chk.odd++;
 }
 
-/* The buffers a public call reads or writes, as {gpa, len}; returns how many. */
-static unsigned int call_buffers(const struct call *c, u64 buf[2][2])
+/* The buffer a public call reads or writes, if it takes one: false if not. */
+static bool call_buffer(const struct call *c, u64 *gpa, u64 *len)
 {
+	*gpa = c->a[0];
 	switch (c->nr) {
 	case HC_CONSOLE_WRITE:
-	case HC_MEM_RELEASE:
-		buf[0][0] = c->a[0];
-		buf[0][1] = c->a[1];
-		return 1;
-	case HC_SELF_STATS:
-		buf[0][0] = c->a[0];
-		buf[0][1] = sizeof(struct sprout_vm_info);
-		return 1;
+	case HC_MEM_RELEASE: *len = c->a[1]; return true;
+	case HC_SELF_STATS: *len = sizeof(struct sprout_vm_info); return true;
 	case HC_VCPU_REGISTER:
-		buf[0][0] = c->a[0];
-		buf[1][0] = c->a[1];
-		buf[0][1] = buf[1][1] = 1;
-		return 2;
-	default: return 0;
+		*len = 1;
+		return true; /* how much the entry needs is Sprout's call */
+	default: return false;
 	}
 }
 
 /* A zero length is no buffer at all, so only non-empty ranges count. */
-static void check_buffers(u64 i, const struct call *c, long ret)
+static void check_buffer(u64 i, const struct call *c, long ret)
 {
-	u64 buf[2][2];
-	unsigned int n = call_buffers(c, buf);
-	bool oob = false;
+	u64 gpa, len;
 
-	for (unsigned int k = 0; k < n; k++)
-		oob |= buf[k][1] && !ram_contains(buf[k][0], buf[k][1]);
-	if (!oob)
+	if (!call_buffer(c, &gpa, &len) || !len || ram_contains(gpa, len))
 		return;
 	chk.oob++;
 	if (ret >= 0) {
@@ -339,7 +343,7 @@ static void fuzz_one(u64 i)
 	ret = hypercall(c.nr, c.a[0], c.a[1], c.a[2], c.a[3]);
 	count_result(&c, ret);
 	check_number(i, &c, ret);
-	check_buffers(i, &c, ret);
+	check_buffer(i, &c, ret);
 	if (scratch_release(&c))
 		check_release(i, &c, ret);
 }
@@ -347,10 +351,11 @@ static void fuzz_one(u64 i)
 /* FNV-1a over code and read-only data. */
 static u64 code_checksum(void)
 {
-	u64 h = 0xcbf29ce484222325ull;
+	const u8 *p = (const u8 *)__image_start;
+	u64 len = (u64)__extable_end - (u64)__image_start, h = 0xcbf29ce484222325ull;
 
-	for (const u8 *p = (const u8 *)__image_start; p < (const u8 *)__extable_end; p++)
-		h = (h ^ *p) * 0x100000001b3ull;
+	for (u64 i = 0; i < len; i++)
+		h = (h ^ p[i]) * 0x100000001b3ull;
 	return h;
 }
 
@@ -391,16 +396,19 @@ static void report_checks(u64 sum0)
 		print_slot(s);
 	report(!chk.broker_bad, "%llu broker-only calls all returned -SPROUT_EPERM (%llu did not)",
 	       chk.broker, chk.broker_bad);
-	report(!chk.unknown_bad, "%llu unknown call numbers all returned -SPROUT_ENOSYS (%llu did not)",
-	       chk.unknown, chk.unknown_bad);
+	report(!chk.unknown_bad,
+	       "%llu unknown call numbers all returned -SPROUT_ENOSYS (%llu did not)", chk.unknown,
+	       chk.unknown_bad);
 	report(!chk.oob_bad, "%llu calls with a buffer outside RAM all failed (%llu succeeded)",
 	       chk.oob, chk.oob_bad);
 	report(!chk.odd, "every result is >= 0 or -SPROUT_E* (%llu are not)", chk.odd);
 	report(!chk.release_unaligned, "no unaligned HC_MEM_RELEASE succeeded (%llu did)",
 	       chk.release_unaligned);
-	report(!chk.release_bad, "%llu scratch releases: range reads zero, rest untouched (%llu bad)",
-	       chk.releases, chk.release_bad);
-	report(!canary, "canary pages around the scratch buffer intact (%llu bytes changed)", canary);
+	report(!chk.release_bad,
+	       "%llu scratch releases: range reads zero, rest untouched (%llu bad)", chk.releases,
+	       chk.release_bad);
+	report(!canary, "canary pages around the scratch buffer intact (%llu bytes changed)",
+	       canary);
 	report(sum == sum0, "code checksum unchanged (0x%llx, was 0x%llx)", sum, sum0);
 	report(ver == SPROUT_ABI_VERSION, "HC_VERSION still returns %ld", ver);
 }

@@ -13,6 +13,8 @@
 #define HOLE_BASE	      0xc0000000ull
 #define HOLE_GPA	      0xd0000000ull
 #define OOB_DISTANCE	      MiB(64)
+#define LAPIC_GPA	      0xfee00000ull
+#define LEGACY_HOLE_GPA	      0xa0000ull /* VGA memory: not RAM, not a device under Sprout */
 
 #define FEATURE_CONTROL_LOCK  BIT(0)
 #define FEATURE_CONTROL_VMXON BIT(2)
@@ -226,6 +228,184 @@ static int mode_flood(const struct mode *m)
 	return report_summary();
 }
 
+/* A GPA outside RAM that is not in the device hole: past RAM below 3 GiB, else above 4 GiB. */
+static u64 far_gpa(void)
+{
+	if (guest_ram_top < HOLE_BASE && HOLE_BASE - guest_ram_top > OOB_DISTANCE + PAGE_SIZE)
+		return guest_ram_top + OOB_DISTANCE;
+	return MAX(guest_ram_top, GiB(4)) + OOB_DISTANCE;
+}
+
+/* Output buffers of the calls below: RAM inside the image, never a pointer into code. */
+static u8 hc_buf[PAGE_SIZE] __aligned(PAGE_SIZE);
+
+/* The caller's VM id from HC_SELF_STATS, so that calls name a VM that exists. */
+static u64 self_id(void)
+{
+	struct sprout_vm_info *info = (struct sprout_vm_info *)hc_buf;
+
+	return hypercall(HC_SELF_STATS, (u64)info, 0, 0, 0) < 0 ? 1 : info->id;
+}
+
+/* One hypercall with the arguments a broker would pass. */
+struct hc {
+	const char *name;
+	u64 nr;
+	u64 a[4];
+};
+
+static void expect_eperm(const char *name, u64 nr, const u64 *a)
+{
+	long ret = hypercall(nr, a[0], a[1], a[2], a[3]);
+
+	report(ret == -SPROUT_EPERM, "%s (%llu) from an unprivileged VM returns %ld (want %d)",
+	       name, nr, ret, -SPROUT_EPERM);
+}
+
+/* Every number from HC_BROKER_FIRST to HC_BROKER_LAST, also ones missing from the table. */
+static void check_broker_calls(void)
+{
+	static const char vm_name[] = "hostile";
+	const u64 buf = (u64)hc_buf, self = self_id();
+	const struct hc calls[] = {
+		{"HC_BROKER_RING_SETUP", HC_BROKER_RING_SETUP, {buf}},
+		{"HC_VM_LIST", HC_VM_LIST, {buf, PAGE_SIZE / sizeof(struct sprout_vm_info)}},
+		{"HC_VM_INFO", HC_VM_INFO, {self, buf}},
+		{"HC_VM_CREATE", HC_VM_CREATE, {(u64)vm_name, sizeof(vm_name) - 1}},
+		{"HC_VM_CONTROL", HC_VM_CONTROL, {self, SPROUT_VM_OP_RESUME}},
+		{"HC_VM_SET_QUOTA", HC_VM_SET_QUOTA, {self, GiB(64)}},
+		{"HC_REQUEST_ANSWER", HC_REQUEST_ANSWER, {1, SPROUT_ANSWER_GRANT}},
+		{"HC_VM_RECLAIM", HC_VM_RECLAIM, {0}},
+		{"HC_VM_CONSOLE_READ", HC_VM_CONSOLE_READ, {0, buf, 256, 0}},
+		{"HC_VCPU_ADD", HC_VCPU_ADD, {self}},
+		{"HC_VCPU_PARK", HC_VCPU_PARK, {self}},
+		{"HC_HOST_STATS", HC_HOST_STATS, {buf}},
+	};
+	static const u64 none[4];
+
+	printf("hostile: broker-calls: own VM id %llu\n", self);
+	for (u64 nr = HC_BROKER_FIRST; nr <= HC_BROKER_LAST; nr++) {
+		unsigned int i = 0;
+
+		while (i < ARRAY_SIZE(calls) && calls[i].nr != nr)
+			i++;
+		if (i < ARRAY_SIZE(calls))
+			expect_eperm(calls[i].name, nr, calls[i].a);
+		else
+			expect_eperm("broker call", nr, none);
+	}
+}
+
+/* A bad buffer for a public call: it must fail, whatever the error. */
+static void expect_error(const char *call, const char *what, u64 nr, u64 gpa, u64 len)
+{
+	long ret = hypercall(nr, gpa, len, 0, 0);
+
+	report(ret < 0, "%s with %s (0x%llx, 0x%llx) returns %ld (want < 0)", call, what, gpa, len,
+	       ret);
+}
+
+static void check_bad_console_writes(void)
+{
+	const u64 image = (u64)__image_start, top = guest_ram_top;
+	const struct bad_write bad[] = {
+		{"a GPA past RAM", far_gpa(), 16},
+		{"a buffer straddling the end of RAM", top - 8, 64},
+		{"a GPA in the device hole", HOLE_GPA, 16},
+		{"the LAPIC page", LAPIC_GPA, 16},
+		{"a GPA in the legacy hole", LEGACY_HOLE_GPA, 16},
+		{"a non-canonical GPA", 0xffff000000000000ull, 16},
+		{"a non-canonical GPA", 0x0000800000000000ull, 16},
+		{"length 0", image, 0},
+		{"length 4097 (limit 4096)", image, PAGE_SIZE + 1},
+		{"a huge length", image, 1ull << 40},
+		{"a length that wraps", image, ~0ull},
+		{"an address that wraps", ~0ull - 15, 32},
+	};
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(bad); i++)
+		expect_error("HC_CONSOLE_WRITE", bad[i].what, HC_CONSOLE_WRITE, bad[i].buf,
+			     bad[i].len);
+}
+
+/* The struct is 256 bytes: these all end outside RAM. */
+static void check_bad_self_stats(void)
+{
+	const u64 top = guest_ram_top;
+	const struct bad_write bad[] = {
+		{"a GPA past RAM", far_gpa(), 0},
+		{"a struct straddling the end of RAM", top - 128, 0},
+		{"a GPA in the device hole", HOLE_GPA, 0},
+		{"the LAPIC page", LAPIC_GPA, 0},
+		{"a GPA in the legacy hole", LEGACY_HOLE_GPA, 0},
+		{"a struct straddling the legacy hole", LEGACY_HOLE_GPA - 128, 0},
+		{"a non-canonical GPA", 0xffff000000000000ull, 0},
+		{"an address that wraps", ~0ull - 127, 0},
+	};
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(bad); i++)
+		expect_error("HC_SELF_STATS", bad[i].what, HC_SELF_STATS, bad[i].buf, 0);
+}
+
+/*
+ * base is unused RAM above the image: if a bad range were accepted after all,
+ * what goes is RAM this guest never needed, not its own code.
+ */
+static void check_bad_releases(void)
+{
+	const u64 base = ALIGN_UP((u64)__image_end, LARGE_PAGE_SIZE), top = guest_ram_top;
+	const struct bad_write bad[] = {
+		{"a GPA past RAM", far_gpa(), PAGE_SIZE},
+		{"a range straddling the end of RAM", top - PAGE_SIZE, 2 * PAGE_SIZE},
+		{"a GPA in the device hole", HOLE_GPA, PAGE_SIZE},
+		{"the LAPIC page", LAPIC_GPA, PAGE_SIZE},
+		{"a GPA in the legacy hole", LEGACY_HOLE_GPA, PAGE_SIZE},
+		{"a non-canonical GPA", 0xffff000000000000ull, PAGE_SIZE},
+		{"length 0", base, 0},
+		{"a huge length", base, 1ull << 40},
+		{"a length that wraps", base, ~0ull & PAGE_MASK},
+		{"an unaligned GPA", base + 1, PAGE_SIZE},
+		{"an unaligned length", base, 100},
+		{"an unaligned GPA and length", base + 8, PAGE_SIZE - 1},
+	};
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(bad); i++)
+		expect_error("HC_MEM_RELEASE", bad[i].what, HC_MEM_RELEASE, bad[i].buf, bad[i].len);
+}
+
+/* The same calls with good arguments work: the errors above were about the arguments. */
+static void check_good_calls(void)
+{
+	static const char msg[] = "hostile: broker-calls: a valid HC_CONSOLE_WRITE\n";
+	const u64 base = ALIGN_UP((u64)__image_end, LARGE_PAGE_SIZE);
+	long ret;
+
+	ret = hypercall(HC_CONSOLE_WRITE, (u64)msg, sizeof(msg) - 1, 0, 0);
+	report(ret == (long)sizeof(msg) - 1, "valid HC_CONSOLE_WRITE returns %ld", ret);
+	ret = hypercall(HC_SELF_STATS, (u64)hc_buf, 0, 0, 0);
+	report(ret == 0, "valid HC_SELF_STATS returns %ld", ret);
+	if (base + LARGE_PAGE_SIZE > guest_ram_top)
+		return;
+	/* A whole 2 MiB: released alike whether Sprout backed it with 4 KiB or 2 MiB pages. */
+	*(volatile u64 *)base = 1;
+	ret = hypercall(HC_MEM_RELEASE, base, LARGE_PAGE_SIZE, 0, 0);
+	report(ret >= 0, "valid HC_MEM_RELEASE of 2 MiB at 0x%llx returns %ld", base, ret);
+	report(*(volatile u64 *)base == 0, "the released RAM reads zero");
+}
+
+static int mode_broker_calls(const struct mode *m)
+{
+	if (!report(sprout_present(), "running under Sprout (CPUID signature)"))
+		return report_summary();
+	about_to(m);
+	check_broker_calls();
+	check_bad_console_writes();
+	check_bad_self_stats();
+	check_bad_releases();
+	check_good_calls();
+	return report_summary();
+}
+
 static const struct mode modes[] = {
 	{"oob-write", "write 64 MiB past the end of RAM", mode_oob_write},
 	{"oob-read", "read 64 MiB past the end of RAM", mode_oob_read},
@@ -234,6 +414,7 @@ static const struct mode modes[] = {
 	{"triple-fault", "int3 with an empty IDT", mode_triple_fault},
 	{"msr", "enable VMX in FEATURE_CONTROL and SVM in EFER", mode_msr},
 	{"flood", "100000 HC_CONSOLE_WRITE calls with bad arguments", mode_flood},
+	{"broker-calls", "every broker-only call, bad pointers to public calls", mode_broker_calls},
 	{"ud2", "an unexpected #UD (checks the lib's crash report)", mode_ud2},
 	{"hlt-forever", "cli; hlt for ever (never ends by itself)", mode_hlt_forever},
 };

@@ -3,11 +3,11 @@
 #include "memtouch.h"
 #include "x86.h"
 
-#define FAULT4K_BYTES  MiB(8) /* 2048 pages, four 2 MiB regions */
-#define FAULT2M_MAX    32
-#define FAULT2M_MIN    4
-#define ZERO_RUNS      8
-#define TOUCH_VALUE    1
+#define FAULT4K_BYTES MiB(8) /* 2048 pages, four 2 MiB regions */
+#define FAULT2M_MAX   32
+#define FAULT2M_MIN   4
+#define ZERO_RUNS     8u
+#define TOUCH_VALUE   1
 
 /* One write per 4 KiB page of a fresh region: average cycles per page. */
 static u64 bench_fault4k(u64 base, u64 bytes)

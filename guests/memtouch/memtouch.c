@@ -4,7 +4,7 @@
 #include "x86.h"
 
 #define DEFAULT_MIB  64
-#define MAX_MIB	     4096
+#define MAX_MIB	     4096u
 #define SPARSE_EVERY 16
 #define PATTERN_SALT 0xa5a5a5a5a5a5a5a5ull
 #define MAX_POINTS   (GiB(4) / PAGE_SIZE)
@@ -89,8 +89,11 @@ static bool parse_options(struct options *o)
 {
 	bool ok = true;
 
-	*o = (struct options){.mib = DEFAULT_MIB, .step = PAGE_SIZE, .phases = 1,
-			      .verify_zero = true, .step_name = "4k"};
+	*o = (struct options){.mib = DEFAULT_MIB,
+			      .step = PAGE_SIZE,
+			      .phases = 1,
+			      .verify_zero = true,
+			      .step_name = "4k"};
 	ok &= num_ok(opt_u64("mib", &o->mib), "mib");
 	ok &= num_ok(opt_u64("phases", &o->phases), "phases");
 	ok &= num_ok(opt_u64("idle-ms", &o->idle_ms), "idle-ms");
@@ -267,8 +270,9 @@ static void report_phase(const struct options *o, const struct region *r, u64 ph
 	       "phase %llu: %llu touches of %llu distinct pages (want %llu)", phase, res->touched,
 	       res->distinct, r->touches);
 	if (o->verify_zero)
-		report(!res->bad_bytes, "phase %llu: pages read %s before the touch (%llu bytes off)",
-		       phase, expect_zero ? "zero" : "back what phase 1 wrote", res->bad_bytes);
+		report(!res->bad_bytes,
+		       "phase %llu: pages read %s before the touch (%llu bytes off)", phase,
+		       expect_zero ? "zero" : "back what phase 1 wrote", res->bad_bytes);
 }
 
 static void run_phases(const struct options *o, const struct region *r)
@@ -307,8 +311,8 @@ static void release_region(const struct options *o, const struct region *r)
 	}
 	printf("memtouch: released=%ld\n", ret);
 	report(ret >= 0 && (u64)ret <= r->bytes,
-	       "HC_MEM_RELEASE of 0x%llx + 0x%llx returns %ld (want 0..0x%llx)", r->start,
-	       r->bytes, ret, r->bytes);
+	       "HC_MEM_RELEASE of 0x%llx + 0x%llx returns %ld (want 0..0x%llx)", r->start, r->bytes,
+	       ret, r->bytes);
 	memtouch_print_stats();
 }
 

@@ -13,6 +13,7 @@ struct vdev_state {
 		u8 ier, lcr, mcr, scr, dll, dlm;
 		char line[160]; /* output collected until newline */
 		u32 len;
+		bool partial;   /* the line being flushed has no newline yet (a prompt) */
 		u8 rx[64];      /* input from the operator (broker only) */
 		u32 rx_head, rx_tail;
 	} uart;
@@ -26,6 +27,7 @@ struct vdev_state {
 	} fwcfg;
 	u8 pic_imr[2];
 	hpa_t lapic_page; /* backing of the xAPIC register stub, INVALID_HPA if none */
+	bool stats_mapped; /* the broker's read-only load page is mapped */
 };
 
 struct vm;
@@ -48,6 +50,14 @@ bool vdev_uart_rx(struct vm *vm, u8 c);
 
 /* Flush a partial console line (at VM stop). */
 void vdev_console_flush(struct vm *vm);
+
+/* Show a line without its newline yet: the broker's prompt, before it waits for input. */
+void vdev_console_flush_partial(struct vm *vm);
+
+/* Map the shared load page read-only into the broker; rewrite it (CPU 0, every tick). */
+bool vdev_stats_map(struct vm *vm);
+void vdev_stats_unmap(struct vm *vm);
+void vdev_stats_update(void);
 
 /* Map the LAPIC register stub page if gpa is the xAPIC base; true when handled. */
 bool vdev_lapic_fault(struct vcpu *v, gpa_t gpa);

@@ -191,7 +191,50 @@ struct sprout_ring {
 	struct sprout_msg msg[SPROUT_RING_SLOTS];
 };
 
+/*
+ * The load page: the hypervisor maps one page read-only into the broker at
+ * SPROUT_STATS_GPA (in the device hole, never RAM) and rewrites it every host
+ * timer tick. Times are microseconds since boot, summed; the broker samples
+ * them every period and works out loads from the differences. seq is odd
+ * while an update is under way: read it before and after and retry if it
+ * changed or was odd.
+ */
+#define SPROUT_STATS_GPA 0xfeb00000ull
+#define SPROUT_STATS_CPUS 32
+#define SPROUT_STATS_VMS 16
+#define SPROUT_STATS_VCPUS 8
+
+enum sprout_vcpu_state {
+	SPROUT_VCPU_OFF = 0,      /* never started, or parked */
+	SPROUT_VCPU_RUNNABLE = 1, /* running or waiting for a core */
+	SPROUT_VCPU_HALTED = 2,   /* blocked: HLT or waiting for an event */
+};
+
+struct sprout_stats_page {
+	volatile uint32_t seq;
+	uint32_t cpus;            /* physical CPUs online */
+	uint64_t now_us;
+	uint32_t cpus_idle;       /* with nothing runnable queued */
+	uint32_t reserved0;
+	uint64_t free_bytes;      /* host memory free */
+	uint64_t reserved1[4];
+	struct {
+		uint64_t busy_us; /* time spent running vCPUs */
+		uint64_t idle_us; /* time halted with nothing to run */
+	} cpu[SPROUT_STATS_CPUS];
+	struct {
+		uint32_t id;
+		uint32_t state;   /* enum sprout_vm_state */
+		uint32_t vcpus_online;
+		uint32_t vcpus_max;
+		uint64_t vcpu_busy_us[SPROUT_STATS_VCPUS]; /* time in the guest, per vCPU */
+		uint8_t vcpu_state[SPROUT_STATS_VCPUS];    /* enum sprout_vcpu_state */
+		uint32_t vcpu_cpu[SPROUT_STATS_VCPUS];     /* physical CPU it queues on */
+	} vm[SPROUT_STATS_VMS];
+};
+
 _Static_assert(sizeof(struct sprout_vm_info) == 256, "vm_info is 256 bytes");
+_Static_assert(sizeof(struct sprout_stats_page) <= 4096, "the stats page is one page");
 _Static_assert(sizeof(struct sprout_ring) <= 4096, "the ring fits a page");
 
 /*

@@ -39,17 +39,16 @@ static void setup(void)
 
 static struct policy_request mem_req(u64 needed, u64 committed, u64 quota)
 {
-	return (struct policy_request){ .type = SPROUT_MSG_MEM_REQUEST,
-					.vm_id = REQUESTER,
-					.needed = needed,
-					.committed = committed,
-					.quota = quota };
+	return (struct policy_request){.type = SPROUT_MSG_MEM_REQUEST,
+				       .vm_id = REQUESTER,
+				       .needed = needed,
+				       .committed = committed,
+				       .quota = quota};
 }
 
-static struct policy_decision decide(const struct policy_request *r, u64 free_bytes,
-				     u64 reserve)
+static struct policy_decision decide(const struct policy_request *r, u64 free_bytes, u64 reserve)
 {
-	struct policy_host h = { free_bytes, reserve };
+	struct policy_host h = {free_bytes, reserve};
 
 	return policy_decide(&cfg, r, &h, vms, nvms);
 }
@@ -145,9 +144,9 @@ UTEST(broker_policy_reserve_boundary)
 	d = decide(&r, MiB(2), 0);
 	CHECK_EQ(d.action, POLICY_GRANT);
 
-	CHECK(policy_host_has(&(struct policy_host){ MiB(10), MiB(8) }, MiB(2)));
-	CHECK(!policy_host_has(&(struct policy_host){ MiB(10), MiB(8) }, MiB(2) + 1));
-	CHECK(!policy_host_has(&(struct policy_host){ 0, 0 }, 1));
+	CHECK(policy_host_has(&(struct policy_host){MiB(10), MiB(8)}, MiB(2)));
+	CHECK(!policy_host_has(&(struct policy_host){MiB(10), MiB(8)}, MiB(2) + 1));
+	CHECK(!policy_host_has(&(struct policy_host){0, 0}, 1));
 }
 
 UTEST(broker_policy_reclaim_picks_idlest)
@@ -218,7 +217,7 @@ UTEST(broker_policy_reclaim_never_picks_the_wrong_vms)
 	vms[nvms - 1].info.privileged = 0;
 	CHECK_EQ(policy_pick_reclaim(vms, nvms, REQUESTER, NULL, 0), (int)nvms - 1);
 	/* Nor one already reclaimed from for this request. */
-	CHECK_EQ(policy_pick_reclaim(vms, nvms, REQUESTER, (u32[]){ 7 }, 1), -1);
+	CHECK_EQ(policy_pick_reclaim(vms, nvms, REQUESTER, (u32[]){7}, 1), -1);
 }
 
 /* Play the broker's loop: reclaim gives back half of the victim's memory. */
@@ -373,9 +372,9 @@ static u32 feed(struct activity *a, const u64 *busy, const u64 *exits, int n)
 UTEST(broker_activity_idle_periods)
 {
 	struct activity a;
-	const u64 first[] = { 0 };
-	const u64 busy_then_idle[] = { 50000, 0, 0, 0 };
-	const u64 threshold[] = { 1000, 1001, 1000 };
+	const u64 first[] = {0};
+	const u64 busy_then_idle[] = {50000, 0, 0, 0};
+	const u64 threshold[] = {1000, 1001, 1000};
 
 	activity_reset(&a);
 	/* The first sample is the baseline, not a period. */
@@ -395,8 +394,8 @@ UTEST(broker_activity_idle_periods)
 UTEST(broker_activity_exits_and_restart)
 {
 	struct activity a;
-	const u64 zero[] = { 0, 0, 0 };
-	const u64 exits[] = { 100, 101, 0 };
+	const u64 zero[] = {0, 0, 0};
+	const u64 exits[] = {100, 101, 0};
 
 	activity_reset(&a);
 	feed(&a, zero, NULL, 1);

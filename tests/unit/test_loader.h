@@ -21,12 +21,12 @@ struct fake_ram {
 	u64 last_len[32];
 };
 
-void fake_ram_init(struct fake_ram *r, u64 size, bool sparse);
-void fake_ram_free(struct fake_ram *r);
-bool fake_ram_touched(const struct fake_ram *r, u64 gpa);
-u32 rd32(const struct fake_ram *r, u64 gpa);
-u64 rd64(const struct fake_ram *r, u64 gpa);
-const char *rdstr(const struct fake_ram *r, u64 gpa);
+void lt_ram_init(struct fake_ram *r, u64 size, bool sparse);
+void lt_ram_free(struct fake_ram *r);
+bool lt_ram_touched(const struct fake_ram *r, u64 gpa);
+u32 lt_rd32(const struct fake_ram *r, u64 gpa);
+u64 lt_rd64(const struct fake_ram *r, u64 gpa);
+const char *lt_rdstr(const struct fake_ram *r, u64 gpa);
 
 #define TSEG_MAX 8
 
@@ -39,7 +39,7 @@ struct tseg {
 	u64 memsz;
 };
 
-/* What to build; file_off[] and note_off are filled in by telf_build(). */
+/* What to build; file_off[] and note_off are filled in by lt_telf_build(). */
 struct telf {
 	bool is32;
 	u16 machine; /* 0: EM_X86_64 for ELF64, EM_386 for ELF32 */
@@ -60,10 +60,10 @@ struct telf {
  * File layout: header, program headers, note, section headers, then the
  * segment data, so that every proper prefix of the file is invalid.
  */
-size_t telf_build(struct telf *t, u8 *buf, size_t cap);
+size_t lt_telf_build(struct telf *t, u8 *buf, size_t cap);
 
 /* A PVH ELF64: text at 1 MiB (0x3000 bytes), data at 1 MiB + 0x10000 with 0x5000 bss. */
-void telf_pvh_default(struct telf *t);
+void lt_telf_pvh_default(struct telf *t);
 
 /* An a.out-kludge multiboot image: the file is loaded whole at load_addr. */
 struct taout {
@@ -76,20 +76,20 @@ struct taout {
 	bool load_end_zero;
 };
 
-size_t taout_build(const struct taout *t, u8 *buf, size_t cap);
+size_t lt_taout_build(const struct taout *t, u8 *buf, size_t cap);
 
 /* Recompute the checksum of the multiboot header at off after editing it. */
-void tmb_fix(u8 *buf, u64 off);
+void lt_tmb_fix(u8 *buf, u64 off);
 
 /* Run loader_load() on the fake RAM; err gets the message. */
-int tload(struct fake_ram *r, enum image_kind kind, const void *img, size_t size, const char *cmd,
-	  const struct loader_module *mods, u32 nmods, struct loader_result *res, char *err,
-	  size_t errlen);
+int lt_tload(struct fake_ram *r, enum image_kind kind, const void *img, size_t size,
+	     const char *cmd, const struct loader_module *mods, u32 nmods,
+	     struct loader_result *res, char *err, size_t errlen);
 
 /* err is one line and contains sub. */
-bool err_is(const char *err, const char *sub);
+bool lt_err_is(const char *err, const char *sub);
 
 /* Bytes [gpa, gpa+len) of RAM equal src. */
-bool ram_eq(const struct fake_ram *r, u64 gpa, const void *src, u64 len);
+bool lt_ram_eq(const struct fake_ram *r, u64 gpa, const void *src, u64 len);
 
 #endif

@@ -73,20 +73,20 @@ static void expect_fail(size_t size, const char *sub)
 	char err[256];
 	int ret;
 
-	fake_ram_init(&r, RAM, false);
-	ret = tload(&r, IMAGE_PVH, img, size, "", NULL, 0, &res, err, sizeof(err));
+	lt_ram_init(&r, RAM, false);
+	ret = lt_tload(&r, IMAGE_PVH, img, size, "", NULL, 0, &res, err, sizeof(err));
 	CHECK(ret < 0);
-	CHECK(err_is(err, sub));
-	if (!err_is(err, sub))
+	CHECK(lt_err_is(err, sub));
+	if (!lt_err_is(err, sub))
 		printf("    got: \"%s\", want \"%s\"\n", err, sub);
 	CHECK_EQ(r.nwrites, 0);
-	fake_ram_free(&r);
+	lt_ram_free(&r);
 }
 
 static size_t build_default(struct telf *t)
 {
-	telf_pvh_default(t);
-	return telf_build(t, img, sizeof(img));
+	lt_telf_pvh_default(t);
+	return lt_telf_build(t, img, sizeof(img));
 }
 
 UTEST(loader_args)
@@ -98,30 +98,30 @@ UTEST(loader_args)
 	struct telf t;
 	size_t n = build_default(&t);
 
-	fake_ram_init(&r, MiB(1), true);
-	CHECK_EQ(tload(&r, IMAGE_PVH, img, n, "", NULL, 0, &res, err, sizeof(err)), -ENOMEM);
-	CHECK(err_is(err, "memory too small"));
+	lt_ram_init(&r, MiB(1), true);
+	CHECK_EQ(lt_tload(&r, IMAGE_PVH, img, n, "", NULL, 0, &res, err, sizeof(err)), -ENOMEM);
+	CHECK(lt_err_is(err, "memory too small"));
 	r.mem.ram_size = MiB(2) - 1;
-	CHECK_EQ(tload(&r, IMAGE_PVH, img, n, "", NULL, 0, &res, err, sizeof(err)), -ENOMEM);
+	CHECK_EQ(lt_tload(&r, IMAGE_PVH, img, n, "", NULL, 0, &res, err, sizeof(err)), -ENOMEM);
 	r.mem.ram_size = RAM;
-	CHECK(tload(&r, IMAGE_PVH, img, 0, "", NULL, 0, &res, err, sizeof(err)) < 0);
-	CHECK(err_is(err, "image is empty"));
-	CHECK_EQ(tload(&r, IMAGE_PVH, img, n, "", &m, LOADER_MAX_MODULES + 1, &res, err,
-		       sizeof(err)),
+	CHECK(lt_tload(&r, IMAGE_PVH, img, 0, "", NULL, 0, &res, err, sizeof(err)) < 0);
+	CHECK(lt_err_is(err, "image is empty"));
+	CHECK_EQ(lt_tload(&r, IMAGE_PVH, img, n, "", &m, LOADER_MAX_MODULES + 1, &res, err,
+			  sizeof(err)),
 		 -E2BIG);
-	CHECK(err_is(err, "too many modules"));
-	CHECK_EQ(tload(&r, IMAGE_PVH, img, n, "", &m, 1, &res, err, sizeof(err)), -EINVAL);
-	CHECK(err_is(err, "module 0 has no data"));
+	CHECK(lt_err_is(err, "too many modules"));
+	CHECK_EQ(lt_tload(&r, IMAGE_PVH, img, n, "", &m, 1, &res, err, sizeof(err)), -EINVAL);
+	CHECK(lt_err_is(err, "module 0 has no data"));
 	big = malloc(LOADER_CMDLINE_MAX + 1);
 	memset(big, 'a', LOADER_CMDLINE_MAX);
 	big[LOADER_CMDLINE_MAX] = 0;
-	CHECK_EQ(tload(&r, IMAGE_PVH, img, n, big, NULL, 0, &res, err, sizeof(err)), -E2BIG);
-	CHECK(err_is(err, "command line too long"));
+	CHECK_EQ(lt_tload(&r, IMAGE_PVH, img, n, big, NULL, 0, &res, err, sizeof(err)), -E2BIG);
+	CHECK(lt_err_is(err, "command line too long"));
 	free(big);
 	CHECK_EQ(loader_load(IMAGE_PVH, img, n, "", NULL, 0, NULL, &res, err, sizeof(err)),
 		 -EINVAL);
 	/* No error buffer at all is allowed. */
-	CHECK_EQ(tload(&r, IMAGE_PVH, img, 3, "", NULL, 0, &res, NULL, 0), -ENOEXEC);
+	CHECK_EQ(lt_tload(&r, IMAGE_PVH, img, 3, "", NULL, 0, &res, NULL, 0), -ENOEXEC);
 	CHECK_EQ(r.nwrites, 0);
 }
 
@@ -131,12 +131,13 @@ UTEST(loader_bzimage_not_supported)
 	struct loader_result res;
 	char err[256];
 
-	fake_ram_init(&r, RAM, true);
-	CHECK_EQ(tload(&r, IMAGE_BZIMAGE, img, 4096, "", NULL, 0, &res, err, sizeof(err)), -ENOSYS);
+	lt_ram_init(&r, RAM, true);
+	CHECK_EQ(lt_tload(&r, IMAGE_BZIMAGE, img, 4096, "", NULL, 0, &res, err, sizeof(err)),
+		 -ENOSYS);
 	CHECK_EQ(strcmp(err, "bzImage loading is not supported yet; use the PVH vmlinux"), 0);
-	CHECK_EQ(tload(&r, (enum image_kind)7, img, 4096, "", NULL, 0, &res, err, sizeof(err)),
+	CHECK_EQ(lt_tload(&r, (enum image_kind)7, img, 4096, "", NULL, 0, &res, err, sizeof(err)),
 		 -EINVAL);
-	CHECK(err_is(err, "unknown image kind 7"));
+	CHECK(lt_err_is(err, "unknown image kind 7"));
 }
 
 UTEST(loader_error_truncated_to_buffer)
@@ -146,8 +147,8 @@ UTEST(loader_error_truncated_to_buffer)
 	char err[8];
 
 	memset(img, 0, 64);
-	fake_ram_init(&r, RAM, true);
-	CHECK(tload(&r, IMAGE_PVH, img, 64, "", NULL, 0, &res, err, sizeof(err)) < 0);
+	lt_ram_init(&r, RAM, true);
+	CHECK(lt_tload(&r, IMAGE_PVH, img, 64, "", NULL, 0, &res, err, sizeof(err)) < 0);
 	CHECK_EQ(strcmp(err, "not an "), 0);
 }
 
@@ -226,9 +227,8 @@ UTEST(loader_elf_segment_outside_file)
 	size_t n = build_default(&t);
 
 	set_ph(&t, 1, offsetof(struct elf64_phdr, p_offset), ~0ULL - 0x10);
-	expect_fail(
-		n,
-		"ELF segment 1 (offset 0xffffffffffffffef size 0x1234) lies outside the file");
+	expect_fail(n,
+		    "ELF segment 1 (offset 0xffffffffffffffef size 0x1234) lies outside the file");
 	build_default(&t);
 	set_ph(&t, 1, offsetof(struct elf64_phdr, p_filesz), n);
 	set_ph(&t, 1, offsetof(struct elf64_phdr, p_memsz), n);
@@ -243,23 +243,23 @@ UTEST(loader_elf_segment_outside_ram)
 	struct telf t;
 	size_t n;
 
-	telf_pvh_default(&t);
+	lt_telf_pvh_default(&t);
 	t.segs[1].paddr = RAM - 0x1000;
-	n = telf_build(&t, img, sizeof(img));
+	n = lt_telf_build(&t, img, sizeof(img));
 	expect_fail(n, "ELF segment 1 at 0x1fff000 size 0x6234 lies outside guest RAM (32 MiB)");
 	t.segs[1].paddr = 0x9e000; /* runs into the legacy hole */
-	n = telf_build(&t, img, sizeof(img));
+	n = lt_telf_build(&t, img, sizeof(img));
 	expect_fail(n, "lies outside guest RAM");
 	t.segs[1].paddr = ~0ULL - 0x1000; /* paddr + memsz wraps */
-	n = telf_build(&t, img, sizeof(img));
+	n = lt_telf_build(&t, img, sizeof(img));
 	expect_fail(n, "lies outside guest RAM");
 	t.segs[1].paddr = 0x8000;
-	n = telf_build(&t, img, sizeof(img));
+	n = lt_telf_build(&t, img, sizeof(img));
 	expect_fail(
 		n,
 		"ELF segment 1 at 0x8000 size 0x6234 overlaps the boot data area 0x6000-0x9efff");
 	t.segs[1].paddr = 0x1000; /* ends inside the boot area */
-	n = telf_build(&t, img, sizeof(img));
+	n = lt_telf_build(&t, img, sizeof(img));
 	expect_fail(n, "overlaps the boot data area");
 }
 
@@ -272,22 +272,22 @@ UTEST(loader_elf_segment_above_4g)
 	size_t n;
 
 	/* RAM there, but a 32-bit entry with paging off cannot reach it. */
-	telf_pvh_default(&t);
+	lt_telf_pvh_default(&t);
 	t.segs[1].paddr = GiB(4);
-	n = telf_build(&t, img, sizeof(img));
-	fake_ram_init(&r, GiB(6), true);
-	CHECK_EQ(tload(&r, IMAGE_PVH, img, n, "", NULL, 0, &res, err, sizeof(err)), -ERANGE);
-	CHECK(err_is(err, "ELF segment 1 at 0x100000000 size 0x6234 lies above 4 GiB"));
+	n = lt_telf_build(&t, img, sizeof(img));
+	lt_ram_init(&r, GiB(6), true);
+	CHECK_EQ(lt_tload(&r, IMAGE_PVH, img, n, "", NULL, 0, &res, err, sizeof(err)), -ERANGE);
+	CHECK(lt_err_is(err, "ELF segment 1 at 0x100000000 size 0x6234 lies above 4 GiB"));
 	CHECK_EQ(r.nwrites, 0);
 	/* The device hole below 4 GiB is not RAM, whatever the VM size. */
 	t.segs[1].paddr = GiB(3);
-	n = telf_build(&t, img, sizeof(img));
-	CHECK(tload(&r, IMAGE_PVH, img, n, "", NULL, 0, &res, err, sizeof(err)) < 0);
-	CHECK(err_is(err, "lies outside guest RAM (6144 MiB)"));
+	n = lt_telf_build(&t, img, sizeof(img));
+	CHECK(lt_tload(&r, IMAGE_PVH, img, n, "", NULL, 0, &res, err, sizeof(err)) < 0);
+	CHECK(lt_err_is(err, "lies outside guest RAM (6144 MiB)"));
 	/* Odd sizes are given in KiB. */
 	r.mem.ram_size = MiB(2) + KiB(4);
-	CHECK(tload(&r, IMAGE_PVH, img, n, "", NULL, 0, &res, err, sizeof(err)) < 0);
-	CHECK(err_is(err, "(2052 KiB)"));
+	CHECK(lt_tload(&r, IMAGE_PVH, img, n, "", NULL, 0, &res, err, sizeof(err)) < 0);
+	CHECK(lt_err_is(err, "(2052 KiB)"));
 }
 
 UTEST(loader_elf_low_segment_ok)
@@ -298,15 +298,15 @@ UTEST(loader_elf_low_segment_ok)
 	char err[256];
 	size_t n;
 
-	telf_pvh_default(&t);
+	lt_telf_pvh_default(&t);
 	t.segs[1] = (struct tseg){.paddr = 0x1000, .filesz = 0x100, .memsz = 0x5000};
-	n = telf_build(&t, img, sizeof(img));
-	fake_ram_init(&r, RAM, false);
-	CHECK_EQ(tload(&r, IMAGE_PVH, img, n, "", NULL, 0, &res, err, sizeof(err)), 0);
+	n = lt_telf_build(&t, img, sizeof(img));
+	lt_ram_init(&r, RAM, false);
+	CHECK_EQ(lt_tload(&r, IMAGE_PVH, img, n, "", NULL, 0, &res, err, sizeof(err)), 0);
 	CHECK_EQ(res.image_lo, 0x1000);
 	CHECK_EQ(res.image_hi, 0x103000);
-	CHECK(ram_eq(&r, 0x1000, img + t.file_off[1], 0x100));
-	fake_ram_free(&r);
+	CHECK(lt_ram_eq(&r, 0x1000, img + t.file_off[1], 0x100));
+	lt_ram_free(&r);
 }
 
 UTEST(loader_elf_overlapping_segments)
@@ -314,9 +314,9 @@ UTEST(loader_elf_overlapping_segments)
 	struct telf t;
 	size_t n;
 
-	telf_pvh_default(&t);
+	lt_telf_pvh_default(&t);
 	t.segs[1].paddr = 0x102000;
-	n = telf_build(&t, img, sizeof(img));
+	n = lt_telf_build(&t, img, sizeof(img));
 	expect_fail(n, "ELF segments 0 and 1 overlap at 0x102000");
 }
 
@@ -325,16 +325,16 @@ UTEST(loader_elf_no_load_segment)
 	struct telf t;
 	size_t n;
 
-	telf_pvh_default(&t);
+	lt_telf_pvh_default(&t);
 	t.segs[0].type = 0x6474e551; /* PT_GNU_STACK */
 	t.segs[1].type = 0x6474e551;
-	n = telf_build(&t, img, sizeof(img));
+	n = lt_telf_build(&t, img, sizeof(img));
 	expect_fail(n, "no loadable segment");
 	/* Empty PT_LOADs count as none. */
-	telf_pvh_default(&t);
+	lt_telf_pvh_default(&t);
 	t.nsegs = 1;
 	t.segs[0].filesz = t.segs[0].memsz = 0;
-	n = telf_build(&t, img, sizeof(img));
+	n = lt_telf_build(&t, img, sizeof(img));
 	expect_fail(n, "no loadable segment");
 }
 
@@ -347,12 +347,12 @@ static void check_prefixes(enum image_kind kind, size_t n)
 	u32 bad = 0;
 	u8 *copy;
 
-	fake_ram_init(&r, RAM, true);
+	lt_ram_init(&r, RAM, true);
 	for (size_t len = 0; len < n; len++) {
 		/* A heap copy of exactly len bytes lets ASan catch any over-read. */
 		copy = malloc(len ? len : 1);
 		memcpy(copy, img, len);
-		if (tload(&r, kind, copy, len, "x", NULL, 0, &res, err, sizeof(err)) >= 0 ||
+		if (lt_tload(&r, kind, copy, len, "x", NULL, 0, &res, err, sizeof(err)) >= 0 ||
 		    !err[0] || strchr(err, '\n'))
 			bad++;
 		free(copy);
@@ -361,7 +361,7 @@ static void check_prefixes(enum image_kind kind, size_t n)
 	CHECK_EQ(r.nwrites, 0);
 	copy = malloc(n);
 	memcpy(copy, img, n);
-	CHECK_EQ(tload(&r, kind, copy, n, "x", NULL, 0, &res, err, sizeof(err)), 0);
+	CHECK_EQ(lt_tload(&r, kind, copy, n, "x", NULL, 0, &res, err, sizeof(err)), 0);
 	free(copy);
 }
 
@@ -372,12 +372,12 @@ UTEST(loader_elf_every_prefix_fails)
 
 	n = build_default(&t);
 	check_prefixes(IMAGE_PVH, n);
-	telf_pvh_default(&t);
+	lt_telf_pvh_default(&t);
 	t.is32 = true;
 	t.note_descsz = 4;
 	t.entry = t.pvh_entry;
 	for (u32 i = 0; i < t.nsegs; i++)
 		t.segs[i].vaddr = 0;
-	n = telf_build(&t, img, sizeof(img));
+	n = lt_telf_build(&t, img, sizeof(img));
 	check_prefixes(IMAGE_PVH, n);
 }

@@ -28,7 +28,7 @@ static size_t build_elf32(struct telf *t)
 	t->segs[1] = (struct tseg){.paddr = 0x102000, .filesz = 0x800, .memsz = 0x4000};
 	t->mb_header = true;
 	t->mb_flags = MULTIBOOT_PAGE_ALIGN | MULTIBOOT_MEMORY_INFO;
-	return telf_build(t, img, sizeof(img));
+	return lt_telf_build(t, img, sizeof(img));
 }
 
 static const struct taout aout_default = {
@@ -46,10 +46,10 @@ static void expect_fail(size_t n, const char *sub)
 	struct loader_result res;
 	char err[256];
 
-	fake_ram_init(&r, RAM, true);
-	CHECK(tload(&r, IMAGE_MULTIBOOT, img, n, "", NULL, 0, &res, err, sizeof(err)) < 0);
-	CHECK(err_is(err, sub));
-	if (!err_is(err, sub))
+	lt_ram_init(&r, RAM, true);
+	CHECK(lt_tload(&r, IMAGE_MULTIBOOT, img, n, "", NULL, 0, &res, err, sizeof(err)) < 0);
+	CHECK(lt_err_is(err, sub));
+	if (!lt_err_is(err, sub))
 		printf("    got: \"%s\", want \"%s\"\n", err, sub);
 	CHECK_EQ(r.nwrites, 0);
 }
@@ -57,16 +57,16 @@ static void expect_fail(size_t n, const char *sub)
 static void check_info(const struct fake_ram *r, u64 ram, const char *cmd)
 {
 	struct multiboot_mmap_entry e[3];
-	u32 flags = rd32(r, MBI(flags));
+	u32 flags = lt_rd32(r, MBI(flags));
 
 	CHECK_EQ(flags, MULTIBOOT_INFO_MEMORY | MULTIBOOT_INFO_CMDLINE | MULTIBOOT_INFO_MODS |
 				MULTIBOOT_INFO_MEM_MAP | MULTIBOOT_INFO_BOOT_LOADER_NAME);
-	CHECK_EQ(rd32(r, MBI(mem_lower)), 636);
-	CHECK_EQ(rd32(r, MBI(mem_upper)), (ram - MiB(1)) >> 10);
-	CHECK_EQ(strcmp(rdstr(r, rd32(r, MBI(cmdline))), cmd), 0);
-	CHECK_EQ(strcmp(rdstr(r, rd32(r, MBI(boot_loader_name))), "Sprout"), 0);
-	CHECK_EQ(rd32(r, MBI(mmap_length)), 3 * sizeof(e[0]));
-	memcpy(e, r->buf + rd32(r, MBI(mmap_addr)), sizeof(e));
+	CHECK_EQ(lt_rd32(r, MBI(mem_lower)), 636);
+	CHECK_EQ(lt_rd32(r, MBI(mem_upper)), (ram - MiB(1)) >> 10);
+	CHECK_EQ(strcmp(lt_rdstr(r, lt_rd32(r, MBI(cmdline))), cmd), 0);
+	CHECK_EQ(strcmp(lt_rdstr(r, lt_rd32(r, MBI(boot_loader_name))), "Sprout"), 0);
+	CHECK_EQ(lt_rd32(r, MBI(mmap_length)), 3 * sizeof(e[0]));
+	memcpy(e, r->buf + lt_rd32(r, MBI(mmap_addr)), sizeof(e));
 	CHECK_EQ(e[0].size, 20);
 	CHECK_EQ(e[0].addr, 0);
 	CHECK_EQ(e[0].len, 0x9f000);
@@ -85,20 +85,20 @@ UTEST(loader_mb_elf32)
 	char err[256];
 	size_t n = build_elf32(&t);
 
-	fake_ram_init(&r, RAM, false);
-	CHECK_EQ(tload(&r, IMAGE_MULTIBOOT, img, n, "hello arg=1", NULL, 0, &res, err, 256), 0);
+	lt_ram_init(&r, RAM, false);
+	CHECK_EQ(lt_tload(&r, IMAGE_MULTIBOOT, img, n, "hello arg=1", NULL, 0, &res, err, 256), 0);
 	CHECK_EQ(err[0], 0);
 	CHECK_EQ(res.eax, MULTIBOOT_BOOTLOADER_MAGIC);
 	CHECK_EQ(res.ebx, LOADER_BOOT_BASE);
 	CHECK_EQ(res.entry, 0x100020);
 	CHECK_EQ(res.image_lo, 0x100000);
 	CHECK_EQ(res.image_hi, 0x106000);
-	CHECK(ram_eq(&r, 0x100000, img + t.file_off[0], 0x2000));
-	CHECK(ram_eq(&r, 0x102000, img + t.file_off[1], 0x800));
-	CHECK(!fake_ram_touched(&r, 0x103000));
-	CHECK_EQ(rd32(&r, MBI(mods_count)), 0);
+	CHECK(lt_ram_eq(&r, 0x100000, img + t.file_off[0], 0x2000));
+	CHECK(lt_ram_eq(&r, 0x102000, img + t.file_off[1], 0x800));
+	CHECK(!lt_ram_touched(&r, 0x103000));
+	CHECK_EQ(lt_rd32(&r, MBI(mods_count)), 0);
 	check_info(&r, RAM, "hello arg=1");
-	fake_ram_free(&r);
+	lt_ram_free(&r);
 }
 
 UTEST(loader_mb_elf64_low_and_higher_half)
@@ -112,32 +112,32 @@ UTEST(loader_mb_elf64_low_and_higher_half)
 	/* Our own guests: ELF64 x86-64 linked at 1 MiB with a 32-bit entry. */
 	build_elf32(&t);
 	t.is32 = false;
-	n = telf_build(&t, img, sizeof(img));
-	fake_ram_init(&r, RAM, false);
-	CHECK_EQ(tload(&r, IMAGE_MULTIBOOT, img, n, "", NULL, 0, &res, err, 256), 0);
+	n = lt_telf_build(&t, img, sizeof(img));
+	lt_ram_init(&r, RAM, false);
+	CHECK_EQ(lt_tload(&r, IMAGE_MULTIBOOT, img, n, "", NULL, 0, &res, err, 256), 0);
 	CHECK_EQ(res.entry, 0x100020);
 	check_info(&r, RAM, "");
-	fake_ram_free(&r);
+	lt_ram_free(&r);
 
 	/* Higher half, linked with AT(): e_entry is virtual and translated like GRUB 2 does. */
 	t.segs[0].vaddr = 0xffffffff80100000ULL;
 	t.segs[1].vaddr = 0xffffffff80102000ULL;
 	t.entry = 0xffffffff80100020ULL;
-	n = telf_build(&t, img, sizeof(img));
-	fake_ram_init(&r, RAM, false);
-	CHECK_EQ(tload(&r, IMAGE_MULTIBOOT, img, n, "", NULL, 0, &res, err, 256), 0);
+	n = lt_telf_build(&t, img, sizeof(img));
+	lt_ram_init(&r, RAM, false);
+	CHECK_EQ(lt_tload(&r, IMAGE_MULTIBOOT, img, n, "", NULL, 0, &res, err, 256), 0);
 	CHECK_EQ(res.entry, 0x100020);
-	fake_ram_free(&r);
+	lt_ram_free(&r);
 
 	/* A physical e_entry in such a kernel is accepted as well. */
 	t.entry = 0x102010;
-	n = telf_build(&t, img, sizeof(img));
-	fake_ram_init(&r, RAM, true);
-	CHECK_EQ(tload(&r, IMAGE_MULTIBOOT, img, n, "", NULL, 0, &res, err, 256), 0);
+	n = lt_telf_build(&t, img, sizeof(img));
+	lt_ram_init(&r, RAM, true);
+	CHECK_EQ(lt_tload(&r, IMAGE_MULTIBOOT, img, n, "", NULL, 0, &res, err, 256), 0);
 	CHECK_EQ(res.entry, 0x102010);
 
 	t.entry = 0x1ffffffffULL;
-	n = telf_build(&t, img, sizeof(img));
+	n = lt_telf_build(&t, img, sizeof(img));
 	expect_fail(n, "multiboot ELF entry 0x1ffffffff is not inside a loaded segment");
 }
 
@@ -146,18 +146,18 @@ UTEST(loader_mb_aout)
 	struct fake_ram r;
 	struct loader_result res;
 	char err[256];
-	size_t n = taout_build(&aout_default, img, sizeof(img));
+	size_t n = lt_taout_build(&aout_default, img, sizeof(img));
 
-	fake_ram_init(&r, RAM, false);
-	CHECK_EQ(tload(&r, IMAGE_MULTIBOOT, img, n, "a.out", NULL, 0, &res, err, 256), 0);
+	lt_ram_init(&r, RAM, false);
+	CHECK_EQ(lt_tload(&r, IMAGE_MULTIBOOT, img, n, "a.out", NULL, 0, &res, err, 256), 0);
 	CHECK_EQ(res.entry, 0x200100);
 	CHECK_EQ(res.eax, MULTIBOOT_BOOTLOADER_MAGIC);
 	CHECK_EQ(res.image_lo, 0x200000);
 	CHECK_EQ(res.image_hi, 0x205400);
-	CHECK(ram_eq(&r, 0x200000, img, n));
-	CHECK(!fake_ram_touched(&r, 0x203000));
+	CHECK(lt_ram_eq(&r, 0x200000, img, n));
+	CHECK(!lt_ram_touched(&r, 0x203000));
 	check_info(&r, RAM, "a.out");
-	fake_ram_free(&r);
+	lt_ram_free(&r);
 }
 
 UTEST(loader_mb_aout_header_deeper_in_file)
@@ -170,7 +170,7 @@ UTEST(loader_mb_aout_header_deeper_in_file)
 
 	/* The file starts 0x1000 before load_addr's bytes: skip that prefix. */
 	a.hdr_off = 0x1ff0;
-	n = taout_build(&a, img, sizeof(img));
+	n = lt_taout_build(&a, img, sizeof(img));
 	{
 		struct multiboot_header h;
 
@@ -180,30 +180,30 @@ UTEST(loader_mb_aout_header_deeper_in_file)
 		h.bss_end_addr = 0;
 		memcpy(img + a.hdr_off, &h, MULTIBOOT_HEADER_AOUT);
 	}
-	fake_ram_init(&r, RAM, false);
-	CHECK_EQ(tload(&r, IMAGE_MULTIBOOT, img, n, "", NULL, 0, &res, err, 256), 0);
-	CHECK(ram_eq(&r, a.load_addr, img + 0x1000, a.file_len - 0x1000));
+	lt_ram_init(&r, RAM, false);
+	CHECK_EQ(lt_tload(&r, IMAGE_MULTIBOOT, img, n, "", NULL, 0, &res, err, 256), 0);
+	CHECK(lt_ram_eq(&r, a.load_addr, img + 0x1000, a.file_len - 0x1000));
 	CHECK_EQ(res.image_hi, a.load_addr + a.file_len - 0x1000);
-	fake_ram_free(&r);
+	lt_ram_free(&r);
 
 	/* load_end_addr 0: everything to the end of the file. */
 	a = aout_default;
 	a.load_end_zero = true;
-	n = taout_build(&a, img, sizeof(img));
-	fake_ram_init(&r, RAM, false);
-	CHECK_EQ(tload(&r, IMAGE_MULTIBOOT, img, n, "", NULL, 0, &res, err, 256), 0);
-	CHECK(ram_eq(&r, a.load_addr, img, n));
+	n = lt_taout_build(&a, img, sizeof(img));
+	lt_ram_init(&r, RAM, false);
+	CHECK_EQ(lt_tload(&r, IMAGE_MULTIBOOT, img, n, "", NULL, 0, &res, err, 256), 0);
+	CHECK(lt_ram_eq(&r, a.load_addr, img, n));
 	CHECK_EQ(res.image_hi, a.load_addr + a.file_len + a.bss_len);
-	fake_ram_free(&r);
+	lt_ram_free(&r);
 }
 
 /* Build the default a.out image, set one header word, fix the checksum. */
 static size_t aout_with(size_t field, u32 v)
 {
-	size_t n = taout_build(&aout_default, img, sizeof(img));
+	size_t n = lt_taout_build(&aout_default, img, sizeof(img));
 
 	memcpy(img + aout_default.hdr_off + field, &v, 4);
-	tmb_fix(img, aout_default.hdr_off);
+	lt_tmb_fix(img, aout_default.hdr_off);
 	return n;
 }
 
@@ -240,10 +240,10 @@ UTEST(loader_mb_aout_in_boot_area_or_hole)
 	size_t n;
 
 	a.load_addr = 0x9000;
-	n = taout_build(&a, img, sizeof(img));
+	n = lt_taout_build(&a, img, sizeof(img));
 	expect_fail(n, "multiboot image at 0x9000 size 0x5400 overlaps the boot data area");
 	a.load_addr = 0x9d000;
-	n = taout_build(&a, img, sizeof(img));
+	n = lt_taout_build(&a, img, sizeof(img));
 	expect_fail(n, "lies outside guest RAM");
 }
 
@@ -255,7 +255,7 @@ UTEST(loader_mb_aout_truncated_header)
 	/* Magic, flags and checksum fit, the address fields do not. */
 	a.file_len = 0x1000;
 	a.hdr_off = 0xff0;
-	n = taout_build(&a, img, sizeof(img));
+	n = lt_taout_build(&a, img, sizeof(img));
 	memset(img + 0xff0, 0, 0x10);
 	{
 		u32 h[3] = {MULTIBOOT_HEADER_MAGIC, MULTIBOOT_AOUT_KLUDGE, 0};
@@ -286,8 +286,8 @@ UTEST(loader_mb_header_search)
 		struct loader_result res;
 		char err[256];
 
-		fake_ram_init(&r, RAM, true);
-		CHECK_EQ(tload(&r, IMAGE_MULTIBOOT, img, n, "", NULL, 0, &res, err, 256), 0);
+		lt_ram_init(&r, RAM, true);
+		CHECK_EQ(lt_tload(&r, IMAGE_MULTIBOOT, img, n, "", NULL, 0, &res, err, 256), 0);
 	}
 
 	/* The header must end within the first 8192 bytes and be 4-byte aligned. */
@@ -316,16 +316,15 @@ UTEST(loader_mb_flags)
 	/* Video mode is a request we may ignore; unknown optional bits too. */
 	n = aout_with(offsetof(struct multiboot_header, flags),
 		      MULTIBOOT_AOUT_KLUDGE | MULTIBOOT_VIDEO_MODE | BIT(20) | 3);
-	fake_ram_init(&r, RAM, true);
-	CHECK_EQ(tload(&r, IMAGE_MULTIBOOT, img, n, "", NULL, 0, &res, err, 256), 0);
+	lt_ram_init(&r, RAM, true);
+	CHECK_EQ(lt_tload(&r, IMAGE_MULTIBOOT, img, n, "", NULL, 0, &res, err, 256), 0);
 }
 
 UTEST(loader_mb_not_elf_without_kludge)
 {
 	size_t n = aout_with(offsetof(struct multiboot_header, flags), MULTIBOOT_PAGE_ALIGN);
 
-	expect_fail(n,
-		    "multiboot kernel is not ELF and has no a.out kludge (header flag 16)");
+	expect_fail(n, "multiboot kernel is not ELF and has no a.out kludge (header flag 16)");
 }
 
 UTEST(loader_mb_elf_errors)
@@ -335,15 +334,15 @@ UTEST(loader_mb_elf_errors)
 
 	build_elf32(&t);
 	t.segs[1].paddr = 0x3000000;
-	n = telf_build(&t, img, sizeof(img));
+	n = lt_telf_build(&t, img, sizeof(img));
 	expect_fail(n, "ELF segment 1 at 0x3000000 size 0x4000 lies outside guest RAM (32 MiB)");
 	build_elf32(&t);
 	t.entry = 0x106000;
-	n = telf_build(&t, img, sizeof(img));
+	n = lt_telf_build(&t, img, sizeof(img));
 	expect_fail(n, "multiboot ELF entry 0x106000 is not inside a loaded segment");
 	build_elf32(&t);
 	t.machine = EM_X86_64 + 1;
-	n = telf_build(&t, img, sizeof(img));
+	n = lt_telf_build(&t, img, sizeof(img));
 	expect_fail(n, "ELF machine 63");
 }
 
@@ -362,28 +361,28 @@ UTEST(loader_mb_modules)
 	memset(d1, 0x5a, 10);
 	mods[0] = (struct loader_module){d0, 0x1801, "mod0 arg"};
 	mods[1] = (struct loader_module){d1, 10, NULL};
-	fake_ram_init(&r, RAM, false);
-	CHECK_EQ(tload(&r, IMAGE_MULTIBOOT, img, n, "k", mods, 2, &res, err, 256), 0);
-	CHECK_EQ(rd32(&r, MBI(mods_count)), 2);
-	memcpy(e, r.buf + rd32(&r, MBI(mods_addr)), sizeof(e));
+	lt_ram_init(&r, RAM, false);
+	CHECK_EQ(lt_tload(&r, IMAGE_MULTIBOOT, img, n, "k", mods, 2, &res, err, 256), 0);
+	CHECK_EQ(lt_rd32(&r, MBI(mods_count)), 2);
+	memcpy(e, r.buf + lt_rd32(&r, MBI(mods_addr)), sizeof(e));
 	CHECK_EQ(e[0].mod_start, RAM - 0x2000);
 	CHECK_EQ(e[0].mod_end, RAM - 0x2000 + 0x1801);
 	CHECK_EQ(e[1].mod_start, RAM - 0x3000);
 	CHECK_EQ(e[1].mod_end, RAM - 0x3000 + 10);
-	CHECK(ram_eq(&r, e[0].mod_start, d0, 0x1801));
-	CHECK(ram_eq(&r, e[1].mod_start, d1, 10));
-	CHECK_EQ(strcmp(rdstr(&r, e[0].cmdline), "mod0 arg"), 0);
-	CHECK_EQ(strcmp(rdstr(&r, e[1].cmdline), ""), 0);
+	CHECK(lt_ram_eq(&r, e[0].mod_start, d0, 0x1801));
+	CHECK(lt_ram_eq(&r, e[1].mod_start, d1, 10));
+	CHECK_EQ(strcmp(lt_rdstr(&r, e[0].cmdline), "mod0 arg"), 0);
+	CHECK_EQ(strcmp(lt_rdstr(&r, e[1].cmdline), ""), 0);
 	CHECK_EQ(e[0].pad, 0);
 	check_info(&r, RAM, "k");
-	fake_ram_free(&r);
+	lt_ram_free(&r);
 
 	/* Too big for the room above the image. */
 	mods[1].size = RAM - 0x107000;
-	fake_ram_init(&r, RAM, true);
-	CHECK_EQ(tload(&r, IMAGE_MULTIBOOT, img, n, "k", mods, 2, &res, err, 256), -ENOMEM);
-	CHECK(err_is(err, "module 1"));
-	CHECK(err_is(err, "does not fit in guest RAM"));
+	lt_ram_init(&r, RAM, true);
+	CHECK_EQ(lt_tload(&r, IMAGE_MULTIBOOT, img, n, "k", mods, 2, &res, err, 256), -ENOMEM);
+	CHECK(lt_err_is(err, "module 1"));
+	CHECK(lt_err_is(err, "does not fit in guest RAM"));
 	CHECK_EQ(r.nwrites, 0);
 	free(d0);
 	free(d1);
@@ -398,11 +397,11 @@ static void check_prefixes(size_t n)
 	u32 bad = 0;
 	u8 *copy;
 
-	fake_ram_init(&r, RAM, true);
+	lt_ram_init(&r, RAM, true);
 	for (size_t len = 0; len < n; len++) {
 		copy = malloc(len ? len : 1);
 		memcpy(copy, img, len);
-		if (tload(&r, IMAGE_MULTIBOOT, copy, len, "", NULL, 0, &res, err, 256) >= 0 ||
+		if (lt_tload(&r, IMAGE_MULTIBOOT, copy, len, "", NULL, 0, &res, err, 256) >= 0 ||
 		    !err[0] || strchr(err, '\n'))
 			bad++;
 		free(copy);
@@ -416,5 +415,5 @@ UTEST(loader_mb_every_prefix_fails)
 	struct telf t;
 
 	check_prefixes(build_elf32(&t));
-	check_prefixes(taout_build(&aout_default, img, sizeof(img)));
+	check_prefixes(lt_taout_build(&aout_default, img, sizeof(img)));
 }

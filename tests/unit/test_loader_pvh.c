@@ -21,7 +21,7 @@ static u8 img[0x10000];
 static int load(struct fake_ram *r, size_t n, const char *cmd, const struct loader_module *mods,
 		u32 nmods, struct loader_result *res, char *err)
 {
-	return tload(r, IMAGE_PVH, img, n, cmd, mods, nmods, res, err, 256);
+	return lt_tload(r, IMAGE_PVH, img, n, cmd, mods, nmods, res, err, 256);
 }
 
 UTEST(loader_pvh_elf64)
@@ -32,9 +32,9 @@ UTEST(loader_pvh_elf64)
 	char err[256];
 	size_t n;
 
-	telf_pvh_default(&t);
-	n = telf_build(&t, img, sizeof(img));
-	fake_ram_init(&r, RAM, false);
+	lt_telf_pvh_default(&t);
+	n = lt_telf_build(&t, img, sizeof(img));
+	lt_ram_init(&r, RAM, false);
 	CHECK_EQ(load(&r, n, "console=ttyS0 quiet", NULL, 0, &res, err), 0);
 	CHECK_EQ(err[0], 0);
 	CHECK_EQ(r.bad_writes, 0);
@@ -45,22 +45,22 @@ UTEST(loader_pvh_elf64)
 	CHECK_EQ(res.image_hi, 0x116234);
 	CHECK(res.boot_data_bytes >= sizeof(struct hvm_start_info) + 3 * 24 + 20);
 	CHECK(res.boot_data_bytes < 0x200);
-	CHECK(ram_eq(&r, 0x100000, img + t.file_off[0], 0x3000));
-	CHECK(ram_eq(&r, 0x110000, img + t.file_off[1], 0x1234));
+	CHECK(lt_ram_eq(&r, 0x100000, img + t.file_off[0], 0x3000));
+	CHECK(lt_ram_eq(&r, 0x110000, img + t.file_off[1], 0x1234));
 	/* bss is not written: its own pages stay uncommitted, and zero. */
-	CHECK(fake_ram_touched(&r, 0x111000));
-	CHECK(!fake_ram_touched(&r, 0x112000));
-	CHECK(!fake_ram_touched(&r, 0x115000));
+	CHECK(lt_ram_touched(&r, 0x111000));
+	CHECK(!lt_ram_touched(&r, 0x112000));
+	CHECK(!lt_ram_touched(&r, 0x115000));
 	CHECK_EQ(r.buf[0x111234], 0);
-	CHECK_EQ(rd32(&r, SI(magic)), XEN_HVM_START_MAGIC_VALUE);
-	CHECK_EQ(rd32(&r, SI(version)), 1);
-	CHECK_EQ(rd32(&r, SI(flags)), 0);
-	CHECK_EQ(rd32(&r, SI(nr_modules)), 0);
-	CHECK_EQ(rd64(&r, SI(modlist_paddr)), 0);
-	CHECK_EQ(rd64(&r, SI(rsdp_paddr)), 0);
-	CHECK_EQ(rd32(&r, SI(reserved)), 0);
-	CHECK_EQ(strcmp(rdstr(&r, rd64(&r, SI(cmdline_paddr))), "console=ttyS0 quiet"), 0);
-	fake_ram_free(&r);
+	CHECK_EQ(lt_rd32(&r, SI(magic)), XEN_HVM_START_MAGIC_VALUE);
+	CHECK_EQ(lt_rd32(&r, SI(version)), 1);
+	CHECK_EQ(lt_rd32(&r, SI(flags)), 0);
+	CHECK_EQ(lt_rd32(&r, SI(nr_modules)), 0);
+	CHECK_EQ(lt_rd64(&r, SI(modlist_paddr)), 0);
+	CHECK_EQ(lt_rd64(&r, SI(rsdp_paddr)), 0);
+	CHECK_EQ(lt_rd32(&r, SI(reserved)), 0);
+	CHECK_EQ(strcmp(lt_rdstr(&r, lt_rd64(&r, SI(cmdline_paddr))), "console=ttyS0 quiet"), 0);
+	lt_ram_free(&r);
 }
 
 UTEST(loader_pvh_memmap)
@@ -73,12 +73,12 @@ UTEST(loader_pvh_memmap)
 	size_t n;
 	u64 mm;
 
-	telf_pvh_default(&t);
-	n = telf_build(&t, img, sizeof(img));
-	fake_ram_init(&r, RAM, false);
+	lt_telf_pvh_default(&t);
+	n = lt_telf_build(&t, img, sizeof(img));
+	lt_ram_init(&r, RAM, false);
 	CHECK_EQ(load(&r, n, NULL, NULL, 0, &res, err), 0);
-	CHECK_EQ(rd32(&r, SI(memmap_entries)), 3);
-	mm = rd64(&r, SI(memmap_paddr));
+	CHECK_EQ(lt_rd32(&r, SI(memmap_entries)), 3);
+	mm = lt_rd64(&r, SI(memmap_paddr));
 	CHECK(mm >= LOADER_BOOT_BASE + sizeof(struct hvm_start_info));
 	CHECK_EQ(mm % 8, 0);
 	memcpy(e, r.buf + mm, sizeof(e));
@@ -91,8 +91,8 @@ UTEST(loader_pvh_memmap)
 	CHECK_EQ(e[2].size, RAM - 0x100000);
 	CHECK_EQ(e[2].reserved, 0);
 	/* A NULL command line is passed as an empty string. */
-	CHECK_EQ(strcmp(rdstr(&r, rd64(&r, SI(cmdline_paddr))), ""), 0);
-	fake_ram_free(&r);
+	CHECK_EQ(strcmp(lt_rdstr(&r, lt_rd64(&r, SI(cmdline_paddr))), ""), 0);
+	lt_ram_free(&r);
 }
 
 UTEST(loader_pvh_elf32_and_note_sizes)
@@ -103,26 +103,26 @@ UTEST(loader_pvh_elf32_and_note_sizes)
 	char err[256];
 	size_t n;
 
-	telf_pvh_default(&t);
+	lt_telf_pvh_default(&t);
 	t.is32 = true;
 	t.note_descsz = 4;
 	t.entry = 0x100000;
 	t.segs[0].vaddr = t.segs[1].vaddr = 0;
-	n = telf_build(&t, img, sizeof(img));
-	fake_ram_init(&r, RAM, false);
+	n = lt_telf_build(&t, img, sizeof(img));
+	lt_ram_init(&r, RAM, false);
 	CHECK_EQ(load(&r, n, "", NULL, 0, &res, err), 0);
 	CHECK_EQ(res.entry, 0x100040);
-	CHECK(ram_eq(&r, 0x110000, img + t.file_off[1], 0x1234));
-	fake_ram_free(&r);
+	CHECK(lt_ram_eq(&r, 0x110000, img + t.file_off[1], 0x1234));
+	lt_ram_free(&r);
 
 	/* An 8-byte note is read for its low 32 bits. */
-	telf_pvh_default(&t);
+	lt_telf_pvh_default(&t);
 	t.pvh_entry = 0xabcd00000110010ULL;
-	n = telf_build(&t, img, sizeof(img));
-	fake_ram_init(&r, RAM, false);
+	n = lt_telf_build(&t, img, sizeof(img));
+	lt_ram_init(&r, RAM, false);
 	CHECK_EQ(load(&r, n, "", NULL, 0, &res, err), 0);
 	CHECK_EQ(res.entry, 0x110010);
-	fake_ram_free(&r);
+	lt_ram_free(&r);
 }
 
 UTEST(loader_pvh_note_in_section)
@@ -134,16 +134,16 @@ UTEST(loader_pvh_note_in_section)
 	size_t n;
 
 	for (int is32 = 0; is32 < 2; is32++) {
-		telf_pvh_default(&t);
+		lt_telf_pvh_default(&t);
 		t.is32 = is32;
 		t.note_as_section = true;
 		if (is32)
 			t.segs[0].vaddr = t.segs[1].vaddr = 0;
-		n = telf_build(&t, img, sizeof(img));
-		fake_ram_init(&r, RAM, false);
+		n = lt_telf_build(&t, img, sizeof(img));
+		lt_ram_init(&r, RAM, false);
 		CHECK_EQ(load(&r, n, "", NULL, 0, &res, err), 0);
 		CHECK_EQ(res.entry, 0x100040);
-		fake_ram_free(&r);
+		lt_ram_free(&r);
 	}
 }
 
@@ -153,10 +153,10 @@ static void expect_fail(size_t n, const char *sub)
 	struct loader_result res;
 	char err[256];
 
-	fake_ram_init(&r, RAM, true);
-	CHECK(tload(&r, IMAGE_PVH, img, n, "", NULL, 0, &res, err, sizeof(err)) < 0);
-	CHECK(err_is(err, sub));
-	if (!err_is(err, sub))
+	lt_ram_init(&r, RAM, true);
+	CHECK(lt_tload(&r, IMAGE_PVH, img, n, "", NULL, 0, &res, err, sizeof(err)) < 0);
+	CHECK(lt_err_is(err, sub));
+	if (!lt_err_is(err, sub))
 		printf("    got: \"%s\", want \"%s\"\n", err, sub);
 	CHECK_EQ(r.nwrites, 0);
 }
@@ -167,31 +167,31 @@ UTEST(loader_pvh_note_errors)
 	struct elf_note note;
 	size_t n;
 
-	telf_pvh_default(&t);
+	lt_telf_pvh_default(&t);
 	t.note_descsz = 0;
-	n = telf_build(&t, img, sizeof(img));
+	n = lt_telf_build(&t, img, sizeof(img));
 	expect_fail(n, "no PVH entry note (XEN_ELFNOTE_PHYS32_ENTRY); is this a PVH kernel?");
 
 	t.note_descsz = 6;
-	n = telf_build(&t, img, sizeof(img));
+	n = lt_telf_build(&t, img, sizeof(img));
 	expect_fail(n, "PVH entry note has 6 bytes, expected 4 or 8");
 
 	t.note_descsz = 0x1000; /* larger than the note segment */
-	n = telf_build(&t, img, sizeof(img));
+	n = lt_telf_build(&t, img, sizeof(img));
 	expect_fail(n, "is truncated");
 
 	t.note_descsz = 8;
-	n = telf_build(&t, img, sizeof(img));
+	n = lt_telf_build(&t, img, sizeof(img));
 	memcpy(&note, img + t.note_off, sizeof(note));
 	note.n_namesz = 0xfffffffe; /* name padding would wrap a 32-bit sum */
 	memcpy(img + t.note_off, &note, sizeof(note));
 	expect_fail(n, "is truncated");
 
 	/* The same note under another name or type is not the PVH note. */
-	n = telf_build(&t, img, sizeof(img));
+	n = lt_telf_build(&t, img, sizeof(img));
 	memcpy(img + t.note_off + 12, "Xan", 4);
 	expect_fail(n, "no PVH entry note");
-	n = telf_build(&t, img, sizeof(img));
+	n = lt_telf_build(&t, img, sizeof(img));
 	memcpy(&note, img + t.note_off, sizeof(note));
 	note.n_type = 17;
 	memcpy(img + t.note_off, &note, sizeof(note));
@@ -204,18 +204,18 @@ UTEST(loader_pvh_note_segment_and_sections_bounds)
 	size_t n;
 	u64 v;
 
-	telf_pvh_default(&t);
-	n = telf_build(&t, img, sizeof(img));
+	lt_telf_pvh_default(&t);
+	n = lt_telf_build(&t, img, sizeof(img));
 	v = n; /* the PT_NOTE (index 2) starts at the end of the file */
 	memcpy(img + t.phoff + 2 * sizeof(struct elf64_phdr) + 8, &v, 8);
 	expect_fail(n, "ELF note segment 2 lies outside the file");
 
 	t.note_as_section = true;
-	n = telf_build(&t, img, sizeof(img));
+	n = lt_telf_build(&t, img, sizeof(img));
 	v = n - 8;
 	memcpy(img + offsetof(struct elf64_hdr, e_shoff), &v, 8);
 	expect_fail(n, "ELF section header table");
-	n = telf_build(&t, img, sizeof(img));
+	n = lt_telf_build(&t, img, sizeof(img));
 	img[offsetof(struct elf64_hdr, e_shentsize)] = 40;
 	expect_fail(n, "ELF section header size 40, expected 64");
 }
@@ -225,19 +225,19 @@ UTEST(loader_pvh_entry_outside_segments)
 	struct telf t;
 	size_t n;
 
-	telf_pvh_default(&t);
+	lt_telf_pvh_default(&t);
 	t.pvh_entry = 0x103000; /* just past segment 0 */
-	n = telf_build(&t, img, sizeof(img));
+	n = lt_telf_build(&t, img, sizeof(img));
 	expect_fail(n, "PVH entry 0x103000 is not inside a loaded segment");
 	t.pvh_entry = 0x116233; /* last byte of segment 1's bss: allowed */
-	n = telf_build(&t, img, sizeof(img));
+	n = lt_telf_build(&t, img, sizeof(img));
 	{
 		struct fake_ram r;
 		struct loader_result res;
 		char err[256];
 
-		fake_ram_init(&r, RAM, true);
-		CHECK_EQ(tload(&r, IMAGE_PVH, img, n, "", NULL, 0, &res, err, sizeof(err)), 0);
+		lt_ram_init(&r, RAM, true);
+		CHECK_EQ(lt_tload(&r, IMAGE_PVH, img, n, "", NULL, 0, &res, err, sizeof(err)), 0);
 	}
 }
 
@@ -263,13 +263,13 @@ UTEST(loader_pvh_modules)
 
 	mods[0] = (struct loader_module){mod_data(0x12345, 1), 0x12345, "initrd root=/dev/ram0"};
 	mods[1] = (struct loader_module){mod_data(0x1000, 2), 0x1000, NULL};
-	telf_pvh_default(&t);
-	n = telf_build(&t, img, sizeof(img));
-	fake_ram_init(&r, RAM, false);
+	lt_telf_pvh_default(&t);
+	n = lt_telf_build(&t, img, sizeof(img));
+	lt_ram_init(&r, RAM, false);
 	CHECK_EQ(load(&r, n, "rdinit=/init", mods, 2, &res, err), 0);
 	CHECK_EQ(r.bad_writes, 0);
-	CHECK_EQ(rd32(&r, SI(nr_modules)), 2);
-	list = rd64(&r, SI(modlist_paddr));
+	CHECK_EQ(lt_rd32(&r, SI(nr_modules)), 2);
+	list = lt_rd64(&r, SI(modlist_paddr));
 	CHECK_EQ(list % 8, 0);
 	memcpy(e, r.buf + list, sizeof(e));
 	/* The first module ends at the top of RAM, page aligned; the next sits below it. */
@@ -277,13 +277,13 @@ UTEST(loader_pvh_modules)
 	CHECK_EQ(e[0].size, 0x12345);
 	CHECK_EQ(e[1].paddr, RAM - 0x14000);
 	CHECK_EQ(e[1].size, 0x1000);
-	CHECK(ram_eq(&r, e[0].paddr, mods[0].data, mods[0].size));
-	CHECK(ram_eq(&r, e[1].paddr, mods[1].data, mods[1].size));
-	CHECK_EQ(strcmp(rdstr(&r, e[0].cmdline_paddr), "initrd root=/dev/ram0"), 0);
+	CHECK(lt_ram_eq(&r, e[0].paddr, mods[0].data, mods[0].size));
+	CHECK(lt_ram_eq(&r, e[1].paddr, mods[1].data, mods[1].size));
+	CHECK_EQ(strcmp(lt_rdstr(&r, e[0].cmdline_paddr), "initrd root=/dev/ram0"), 0);
 	CHECK_EQ(e[1].cmdline_paddr, 0);
 	CHECK_EQ(e[0].reserved, 0);
-	CHECK_EQ(strcmp(rdstr(&r, rd64(&r, SI(cmdline_paddr))), "rdinit=/init"), 0);
-	fake_ram_free(&r);
+	CHECK_EQ(strcmp(lt_rdstr(&r, lt_rd64(&r, SI(cmdline_paddr))), "rdinit=/init"), 0);
+	lt_ram_free(&r);
 	free((void *)mods[0].data);
 	free((void *)mods[1].data);
 }
@@ -298,24 +298,24 @@ UTEST(loader_pvh_module_placement_limits)
 	size_t n;
 	u8 *big;
 
-	telf_pvh_default(&t);
-	n = telf_build(&t, img, sizeof(img));
+	lt_telf_pvh_default(&t);
+	n = lt_telf_build(&t, img, sizeof(img));
 	/* Exactly the room between the image end (page aligned) and the top of RAM. */
 	m.size = RAM - 0x117000;
 	big = calloc(1, m.size + 1);
 	m.data = big;
-	fake_ram_init(&r, RAM, true);
-	CHECK_EQ(tload(&r, IMAGE_PVH, img, n, "", &m, 1, &res, err, sizeof(err)), 0);
+	lt_ram_init(&r, RAM, true);
+	CHECK_EQ(lt_tload(&r, IMAGE_PVH, img, n, "", &m, 1, &res, err, sizeof(err)), 0);
 	CHECK_EQ(r.last_gpa[2], 0x117000);
-	fake_ram_free(&r);
+	lt_ram_free(&r);
 	m.size++;
-	fake_ram_init(&r, RAM, true);
-	CHECK_EQ(tload(&r, IMAGE_PVH, img, n, "", &m, 1, &res, err, sizeof(err)), -ENOMEM);
-	CHECK(err_is(err, "module 0 (31653 KiB) does not fit in guest RAM"));
+	lt_ram_init(&r, RAM, true);
+	CHECK_EQ(lt_tload(&r, IMAGE_PVH, img, n, "", &m, 1, &res, err, sizeof(err)), -ENOMEM);
+	CHECK(lt_err_is(err, "module 0 (31653 KiB) does not fit in guest RAM"));
 	CHECK_EQ(r.nwrites, 0);
 	/* Absurd sizes must not wrap the arithmetic. */
 	m.size = ~(size_t)0;
-	CHECK_EQ(tload(&r, IMAGE_PVH, img, n, "", &m, 1, &res, err, sizeof(err)), -ENOMEM);
+	CHECK_EQ(lt_tload(&r, IMAGE_PVH, img, n, "", &m, 1, &res, err, sizeof(err)), -ENOMEM);
 	CHECK_EQ(r.nwrites, 0);
 	free(big);
 }
@@ -330,10 +330,10 @@ UTEST(loader_pvh_big_vm_modules_below_hole)
 	size_t n;
 
 	m.data = calloc(1, m.size);
-	telf_pvh_default(&t);
-	n = telf_build(&t, img, sizeof(img));
-	fake_ram_init(&r, GiB(6), true);
-	CHECK_EQ(tload(&r, IMAGE_PVH, img, n, "", &m, 1, &res, err, sizeof(err)), 0);
+	lt_telf_pvh_default(&t);
+	n = lt_telf_build(&t, img, sizeof(img));
+	lt_ram_init(&r, GiB(6), true);
+	CHECK_EQ(lt_tload(&r, IMAGE_PVH, img, n, "", &m, 1, &res, err, sizeof(err)), 0);
 	CHECK_EQ(r.bad_writes, 0);
 	/* Writes: two segments, then the module just below the 3 GiB hole. */
 	CHECK_EQ(r.last_gpa[2], GiB(3) - 0x3000);
@@ -348,19 +348,19 @@ UTEST(loader_pvh_write_failure)
 	char err[256];
 	size_t n;
 
-	telf_pvh_default(&t);
-	n = telf_build(&t, img, sizeof(img));
+	lt_telf_pvh_default(&t);
+	n = lt_telf_build(&t, img, sizeof(img));
 	/* Segments, start_info block, memmap, cmdline: fail each write in turn. */
 	for (u32 at = 1; at <= 5; at++) {
-		fake_ram_init(&r, RAM, true);
+		lt_ram_init(&r, RAM, true);
 		r.fail_at = at;
-		CHECK_EQ(tload(&r, IMAGE_PVH, img, n, "x", NULL, 0, &res, err, sizeof(err)),
+		CHECK_EQ(lt_tload(&r, IMAGE_PVH, img, n, "x", NULL, 0, &res, err, sizeof(err)),
 			 -EFAULT);
-		CHECK(err_is(err, "cannot write"));
+		CHECK(lt_err_is(err, "cannot write"));
 		CHECK_EQ(r.nwrites, at);
 	}
-	fake_ram_init(&r, RAM, true);
+	lt_ram_init(&r, RAM, true);
 	r.fail_at = 6;
-	CHECK_EQ(tload(&r, IMAGE_PVH, img, n, "x", NULL, 0, &res, err, sizeof(err)), 0);
+	CHECK_EQ(lt_tload(&r, IMAGE_PVH, img, n, "x", NULL, 0, &res, err, sizeof(err)), 0);
 	CHECK_EQ(r.nwrites, 5);
 }

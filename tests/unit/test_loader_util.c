@@ -50,7 +50,7 @@ static int fake_write(void *ctx, gpa_t gpa, const void *src, size_t len)
 	return 0;
 }
 
-void fake_ram_init(struct fake_ram *r, u64 size, bool sparse)
+void lt_ram_init(struct fake_ram *r, u64 size, bool sparse)
 {
 	memset(r, 0, sizeof(*r));
 	r->mem.ram_size = size;
@@ -62,19 +62,19 @@ void fake_ram_init(struct fake_ram *r, u64 size, bool sparse)
 	}
 }
 
-void fake_ram_free(struct fake_ram *r)
+void lt_ram_free(struct fake_ram *r)
 {
 	free(r->buf);
 	free(r->touched);
 	r->buf = r->touched = NULL;
 }
 
-bool fake_ram_touched(const struct fake_ram *r, u64 gpa)
+bool lt_ram_touched(const struct fake_ram *r, u64 gpa)
 {
 	return r->touched[gpa >> 12];
 }
 
-u32 rd32(const struct fake_ram *r, u64 gpa)
+u32 lt_rd32(const struct fake_ram *r, u64 gpa)
 {
 	u32 v;
 
@@ -82,7 +82,7 @@ u32 rd32(const struct fake_ram *r, u64 gpa)
 	return v;
 }
 
-u64 rd64(const struct fake_ram *r, u64 gpa)
+u64 lt_rd64(const struct fake_ram *r, u64 gpa)
 {
 	u64 v;
 
@@ -90,24 +90,24 @@ u64 rd64(const struct fake_ram *r, u64 gpa)
 	return v;
 }
 
-const char *rdstr(const struct fake_ram *r, u64 gpa)
+const char *lt_rdstr(const struct fake_ram *r, u64 gpa)
 {
 	return (const char *)r->buf + gpa;
 }
 
-bool ram_eq(const struct fake_ram *r, u64 gpa, const void *src, u64 len)
+bool lt_ram_eq(const struct fake_ram *r, u64 gpa, const void *src, u64 len)
 {
 	return gpa + len <= r->mem.ram_size && !memcmp(r->buf + gpa, src, len);
 }
 
-int tload(struct fake_ram *r, enum image_kind kind, const void *img, size_t size, const char *cmd,
-	  const struct loader_module *mods, u32 nmods, struct loader_result *res, char *err,
-	  size_t errlen)
+int lt_tload(struct fake_ram *r, enum image_kind kind, const void *img, size_t size,
+	     const char *cmd, const struct loader_module *mods, u32 nmods,
+	     struct loader_result *res, char *err, size_t errlen)
 {
 	return loader_load(kind, img, size, cmd, mods, nmods, &r->mem, res, err, errlen);
 }
 
-bool err_is(const char *err, const char *sub)
+bool lt_err_is(const char *err, const char *sub)
 {
 	return err[0] && !strchr(err, '\n') && strstr(err, sub);
 }
@@ -229,7 +229,7 @@ static void put_mb_header(const struct telf *t, u8 *buf, size_t cap)
 	put(buf, cap, t->file_off[0], h, sizeof(h));
 }
 
-size_t telf_build(struct telf *t, u8 *buf, size_t cap)
+size_t lt_telf_build(struct telf *t, u8 *buf, size_t cap)
 {
 	u64 phsz = t->is32 ? sizeof(struct elf32_phdr) : sizeof(struct elf64_phdr);
 	u64 shsz = t->is32 ? sizeof(struct elf32_shdr) : sizeof(struct elf64_shdr);
@@ -269,7 +269,7 @@ size_t telf_build(struct telf *t, u8 *buf, size_t cap)
 	return off <= cap ? off : cap;
 }
 
-void telf_pvh_default(struct telf *t)
+void lt_telf_pvh_default(struct telf *t)
 {
 	memset(t, 0, sizeof(*t));
 	t->entry = 0xffffffff81000000ULL; /* a virtual e_entry, as in vmlinux: PVH ignores it */
@@ -286,7 +286,7 @@ void telf_pvh_default(struct telf *t)
 	t->pvh_entry = 0x100040;
 }
 
-void tmb_fix(u8 *buf, u64 off)
+void lt_tmb_fix(u8 *buf, u64 off)
 {
 	u32 h[3];
 
@@ -295,7 +295,7 @@ void tmb_fix(u8 *buf, u64 off)
 	memcpy(buf + off, h, sizeof(h));
 }
 
-size_t taout_build(const struct taout *t, u8 *buf, size_t cap)
+size_t lt_taout_build(const struct taout *t, u8 *buf, size_t cap)
 {
 	struct multiboot_header h = {
 		.magic = MULTIBOOT_HEADER_MAGIC,

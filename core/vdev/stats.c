@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: MIT
+/* The broker's read-only load page: per-CPU and per-vCPU times, rewritten every tick. */
+#include <arch/time.h>
+#include <hv/percpu.h>
+#include <hv/pmm.h>
+#include <hv/printk.h>
+#include <hv/s2pt.h>
+#include <hv/sched.h>
+#include <hv/string.h>
+#include <hv/vdev.h>
+#include <hv/vm.h>
+#include <public/hypercall.h>
+
+static hpa_t stats_page = INVALID_HPA;
+
+static struct sprout_stats_page *page(void)
+{
+	return (struct sprout_stats_page *)(uintptr_t)stats_page;
+}
+
+bool vdev_stats_map(struct vm *vm)
+{
+	if (stats_page == INVALID_HPA)
+		stats_page = pmm_alloc_zeroed(0);
+	if (stats_page == INVALID_HPA)
+		return false;
+	/* Read-only: a write by the broker is a fault outside its RAM and stops it. */
+	if (s2pt_map(&vm->mem.s2, SPROUT_STATS_GPA, stats_page, S2PT_ORDER_4K, false))
+		return false;
+	vm->dev.stats_mapped = true;
+	return true;
+}
+
+void vdev_stats_unmap(struct vm *vm)
+{
+	hpa_t old;
+
+	if (vm->dev.stats_mapped)
+		s2pt_unmap(&vm->mem.s2, SPROUT_STATS_GPA, S2PT_ORDER_4K, &old);
+	vm->dev.stats_mapped = false;
+}
+
+static u8 vcpu_state_of(const struct vcpu *v)
+{
+	switch (v->state) {
+	case VCPU_RUNNABLE:
+	case VCPU_NEW:
+		return SPROUT_VCPU_RUNNABLE;
+	case VCPU_BLOCKED: return SPROUT_VCPU_HALTED;
+	default: return SPROUT_VCPU_OFF;
+	}
+}
+
+static void fill_vm(struct sprout_stats_page *p, u32 slot, const struct vm *vm)
+{
+	u32 online = 0;
+
+	p->vm[slot].id = vm->id;
+	p->vm[slot].state = vm->state;
+	p->vm[slot].vcpus_max = vm->cfg.vcpus_max;
+	for (u32 i = 0; i < SPROUT_STATS_VCPUS; i++) {
+		const struct vcpu *v = i < vm->nr_vcpus ? vm->vcpus[i] : NULL;
+
+		p->vm[slot].vcpu_busy_us[i] = v ? v->busy_tsc * 1000 / tsc_khz : 0;
+		p->vm[slot].vcpu_state[i] = v ? vcpu_state_of(v) : SPROUT_VCPU_OFF;
+		p->vm[slot].vcpu_cpu[i] = v ? v->cpu : 0;
+		online += v && v->state != VCPU_STOPPED;
+	}
+	p->vm[slot].vcpus_online = online;
+}
+
+void vdev_stats_update(void)
+{
+	struct sprout_stats_page *p = page();
+
+	if (stats_page == INVALID_HPA)
+		return;
+	__atomic_fetch_add(&p->seq, 1, __ATOMIC_ACQ_REL);
+	p->cpus = sched_cpu_count();
+	p->cpus_idle = sched_idle_count();
+	p->now_us = time_us();
+	p->free_bytes = pmm_free_frames() * PAGE_SIZE;
+	for (u32 c = 0; c < SPROUT_STATS_CPUS && c < MAX_CPUS; c++) {
+		p->cpu[c].busy_us = percpu[c].busy_tsc * 1000 / tsc_khz;
+		p->cpu[c].idle_us = percpu[c].idle_tsc * 1000 / tsc_khz;
+	}
+	for (u32 i = 0; i < SPROUT_STATS_VMS && i < VM_MAX; i++) {
+		if (vm_table[i].state == VM_EMPTY)
+			memset(&p->vm[i], 0, sizeof(p->vm[i]));
+		else
+			fill_vm(p, i, &vm_table[i]);
+	}
+	__atomic_fetch_add(&p->seq, 1, __ATOMIC_ACQ_REL);
+}

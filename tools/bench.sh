@@ -1,0 +1,561 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# `make bench`: Sprout's benchmarks, all measured in this one invocation so that every
+# ratio compares runs made back to back on the same (noisy) machine. Prints each figure
+# as a `name: value` line, then ratios, then a summary block. docs/bench.md explains
+# every figure, how it is measured and its target.
+#
+#   tools/bench.sh [PART...]     PART: svm-qemu bochs memory vcpu (default: all, in order)
+#
+# Environment: BUILD (default build) holds sprout.elf and guests/; results and logs go
+# to $BUILD/bench/. BENCH_ROUNDS (3) rounds for the QEMU figures, BENCH_JOBS (2) Bochs
+# runs at once. Exit status 1 only when the reference part (svm-qemu) has no figures.
+set -eu
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+BUILD=${BUILD:-build}
+OUT=$BUILD/bench
+CONFIGS=bench/configs
+ROUNDS=${BENCH_ROUNDS:-3}
+JOBS=${BENCH_JOBS:-2}
+ALL_PARTS="svm-qemu bochs memory vcpu"
+
+# The emulators as the integration harness (tests/integration/run.sh) starts them,
+# with one host CPU: every benchmark VM has one vCPU, and a second CPU only adds noise.
+QEMU_CPU=qemu64,+svm,+npt
+QEMU_TIMEOUT=180
+BOCHS_TIMEOUT=400
+BOCHS_TEMPLATE=tests/integration/bochsrc-iso.in
+BOCHS_RC=tests/integration/bochs-cont.rc
+
+CRASH_MARK='*** SPROUT CRASH ***'
+POWEROFF_FAILED='sprout: power-off failed'
+BOCHS_EXIT='Bochs is exiting with the following message:'
+SIEVE_PRIMES=148933 # primes up to 2,000,000: a sieve run with another count is wrong
+
+SUMMARY=()
+STATUS=0
+
+say() {
+	printf '%s\n' "$*"
+}
+
+summary() { # part text
+	SUMMARY+=("$(printf '%-10s %s' "$1" "$2")")
+}
+
+# ---- arithmetic on lists of integers ----
+
+median() { # numbers... (the mean of the two middle ones for an even count)
+	printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 }
+		END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.0f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+ratio() { # a b -> a/b with two decimals
+	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f\n", a / b }'
+}
+
+# "met" when value <= limit, else "MISSED".
+target() { # value limit
+	awk -v v="$1" -v l="$2" 'BEGIN { print (v <= l) ? "met" : "MISSED" }'
+}
+
+# ---- logs ----
+
+has() { # file fixed-string
+	[ -f "$1" ] && grep -qaF -- "$2" "$1"
+}
+
+# The last number N of a `key=N` in the file (the guests print `bench: key=N`).
+val() { # file key
+	grep -aoE "(^|[^A-Za-z0-9_])$2=[0-9]+" "$1" 2>/dev/null | tail -n 1 | sed 's/.*=//'
+}
+
+# One field of the hypervisor's `vm NAME: figures: ...` line at VM stop.
+figure() { # file vm field-regex (e.g. 'faults 4K')
+	grep -a "vm $2: figures:" "$1" 2>/dev/null | tail -n 1 |
+		sed -nE "s/.*[ ,:]$3 ([0-9]+).*/\1/p"
+}
+
+seconds() { # milliseconds -> "12.3 s"
+	printf '%d.%d s' $(($1 / 1000)) $(($1 % 1000 / 100))
+}
+
+# ---- images and emulators ----
+
+# Build the GRUB ISO of bench/configs/NAME.cfg once per invocation; fails with the reason.
+iso() { # name
+	local iso=$OUT/iso/$1.iso
+	if [ ! -f "$iso" ]; then
+		mkdir -p "$OUT/iso"
+		if ! tools/mkiso.sh "$CONFIGS/$1.cfg" "$iso" "$BUILD" >"$OUT/iso/$1.log" 2>&1; then
+			rm -f "$iso"
+			echo "image build failed: $(tail -n 1 "$OUT/iso/$1.log")"
+			return 1
+		fi
+	fi
+	echo "$iso"
+}
+
+# Run one emulator under `timeout` (Bochs needs TERM but no terminal and ignores
+# SIGTERM, hence HUP), stdout to FILE. Sprout halts for good after a crash report or a
+# failed power-off: stop the machine then instead of waiting for the timeout.
+# Writes "exit-code milliseconds" to DIR/status.
+run_emu() { # dir timeout stdout-file cmd...
+	local d=$1 t=$2 out=$3 pid start stop_at=
+	shift 3
+	start=$(date +%s%N)
+	TERM=dumb timeout -s HUP -k 5 "$t" "$@" </dev/null >"$out" 2>"$d/stderr" &
+	pid=$!
+	echo "$pid" >"$d/pid"
+	while kill -0 "$pid" 2>/dev/null; do
+		if [ -z "$stop_at" ] && { has "$d/e9.log" "$CRASH_MARK" ||
+			has "$d/e9.log" "$POWEROFF_FAILED"; }; then
+			stop_at=$((SECONDS + 3)) # let the crash dump finish
+		fi
+		if [ -n "$stop_at" ] && [ "$SECONDS" -ge "$stop_at" ]; then
+			kill -HUP "$pid" 2>/dev/null || true
+		fi
+		sleep 0.5
+	done
+	local rc=0
+	wait "$pid" || rc=$?
+	rm -f "$d/pid"
+	echo "$rc $((($(date +%s%N) - start) / 1000000))" >"$d/status"
+}
+
+fresh_dir() { # dir
+	rm -rf "$1"
+	mkdir -p "$1"
+}
+
+# Boot ISO under QEMU TCG (SVM), SeaBIOS, port 0xE9 to DIR/e9.log.
+qemu_iso() { # dir iso host-mib
+	fresh_dir "$1"
+	run_emu "$1" "$QEMU_TIMEOUT" "$1/qemu.out" qemu-system-x86_64 -nodefaults -accel tcg \
+		-display none -no-reboot -cpu "$QEMU_CPU" -smp 1 -m "$3M" -M pc \
+		-serial "file:$1/com1.log" -debugcon "file:$1/e9.log" \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 -d cpu_reset -D "$1/qemu.log" \
+		-cdrom "$2"
+}
+
+# Boot a PVH guest ELF directly on QEMU TCG, no Sprout: the same machine and CPU.
+qemu_bare() { # dir elf guest-mib
+	fresh_dir "$1"
+	run_emu "$1" "$QEMU_TIMEOUT" "$1/qemu.out" qemu-system-x86_64 -nodefaults -accel tcg \
+		-display none -no-reboot -cpu "$QEMU_CPU" -smp 1 -m "$3M" -M pc \
+		-serial "file:$1/com1.log" -debugcon "file:$1/e9.log" \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 -d cpu_reset -D "$1/qemu.log" \
+		-kernel "$2"
+}
+
+# Boot ISO under Bochs with one CPU of MODEL; port 0xE9 is Bochs's stdout.
+bochs_iso() { # dir iso model
+	local d=$1
+	fresh_dir "$d"
+	sed -e "s|@MEGS@|256|g" -e "s|@MODEL@|$3|g" -e "s|@COUNT@|1|g" \
+		-e "s|@IPS@|20000000|g" -e "s|@ISO@|$2|g" -e "s|@COM1@|$d/com1.log|g" \
+		-e "s|@LOG@|$d/bochs.log|g" -e "s|@DISPLAY@|term|g" "$BOCHS_TEMPLATE" >"$d/bochsrc"
+	run_emu "$d" "$BOCHS_TIMEOUT" "$d/e9.log" bochs -q -f "$d/bochsrc" -rc "$BOCHS_RC"
+}
+
+# Judge a Sprout run: WHY is empty when the machine shut down with status 0 (the test
+# VM exited 0), else the reason. Also sets MS (wall time) and LOG (0xE9 log, no CRs).
+sprout_verdict() { # dir
+	local d=$1 rc status
+	LOG=$d/e9.txt
+	tr -d '\r' <"$d/e9.log" >"$LOG" 2>/dev/null || : >"$LOG"
+	read -r rc MS <"$d/status" 2>/dev/null || rc='?' MS=0
+	WHY=
+	status=$(grep -aoE 'sprout: shutdown \(status -?[0-9]+\)' "$LOG" | tail -n 1 |
+		grep -oE -- '-?[0-9]+' || true)
+	if has "$LOG" "$CRASH_MARK"; then
+		WHY="crash: $(grep -aA1 -F -- "$CRASH_MARK" "$LOG" | sed -n 2p | cut -c1-70)"
+	elif [ -z "$status" ]; then
+		if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+			WHY="timeout after $(seconds "$MS")"
+		elif has "$d/stderr" "$BOCHS_EXIT"; then
+			WHY="bochs: $(grep -aA1 -F -- "$BOCHS_EXIT" "$d/stderr" | sed -n 2p | cut -c1-70)"
+		else
+			WHY="no 'sprout: shutdown' line (emulator exit code $rc)"
+		fi
+	elif [ "$status" != 0 ]; then
+		WHY="machine status $status: $(grep -aE '^vm [^ ]+: (stopped|exited)' "$LOG" |
+			head -n 1 | cut -c1-70)"
+	fi
+	[ -z "$WHY" ] || WHY="$WHY, see $d/"
+}
+
+# Judge a bare QEMU run of a guest: isa-debug-exit status 0 is QEMU exit code 1.
+bare_verdict() { # dir
+	local d=$1 rc
+	LOG=$d/e9.txt
+	tr -d '\r' <"$d/e9.log" >"$LOG" 2>/dev/null || : >"$LOG"
+	read -r rc MS <"$d/status" 2>/dev/null || rc='?' MS=0
+	WHY=
+	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+		WHY="timeout after $(seconds "$MS")"
+	elif [ "$rc" != 1 ] || ! has "$LOG" "guest: exit 0"; then
+		WHY="guest did not exit 0 (QEMU exit code $rc)"
+	fi
+	[ -z "$WHY" ] || WHY="$WHY, see $d/"
+}
+
+# Read the bench guest's figures from LOG into CPUID HCALL PIO SIEVE; WHY on bad output.
+bench_figures() {
+	CPUID=$(val "$LOG" cpuid_cycles)
+	HCALL=$(val "$LOG" hypercall_cycles)
+	PIO=$(val "$LOG" pio_cycles)
+	SIEVE=$(val "$LOG" sieve_cycles)
+	if [ -z "$CPUID" ] || [ -z "$PIO" ] || [ -z "$SIEVE" ]; then
+		WHY="bench figures missing, see $LOG"
+	elif [ "$(val "$LOG" primes)" != "$SIEVE_PRIMES" ]; then
+		WHY="sieve found $(val "$LOG" primes) primes, want $SIEVE_PRIMES: see $LOG"
+	fi
+}
+
+# ---- 1. SVM under QEMU TCG: the bench guest under Sprout and bare, interleaved ----
+
+bench_svm_qemu() {
+	local iso r d s_cpuid=() s_hcall=() s_pio=() s_sieve=() b_cpuid=() b_pio=() b_sieve=()
+	local sieve_s sieve_b
+	say "== svm-qemu: bench.elf under Sprout (GRUB ISO) and bare (-kernel), QEMU TCG" \
+		"-cpu $QEMU_CPU -M pc -smp 1, $ROUNDS rounds interleaved"
+	if ! iso=$(iso bench); then
+		say "svm-qemu: not available ($iso)"
+		summary svm-qemu "not available ($iso)"
+		STATUS=1
+		return
+	fi
+	for r in $(seq 1 "$ROUNDS"); do
+		d=$OUT/svm-qemu/sprout-$r
+		qemu_iso "$d" "$iso" 512
+		sprout_verdict "$d"
+		[ -n "$WHY" ] || bench_figures
+		if [ -n "$WHY" ]; then
+			say "  round $r sprout: failed ($WHY)"
+		else
+			say "  round $r sprout: cpuid $CPUID, hypercall $HCALL, pio $PIO, sieve $SIEVE cycles ($(seconds "$MS"))"
+			s_cpuid+=("$CPUID") s_hcall+=("$HCALL") s_pio+=("$PIO") s_sieve+=("$SIEVE")
+		fi
+		d=$OUT/svm-qemu/bare-$r
+		qemu_bare "$d" "$BUILD/guests/bench.elf" 64
+		bare_verdict "$d"
+		[ -n "$WHY" ] || bench_figures
+		if [ -n "$WHY" ]; then
+			say "  round $r bare:   failed ($WHY)"
+		else
+			say "  round $r bare:   cpuid $CPUID, pio $PIO, sieve $SIEVE cycles ($(seconds "$MS"))"
+			b_cpuid+=("$CPUID") b_pio+=("$PIO") b_sieve+=("$SIEVE")
+		fi
+	done
+	if [ ${#s_sieve[@]} -eq 0 ]; then
+		say "svm-qemu: not available (every Sprout run failed; last: $WHY)"
+		summary svm-qemu "not available (every Sprout run failed)"
+		STATUS=1
+		return
+	fi
+	say "svm-qemu sprout cpuid_cycles: $(median "${s_cpuid[@]}")"
+	say "svm-qemu sprout hypercall_cycles: $(median "${s_hcall[@]}")"
+	say "svm-qemu sprout pio_cycles: $(median "${s_pio[@]}")"
+	say "svm-qemu sprout sieve_cycles: $(median "${s_sieve[@]}")"
+	if [ ${#b_sieve[@]} -eq 0 ]; then
+		say "svm-qemu bare: not available (every bare run failed; last: $WHY)"
+		summary svm-qemu "exit round trip (cycles): cpuid $(median "${s_cpuid[@]}"), hypercall $(median "${s_hcall[@]}"), pio $(median "${s_pio[@]}"); no bare runs"
+		return
+	fi
+	say "svm-qemu bare cpuid_cycles: $(median "${b_cpuid[@]}")"
+	say "svm-qemu bare pio_cycles: $(median "${b_pio[@]}")"
+	say "svm-qemu bare sieve_cycles: $(median "${b_sieve[@]}")"
+	sieve_s=$(median "${s_sieve[@]}") sieve_b=$(median "${b_sieve[@]}")
+	say "ratio sieve sprout/bare: $(ratio "$sieve_s" "$sieve_b")"
+	say "ratio cpuid sprout/bare: $(ratio "$(median "${s_cpuid[@]}")" "$(median "${b_cpuid[@]}")")"
+	say "ratio pio sprout/bare: $(ratio "$(median "${s_pio[@]}")" "$(median "${b_pio[@]}")")"
+	summary svm-qemu "exit round trip (cycles): cpuid $(median "${s_cpuid[@]}"), hypercall $(median "${s_hcall[@]}"), pio $(median "${s_pio[@]}")"
+	summary svm-qemu "sieve sprout/bare $(ratio "$sieve_s" "$sieve_b") (${#s_sieve[@]}+${#b_sieve[@]} runs)"
+}
+
+# ---- 2. Bochs: VMX (corei7_skylake_x) and SVM (ryzen), each twice ----
+
+# Bochs counts time in instructions, so its TSC figures repeat run to run and Bochs runs
+# may share the host CPUs: start all of them, BENCH_JOBS at a time, then report.
+bench_bochs() {
+	local iso label run pids=() failed_iso=
+	say "== vmx, svm-bochs: bench.elf under Sprout, Bochs 2.7 one CPU (corei7_skylake_x, ryzen), 2 runs each"
+	if ! iso=$(iso bench); then
+		failed_iso=$iso
+	else
+		for run in 1 2; do
+			for label in vmx svm-bochs; do
+				while [ ${#pids[@]} -ge "$JOBS" ]; do
+					wait -n "${pids[@]}" || true
+					prune_pids
+				done
+				bochs_iso "$OUT/$label-$run" "$iso" "$(bochs_model "$label")" &
+				pids+=($!)
+			done
+		done
+		wait "${pids[@]}" 2>/dev/null || true
+	fi
+	for label in vmx svm-bochs; do
+		if [ -n "$failed_iso" ]; then
+			say "$label: not available ($failed_iso)"
+			summary "$label" "not available ($failed_iso)"
+		else
+			bochs_report "$label"
+		fi
+	done
+}
+
+bochs_model() { # label
+	case $1 in
+	vmx) echo corei7_skylake_x ;;
+	svm-bochs) echo ryzen ;;
+	esac
+}
+
+# Keep in pids only the jobs still running.
+prune_pids() {
+	local p alive=()
+	for p in "${pids[@]}"; do
+		if kill -0 "$p" 2>/dev/null; then
+			alive+=("$p")
+		fi
+	done
+	pids=("${alive[@]}")
+}
+
+bochs_report() { # label
+	local l=$1 run cpuid=() hcall=() pio=() sieve=() why=
+	for run in 1 2; do
+		sprout_verdict "$OUT/$l-$run"
+		[ -n "$WHY" ] || bench_figures
+		if [ -n "$WHY" ]; then
+			say "  $l run $run: failed ($WHY)"
+			why=$WHY
+			continue
+		fi
+		say "  $l run $run: cpuid $CPUID, hypercall $HCALL, pio $PIO, sieve $SIEVE cycles ($(seconds "$MS"))"
+		cpuid+=("$CPUID") hcall+=("$HCALL") pio+=("$PIO") sieve+=("$SIEVE")
+	done
+	if [ ${#cpuid[@]} -eq 0 ]; then
+		say "$l: not available ($why)"
+		summary "$l" "not available ($why)"
+		return
+	fi
+	say "$l cpuid_cycles: $(median "${cpuid[@]}")"
+	say "$l hypercall_cycles: $(median "${hcall[@]}")"
+	say "$l pio_cycles: $(median "${pio[@]}")"
+	say "$l sieve_cycles: $(median "${sieve[@]}")"
+	summary "$l" "exit round trip (cycles): cpuid $(median "${cpuid[@]}"), hypercall $(median "${hcall[@]}"), pio $(median "${pio[@]}"); $(bochs_stability)"
+}
+
+# Compare the two runs' exit figures (arrays of bochs_report).
+bochs_stability() {
+	if [ ${#cpuid[@]} -lt 2 ]; then
+		echo "one run only"
+	elif [ "${cpuid[0]} ${hcall[0]} ${pio[0]}" = "${cpuid[1]} ${hcall[1]} ${pio[1]}" ]; then
+		echo "runs identical"
+	else
+		echo "runs differ: cpuid ${cpuid[0]}/${cpuid[1]}, hypercall ${hcall[0]}/${hcall[1]}, pio ${pio[0]}/${pio[1]}"
+	fi
+}
+
+# ---- 3. Memory on demand: memtouch under Sprout, QEMU TCG ----
+
+bench_memory() {
+	local elf=$BUILD/guests/memtouch.elf
+	say "== memory: memtouch under Sprout, QEMU TCG -cpu $QEMU_CPU -smp 1"
+	if [ ! -f "$elf" ]; then
+		say "memory: not available (no $elf: the memtouch guest is not built)"
+		summary memory "not available (no memtouch guest)"
+		return
+	fi
+	if grep -qa first_touch_2m_cycles "$elf"; then
+		bench_fault
+	else
+		say "memory fault: not available (memtouch has no bench=fault mode yet)"
+		summary memory "fault costs not available (memtouch has no bench=fault mode yet)"
+	fi
+	bench_seq
+}
+
+# First-touch costs: bench=fault in a 4k-backed VM (fault4k) and a 2m-backed VM (fault2m,
+# zero2m), interleaved, ROUNDS each. fault2m/zero2m is taken per run (both figures come
+# from the same boot), and its median reported.
+bench_fault() {
+	local iso4='' iso2='' r d f4k=() f2m=() z2m=() rat=() f z q f4k_m=na
+	if ! iso4=$(iso fault-4k) || ! iso2=$(iso fault-2m); then
+		say "memory fault: not available ($iso4$iso2)"
+		summary memory "fault costs not available (image build failed)"
+		return
+	fi
+	for r in $(seq 1 "$ROUNDS"); do
+		d=$OUT/memory/fault-4k-$r
+		qemu_iso "$d" "$iso4" 512
+		sprout_verdict "$d"
+		f=$(val "$LOG" first_touch_cycles)
+		[ -n "$WHY" ] || [ -n "$f" ] || WHY="no first_touch_cycles, see $LOG"
+		if [ -n "$WHY" ]; then
+			say "  round $r fault-4k: failed ($WHY)"
+		else
+			say "  round $r fault-4k: fault4k $f cycles ($(seconds "$MS"))"
+			f4k+=("$f")
+		fi
+		d=$OUT/memory/fault-2m-$r
+		qemu_iso "$d" "$iso2" 512
+		sprout_verdict "$d"
+		f=$(val "$LOG" first_touch_2m_cycles) z=$(val "$LOG" zero2m_cycles)
+		[ -n "$WHY" ] || { [ -n "$f" ] && [ -n "$z" ] && [ "$z" != 0 ]; } ||
+			WHY="no first_touch_2m_cycles/zero2m_cycles, see $LOG"
+		if [ -n "$WHY" ]; then
+			say "  round $r fault-2m: failed ($WHY)"
+		else
+			q=$(ratio "$f" "$z")
+			say "  round $r fault-2m: fault2m $f, zero2m $z cycles, ratio $q ($(seconds "$MS"))"
+			f2m+=("$f") z2m+=("$z") rat+=("$q")
+		fi
+	done
+	[ ${#f4k[@]} -eq 0 ] || f4k_m=$(median "${f4k[@]}")
+	say "fault4k cycles: $f4k_m"
+	if [ ${#f2m[@]} -eq 0 ]; then
+		say "memory fault2m: not available ($WHY)"
+		summary memory "fault2m not available ($WHY)"
+		return
+	fi
+	say "fault2m cycles: $(median "${f2m[@]}")"
+	say "zero2m cycles: $(median "${z2m[@]}")"
+	q=$(printf '%s\n' "${rat[@]}" | sort -n | awk '{ v[NR] = $1 }
+		END { printf "%.2f\n", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
+	say "ratio fault2m/zero2m: $q"
+	summary memory "fault4k $f4k_m, fault2m $(median "${f2m[@]}"), zero2m $(median "${z2m[@]}") cycles"
+	summary memory "fault2m/zero2m $q (target <= 1.1: $(target "$q" 1.1))"
+}
+
+# Faults per GiB touched sequentially: the figures line of a 256 MiB run minus that of
+# a 2 MiB run of the same VM (which holds the fixed faults: image, tables, stack), per
+# GiB of the 254 MiB difference.
+bench_seq() {
+	local p P line=
+	for p in 2m 4k; do
+		P=$(echo "$p" | tr '[:lower:]' '[:upper:]')
+		if ! seq_pair "$p"; then
+			say "memory seq $p: not available ($WHY)"
+			summary memory "faults per GiB ($P backing) not available ($WHY)"
+			continue
+		fi
+		say "faults per GiB ($P backing): $PER_GIB"
+		say "faults in 256 MiB seq run ($P backing): $TOTAL"
+		say "touch cycles per page ($P backing): $PER_PAGE"
+		if [ "$p" = 2m ]; then
+			line="faults/GiB 2M backing $PER_GIB (target <= 520: $(target "$PER_GIB" 520))"
+		else
+			line="${line:+$line, }faults/GiB 4K backing $PER_GIB"
+		fi
+	done
+	[ -z "$line" ] || summary memory "$line"
+}
+
+# Run seq-P and seq-base-P; sets PER_GIB, TOTAL, PER_PAGE or WHY.
+seq_pair() { # 2m|4k
+	local p=$1 iso name d n n2 faults=() mib
+	for name in seq-$p seq-base-$p; do
+		if ! iso=$(iso "$name"); then
+			WHY=$iso
+			return 1
+		fi
+		d=$OUT/memory/$name
+		qemu_iso "$d" "$iso" 1024
+		sprout_verdict "$d"
+		[ -z "$WHY" ] || return 1
+		n=$(figure "$LOG" memtouch 'faults 4K') n2=$(figure "$LOG" memtouch 2M)
+		if [ -z "$n" ] || [ -z "$n2" ]; then
+			WHY="no figures line, see $LOG"
+			return 1
+		fi
+		faults+=($((n + n2)))
+		mib=$(grep -aoE 'touched [0-9]+ MiB' "$LOG" | grep -oE '[0-9]+' || true)
+		say "  $name: $mib MiB touched, faults 4K $n 2M $n2," \
+			"$(val "$LOG" cycles_per_page) cycles/page ($(seconds "$MS"))"
+		[ "$name" != "seq-$p" ] || PER_PAGE=$(val "$LOG" cycles_per_page)
+	done
+	TOTAL=${faults[0]}
+	PER_GIB=$(((faults[0] - faults[1]) * 1024 / (256 - 2)))
+}
+
+# ---- 4. vCPU benchmarks ----
+
+# The place for vCPU benchmarks (scheduling, several vCPUs per VM): the cpuburn guest
+# comes with that work. Add its configs to bench/configs/ and its figures here.
+bench_vcpu() {
+	say "== vcpu: vCPU benchmarks (cpuburn)"
+	if [ ! -f "$BUILD/guests/cpuburn.elf" ]; then
+		say "vcpu: not available yet"
+		summary vcpu "not available yet (no cpuburn guest)"
+		return
+	fi
+	say "vcpu: not available yet (cpuburn.elf exists; its benchmark is still to be written in bench_vcpu, tools/bench.sh)"
+	summary vcpu "not available yet (cpuburn exists, no benchmark in tools/bench.sh)"
+}
+
+# ---- main ----
+
+# Other builds may replace $BUILD's binaries while this runs: measure one copy of them.
+snapshot_build() {
+	mkdir -p "$OUT/build/guests"
+	cp "$BUILD/sprout.elf" "$OUT/build/"
+	cp "$BUILD"/guests/*.elf "$OUT/build/guests/"
+	BUILD=$OUT/build
+}
+
+# Ctrl-C: background jobs ignore it, so stop the emulators still running ourselves.
+# shellcheck disable=SC2317 # called through the trap
+interrupted() {
+	local f
+	trap - INT TERM
+	for f in "$OUT"/*/pid "$OUT"/*/*/pid; do
+		[ ! -f "$f" ] || kill -HUP "$(cat "$f")" 2>/dev/null || true
+	done
+	wait
+	say "bench: interrupted"
+	exit 130
+}
+
+parts=("$@")
+[ ${#parts[@]} -gt 0 ] || read -r -a parts <<<"$ALL_PARTS"
+for p in "${parts[@]}"; do
+	case " $ALL_PARTS " in
+	*" $p "*) ;;
+	*)
+		echo "usage: $0 [PART...]   PART: $ALL_PARTS" >&2
+		exit 2
+		;;
+	esac
+done
+for f in sprout.elf guests/bench.elf; do
+	[ -f "$BUILD/$f" ] || { echo "bench: $BUILD/$f missing (make hv guests)" >&2 && exit 1; }
+done
+
+trap interrupted INT TERM
+rm -rf "$OUT"
+mkdir -p "$OUT"
+snapshot_build
+start=$SECONDS
+load_start=$(cut -d' ' -f1 /proc/loadavg)
+say "bench: $(nproc) host CPUs, load $load_start, $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD 2>/dev/null || echo '+dirty'); logs in $OUT/"
+for p in "${parts[@]}"; do
+	case $p in
+	svm-qemu) bench_svm_qemu ;;
+	bochs) bench_bochs ;;
+	memory) bench_memory ;;
+	vcpu) bench_vcpu ;;
+	esac
+done
+
+elapsed=$((SECONDS - start))
+say "==== bench summary ($((elapsed / 60))m$((elapsed % 60))s)"
+printf '%s\n' "${SUMMARY[@]}"
+say "$(printf '%-10s %s' host "$(nproc) CPUs, load $load_start at start, $(cut -d' ' -f1 /proc/loadavg) at end")"
+say "bench time: ${elapsed} s"
+exit $STATUS
