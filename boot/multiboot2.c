@@ -70,7 +70,7 @@ static void mb2_mmap(struct boot_info *bi, const struct mb2_tag_mmap *t)
 		if (bi->mmap_count >= BOOT_MMAP_MAX)
 			break;
 		bi->mmap[bi->mmap_count++] =
-			(struct mem_region){ e->base, e->len, mb2_mem_type(e->type) };
+			(struct mem_region){e->base, e->len, mb2_mem_type(e->type)};
 	}
 }
 

@@ -70,9 +70,8 @@ static EFI_STATUS efi_load_module(EFI_FILE_HANDLE root, const char *name)
 	if (root->Open(root, &f, wname, EFI_FILE_MODE_READ, 0) != EFI_SUCCESS)
 		return EFI_NOT_FOUND;
 	size = efi_file_size(f);
-	if (size == ~0ULL ||
-	    bs->AllocatePages(AllocateAnyPages, EfiLoaderData, EFI_SIZE_TO_PAGES(size + 1),
-			      &pa) != EFI_SUCCESS) {
+	if (size == ~0ULL || bs->AllocatePages(AllocateAnyPages, EfiLoaderData,
+					       EFI_SIZE_TO_PAGES(size + 1), &pa) != EFI_SUCCESS) {
 		f->Close(f);
 		return EFI_OUT_OF_RESOURCES;
 	}
@@ -130,11 +129,9 @@ static u32 efi_mem_type(UINT32 t)
 	switch (t) {
 	case EfiConventionalMemory:
 	case EfiBootServicesCode:
-	case EfiBootServicesData:
-		return MEM_USABLE; /* ours once boot services are gone */
+	case EfiBootServicesData: return MEM_USABLE; /* ours once boot services are gone */
 	case EfiLoaderCode:
-	case EfiLoaderData:
-		return MEM_LOADER; /* our image, modules and boot structures */
+	case EfiLoaderData: return MEM_LOADER; /* our image, modules and boot structures */
 	case EfiACPIReclaimMemory: return MEM_ACPI_RECLAIM;
 	case EfiACPIMemoryNVS: return MEM_ACPI_NVS;
 	case EfiUnusableMemory: return MEM_BAD;
@@ -153,8 +150,7 @@ static void efi_convert_map(const u8 *map, UINTN size, UINTN desc_size)
 		if (bi->mmap_count >= BOOT_MMAP_MAX)
 			break;
 		bi->mmap[bi->mmap_count++] = (struct mem_region){
-			d->PhysicalStart, d->NumberOfPages * EFI_PAGE_SIZE, efi_mem_type(d->Type)
-		};
+			d->PhysicalStart, d->NumberOfPages * EFI_PAGE_SIZE, efi_mem_type(d->Type)};
 	}
 }
 

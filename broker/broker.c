@@ -17,7 +17,7 @@
 #include "broker_internal.h"
 
 #define STATS_PERIOD_US 1000000
-#define RESTART_LIMIT 5
+#define RESTART_LIMIT	5
 
 struct broker_state broker;
 
@@ -171,7 +171,7 @@ static void drop_requests_of(struct vm *vm)
 {
 	for (u32 i = 0; i < BROKER_REQUESTS_MAX; i++)
 		if (broker.req[i].id && broker.req[i].vcpu->vm == vm)
-			broker.req[i] = (struct broker_request){ 0 };
+			broker.req[i] = (struct broker_request){0};
 }
 
 void broker_vm_stopped(struct vm *vm)
@@ -184,10 +184,10 @@ void broker_vm_stopped(struct vm *vm)
 			broker.restart_pending = true;
 		return;
 	}
-	broker_post(&(struct sprout_msg){ .type = SPROUT_MSG_VM_STOPPED,
-					  .vm_id = vm->id,
-					  .arg0 = vm->stop_kind,
-					  .arg1 = (u64)(s64)vm->exit_status });
+	broker_post(&(struct sprout_msg){.type = SPROUT_MSG_VM_STOPPED,
+					 .vm_id = vm->id,
+					 .arg0 = vm->stop_kind,
+					 .arg1 = (u64)(s64)vm->exit_status});
 }
 
 static void broker_restart(void)
@@ -236,7 +236,7 @@ void broker_tick(void)
 	ring_flush();
 	if (broker_ready() && now - broker.last_stats_us >= STATS_PERIOD_US) {
 		broker.last_stats_us = now;
-		broker_post(&(struct sprout_msg){ .type = SPROUT_MSG_STATS,
-						  .arg0 = pmm_free_frames() * PAGE_SIZE });
+		broker_post(&(struct sprout_msg){.type = SPROUT_MSG_STATS,
+						 .arg0 = pmm_free_frames() * PAGE_SIZE});
 	}
 }

@@ -6,7 +6,7 @@
 #include <hv/types.h>
 #include <public/hypercall.h>
 
-#define BROKER_QUEUE_MAX 128
+#define BROKER_QUEUE_MAX    128
 #define BROKER_REQUESTS_MAX 32
 
 struct vm;
@@ -24,9 +24,9 @@ struct broker_request {
 struct broker_state {
 	const struct sprout_config *cfg;
 	const struct boot_info *bi;
-	struct vm *vm;  /* the privileged VM, also while it is down */
+	struct vm *vm;	/* the privileged VM, also while it is down */
 	gpa_t ring_gpa; /* INVALID_GPA until registered */
-	u32 events;     /* SPROUT_EV_* not yet collected by HC_WAIT_EVENT */
+	u32 events;	/* SPROUT_EV_* not yet collected by HC_WAIT_EVENT */
 	u64 next_request_id;
 	struct broker_request req[BROKER_REQUESTS_MAX];
 	struct sprout_msg queue[BROKER_QUEUE_MAX]; /* messages not yet in the ring */

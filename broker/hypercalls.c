@@ -43,9 +43,8 @@ void broker_fill_info(const struct vm *vm, struct sprout_vm_info *info)
 	info->faults_2m = a->faults_2m;
 	info->denied = a->denied;
 	info->reclaimed = a->reclaimed;
-	info->uptime_us = vm->start_tsc && end > vm->start_tsc ? (end - vm->start_tsc) * 1000 /
-								       tsc_khz
-							      : 0;
+	info->uptime_us =
+		vm->start_tsc && end > vm->start_tsc ? (end - vm->start_tsc) * 1000 / tsc_khz : 0;
 	for (u32 i = 0; i < vm->nr_vcpus; i++) {
 		const struct vcpu *v = vm->vcpus[i];
 
@@ -196,7 +195,7 @@ static long hc_answer(u64 id, u64 answer)
 	if (answer != SPROUT_ANSWER_GRANT && answer != SPROUT_ANSWER_DENY)
 		return -EINVAL;
 	v = r->vcpu;
-	*r = (struct broker_request){ 0 };
+	*r = (struct broker_request){0};
 	v->pending_request = 0;
 	if (answer == SPROUT_ANSWER_GRANT) {
 		/* The vCPU re-executes the faulting access: it maps, or asks again. */
@@ -276,7 +275,7 @@ static long hc_host_stats(struct vcpu *v, u64 gpa)
 
 static long hc_ring_setup(struct vcpu *v, u64 gpa)
 {
-	struct sprout_ring hdr = { .magic = SPROUT_RING_MAGIC, .slots = SPROUT_RING_SLOTS };
+	struct sprout_ring hdr = {.magic = SPROUT_RING_MAGIC, .slots = SPROUT_RING_SLOTS};
 
 	if (!IS_ALIGNED(gpa, PAGE_SIZE))
 		return -EINVAL;
@@ -295,7 +294,8 @@ long broker_hypercall(struct vcpu *v, u64 nr, u64 a0, u64 a1, u64 a2, u64 a3)
 		if (v->vm->refused_calls++ < 3)
 			pr_warn("vm %s: broker-only hypercall %llu refused (-EPERM)%s\n",
 				v->vm->cfg.name, nr,
-				v->vm->refused_calls == 3 ? "; further refusals are only counted" : "");
+				v->vm->refused_calls == 3 ? "; further refusals are only counted"
+							  : "");
 		return -EPERM;
 	}
 	switch (nr) {

@@ -7,7 +7,7 @@ void boot_info_reserve(struct boot_info *bi, u64 base, u64 end)
 {
 	if (end <= base || bi->reserved_count >= BOOT_RESERVED_MAX)
 		return;
-	bi->reserved[bi->reserved_count++] = (struct mem_range){ base, end };
+	bi->reserved[bi->reserved_count++] = (struct mem_range){base, end};
 }
 
 const struct boot_module *boot_info_module(const struct boot_info *bi, const char *name)

@@ -8,15 +8,15 @@
 #include "handlers.h"
 #include <public/hypercall.h>
 
-#define CPUID1_ECX_MONITOR BIT(3)
-#define CPUID1_ECX_VMX BIT(5)
-#define CPUID1_ECX_X2APIC BIT(21)
-#define CPUID1_ECX_XSAVE BIT(26)
-#define CPUID1_ECX_OSXSAVE BIT(27)
-#define CPUID1_ECX_AVX BIT(28)
+#define CPUID1_ECX_MONITOR    BIT(3)
+#define CPUID1_ECX_VMX	      BIT(5)
+#define CPUID1_ECX_X2APIC     BIT(21)
+#define CPUID1_ECX_XSAVE      BIT(26)
+#define CPUID1_ECX_OSXSAVE    BIT(27)
+#define CPUID1_ECX_AVX	      BIT(28)
 #define CPUID1_ECX_HYPERVISOR BIT(31)
-#define CPUIDX1_ECX_SVM BIT(2)
-#define CPUID7_EBX_AVX_MASK (BIT(5) | BIT(16) | BIT(17) | BIT(28) | BIT(30) | BIT(31))
+#define CPUIDX1_ECX_SVM	      BIT(2)
+#define CPUID7_EBX_AVX_MASK   (BIT(5) | BIT(16) | BIT(17) | BIT(28) | BIT(30) | BIT(31))
 
 static void cpuid_filter(struct vcpu *v, u32 leaf, struct cpuid_regs *r)
 {
@@ -37,17 +37,14 @@ static void cpuid_filter(struct vcpu *v, u32 leaf, struct cpuid_regs *r)
 		r->ecx = 0;
 		r->edx = 0;
 		break;
-	case 0xd:  /* XSAVE state enumeration */
-	case 0xa:  /* performance monitoring */
-	case 0xb:  /* x2APIC topology */
-	case 0x1f:
-		*r = (struct cpuid_regs){ 0 };
-		break;
+	case 0xd: /* XSAVE state enumeration */
+	case 0xa: /* performance monitoring */
+	case 0xb: /* x2APIC topology */
+	case 0x1f: *r = (struct cpuid_regs){0}; break;
 	case 0x80000001: r->ecx &= ~CPUIDX1_ECX_SVM; break;
-	case 0x8000000a: *r = (struct cpuid_regs){ 0 }; break;
+	case 0x8000000a: *r = (struct cpuid_regs){0}; break;
 	}
 }
-
 
 enum exit_action handle_cpuid(struct vcpu *v, struct vm_exit *e)
 {
@@ -55,12 +52,12 @@ enum exit_action handle_cpuid(struct vcpu *v, struct vm_exit *e)
 	struct cpuid_regs r;
 
 	if (leaf == SPROUT_CPUID_BASE) {
-		r = (struct cpuid_regs){ SPROUT_CPUID_VERSION, SPROUT_SIGNATURE_EBX,
-					 SPROUT_SIGNATURE_ECX, SPROUT_SIGNATURE_EDX };
+		r = (struct cpuid_regs){SPROUT_CPUID_VERSION, SPROUT_SIGNATURE_EBX,
+					SPROUT_SIGNATURE_ECX, SPROUT_SIGNATURE_EDX};
 	} else if (leaf == SPROUT_CPUID_VERSION) {
-		r = (struct cpuid_regs){ SPROUT_ABI_VERSION, 0, 0, 0 };
+		r = (struct cpuid_regs){SPROUT_ABI_VERSION, 0, 0, 0};
 	} else if (leaf >= 0x40000000 && leaf < 0x40010000) {
-		r = (struct cpuid_regs){ 0 };
+		r = (struct cpuid_regs){0};
 	} else {
 		r = cpuid(leaf, sub);
 		cpuid_filter(v, leaf, &r);

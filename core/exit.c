@@ -74,8 +74,7 @@ static enum exit_action handle_s2_fault(struct vcpu *v, struct vm_exit *e)
 
 	switch (demand_fault(&vm->mem, gpa)) {
 	case DEMAND_MAPPED:
-	case DEMAND_PRESENT:
-		return EXIT_RESUME;
+	case DEMAND_PRESENT: return EXIT_RESUME;
 	case DEMAND_NOT_RAM:
 		if (vdev_lapic_fault(v, gpa))
 			return EXIT_RESUME;
@@ -99,8 +98,7 @@ static enum exit_action handle_s2_fault(struct vcpu *v, struct vm_exit *e)
 			vm->cfg.name, gpa, e->rip);
 		vm->state = VM_PAUSED;
 		return EXIT_BLOCK;
-	case DEMAND_UNBACKED:
-		break; /* only demand_gpa_to_hpa() without commit says this */
+	case DEMAND_UNBACKED: break; /* only demand_gpa_to_hpa() without commit says this */
 	}
 	vm_stop(vm, VM_STOP_CRASH, -1, "BUG: unexpected demand result for GPA 0x%llx", gpa);
 	return EXIT_STOP_VM;
@@ -167,8 +165,8 @@ static enum exit_action handle_fatal(struct vcpu *v, struct vm_exit *e)
 	case EXIT_S2_MISCONFIG:
 		pr_err("BUG: stage-2 misconfiguration at GPA 0x%llx for vm %s\n", e->s2.gpa,
 		       vm->cfg.name);
-		vm_stop(vm, VM_STOP_CRASH, -1, "stage-2 misconfiguration (hypervisor bug) at GPA 0x%llx",
-			e->s2.gpa);
+		vm_stop(vm, VM_STOP_CRASH, -1,
+			"stage-2 misconfiguration (hypervisor bug) at GPA 0x%llx", e->s2.gpa);
 		break;
 	default:
 		vm_stop(vm, VM_STOP_CRASH, -1, "unhandled exit (vendor code 0x%llx) at rip 0x%llx",

@@ -14,7 +14,7 @@ int hvm_init(void)
 
 	if (cpu_caps.vendor == VENDOR_AMD && cpu_caps.svm && cpu_caps.npt)
 		hvm = &svm_ops;
-	else if (cpu_caps.vendor == VENDOR_INTEL && cpu_caps.vmx && &vmx_ops)
+	else if (cpu_caps.vendor == VENDOR_INTEL && cpu_caps.vmx)
 		hvm = &vmx_ops;
 	if (!hvm) {
 		pr_err("virt: no usable virtualization backend on this CPU\n");

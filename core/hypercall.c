@@ -18,7 +18,6 @@
 #define CONSOLE_WRITE_MAX 4096
 #define WAIT_EVENT_MAX_US 10000000ULL
 
-
 /* True when [gpa, gpa + len) is a non-empty range of the caller's own RAM. */
 static bool guest_range_ok(const struct vm *vm, u64 gpa, u64 len)
 {

@@ -5,11 +5,18 @@
 static bool is_legacy_prefix(u8 b)
 {
 	switch (b) {
-	case 0x66: case 0x67: case 0xf0: case 0xf2: case 0xf3:
-	case 0x2e: case 0x36: case 0x3e: case 0x26: case 0x64: case 0x65:
-		return true;
-	default:
-		return false;
+	case 0x66:
+	case 0x67:
+	case 0xf0:
+	case 0xf2:
+	case 0xf3:
+	case 0x2e:
+	case 0x36:
+	case 0x3e:
+	case 0x26:
+	case 0x64:
+	case 0x65: return true;
+	default: return false;
 	}
 }
 
@@ -24,8 +31,7 @@ static u32 twobyte_length(const u8 *op, u32 avail)
 	case 0x32: /* RDMSR */
 	case 0x08: /* INVD */
 	case 0x09: /* WBINVD */
-	case 0x31: /* RDTSC */
-		return 2;
+	case 0x31: /* RDTSC */ return 2;
 	case 0x01:
 		if (avail < 2)
 			return 0;
@@ -44,8 +50,7 @@ static u32 twobyte_length(const u8 *op, u32 avail)
 		case 0xdd: /* CLGI */
 		case 0xde: /* SKINIT */
 		case 0xdf: /* INVLPGA */
-		case 0xf9: /* RDTSCP */
-			return 3;
+		case 0xf9: /* RDTSCP */ return 3;
 		}
 		return 0;
 	}
@@ -66,13 +71,19 @@ u32 insn_length(const u8 *bytes, u32 n, bool long64)
 		return 0;
 	switch (bytes[i]) {
 	case 0xf4: /* HLT */
-	case 0xec: case 0xed: case 0xee: case 0xef: /* IN/OUT with DX */
-	case 0x6c: case 0x6d: case 0x6e: case 0x6f: /* INS/OUTS */
-		return i + 1;
-	case 0xe4: case 0xe5: case 0xe6: case 0xe7: /* IN/OUT with imm8 */
-		return i + 2 <= n ? i + 2 : 0;
-	case 0x90: /* PAUSE is F3 90 */
-		return i + 1;
+	case 0xec:
+	case 0xed:
+	case 0xee:
+	case 0xef: /* IN/OUT with DX */
+	case 0x6c:
+	case 0x6d:
+	case 0x6e:
+	case 0x6f: /* INS/OUTS */ return i + 1;
+	case 0xe4:
+	case 0xe5:
+	case 0xe6:
+	case 0xe7: /* IN/OUT with imm8 */ return i + 2 <= n ? i + 2 : 0;
+	case 0x90: /* PAUSE is F3 90 */ return i + 1;
 	case 0x0f: {
 		u32 len = twobyte_length(bytes + i + 1, n - i - 1);
 

@@ -123,7 +123,8 @@ static void crash_test(const char *what)
 {
 	pr_info("crash test: %s in the hypervisor, as the config asks\n", what);
 	if (!strcmp(what, "pagefault"))
-		(void)*(volatile u64 *)(uintptr_t)0xdead00000000ULL;
+		/* Canonical, but far above the identity map: a not-present #PF. */
+		(void)*(volatile u64 *)(uintptr_t)0x00007dead0000000ULL;
 }
 
 void hv_main(struct boot_info *bi)

@@ -8,15 +8,15 @@
 
 #include "handlers.h"
 
-#define MSR_IA32_TSC 0x10
-#define MSR_IA32_MTRRCAP 0xfe
-#define MSR_IA32_MISC_ENABLE 0x1a0
+#define MSR_IA32_TSC	       0x10
+#define MSR_IA32_MTRRCAP       0xfe
+#define MSR_IA32_MISC_ENABLE   0x1a0
 #define MSR_IA32_MTRR_DEF_TYPE 0x2ff
-#define MSR_X2APIC_FIRST 0x800
-#define MSR_X2APIC_LAST 0x8ff
-#define APIC_BASE_BSP BIT(8)
-#define APIC_BASE_ENABLE BIT(11)
-#define APIC_DEFAULT_BASE 0xfee00000ULL
+#define MSR_X2APIC_FIRST       0x800
+#define MSR_X2APIC_LAST	       0x8ff
+#define APIC_BASE_BSP	       BIT(8)
+#define APIC_BASE_ENABLE       BIT(11)
+#define APIC_DEFAULT_BASE      0xfee00000ULL
 
 static bool msr_read(struct vcpu *v, u32 msr, u64 *val)
 {
@@ -27,9 +27,7 @@ static bool msr_read(struct vcpu *v, u32 msr, u64 *val)
 	case MSR_IA32_PAT: *val = 0x0007040600070406ULL; return true;
 	case MSR_IA32_MTRRCAP:
 	case MSR_IA32_MTRR_DEF_TYPE:
-	case MSR_IA32_MISC_ENABLE:
-		*val = 0;
-		return true;
+	case MSR_IA32_MISC_ENABLE: *val = 0; return true;
 	case MSR_IA32_FEATURE_CONTROL:
 		*val = BIT(0); /* locked, VMX off: what a guest without VMX expects */
 		return true;
@@ -57,14 +55,12 @@ static bool msr_write(struct vcpu *v, u32 msr, u64 val)
 		return true;
 	case MSR_IA32_PAT:
 	case MSR_IA32_MTRR_DEF_TYPE:
-	case MSR_IA32_MISC_ENABLE:
-		return true; /* accepted and ignored */
+	case MSR_IA32_MISC_ENABLE: return true; /* accepted and ignored */
 	}
 	if ((msr >= 0x200 && msr < 0x280) || msr == 0x8b || msr == 0x79)
 		return true; /* variable/fixed MTRRs, microcode update: ignored */
 	return false;
 }
-
 
 enum exit_action handle_msr(struct vcpu *v, struct vm_exit *e)
 {
@@ -74,8 +70,8 @@ enum exit_action handle_msr(struct vcpu *v, struct vm_exit *e)
 	bool ok = write ? msr_write(v, msr, val) : msr_read(v, msr, &val);
 
 	if (!ok) {
-		pr_info("vm %s: %s of MSR 0x%x refused at rip 0x%llx: #GP injected\n", v->vm->cfg.name,
-			write ? "write" : "read", msr, e->rip);
+		pr_info("vm %s: %s of MSR 0x%x refused at rip 0x%llx: #GP injected\n",
+			v->vm->cfg.name, write ? "write" : "read", msr, e->rip);
 		vcpu_inject_gp(v);
 		return EXIT_RESUME;
 	}
@@ -85,7 +81,6 @@ enum exit_action handle_msr(struct vcpu *v, struct vm_exit *e)
 	}
 	return exit_resume_after(v, e);
 }
-
 
 void msr_vcpu_init(struct vcpu *v)
 {

@@ -10,8 +10,8 @@
 
 #include "handlers.h"
 
-#define PTE_P BIT(0)
-#define PTE_PS BIT(7)
+#define PTE_P	 BIT(0)
+#define PTE_PS	 BIT(7)
 #define PTE_ADDR 0x000ffffffffff000ULL
 
 void vcpu_reset(struct vcpu *v, struct vm *vm, u32 id)

@@ -20,7 +20,7 @@ struct vm vm_table[VM_MAX];
 static struct vcpu vcpu_pool[VM_MAX][VM_MAX_VCPUS];
 
 static const char *const state_names[] = {
-	[VM_EMPTY] = "empty",	  [VM_CREATED] = "created", [VM_RUNNING] = "running",
+	[VM_EMPTY] = "empty",	[VM_CREATED] = "created", [VM_RUNNING] = "running",
 	[VM_PAUSED] = "paused", [VM_STOPPED] = "stopped",
 };
 
@@ -86,7 +86,7 @@ static int vm_load_image(struct vm *vm, const struct boot_info *bi, struct loade
 {
 	const struct vm_config *cfg = &vm->cfg;
 	const struct boot_module *img = boot_info_module(bi, cfg->image), *rd = NULL;
-	struct loader_mem lm = { .ram_size = cfg->memory, .write = vm_loader_write, .ctx = vm };
+	struct loader_mem lm = {.ram_size = cfg->memory, .write = vm_loader_write, .ctx = vm};
 	struct loader_module mod;
 	char err[160];
 	int ret;
@@ -103,8 +103,8 @@ static int vm_load_image(struct vm *vm, const struct boot_info *bi, struct loade
 				cfg->initrd);
 			return -ENOENT;
 		}
-		mod = (struct loader_module){ (const void *)(uintptr_t)rd->base, rd->size,
-					      cfg->initrd };
+		mod = (struct loader_module){(const void *)(uintptr_t)rd->base, rd->size,
+					     cfg->initrd};
 	}
 	ret = loader_load(cfg->kind, (const void *)(uintptr_t)img->base, img->size, cfg->cmdline,
 			  rd ? &mod : NULL, rd ? 1 : 0, &lm, res, err, sizeof(err));

@@ -74,7 +74,7 @@ static void out_number(struct outbuf *o, u64 v, bool neg, unsigned base, bool up
 
 static const char *parse_spec(const char *f, struct spec *sp, va_list *ap)
 {
-	*sp = (struct spec){ .prec = -1 };
+	*sp = (struct spec){.prec = -1};
 	for (;; f++) {
 		if (*f == '-')
 			sp->left = true;
@@ -157,15 +157,13 @@ static void format_one(struct outbuf *o, char c, const struct spec *sp, int long
 		out_padded(o, s, sp->prec >= 0 ? strnlen(s, (size_t)sp->prec) : strlen(s), sp);
 		break;
 	}
-	default:
-		out_char(o, '%');
-		out_char(o, c);
+	default: out_char(o, '%'); out_char(o, c);
 	}
 }
 
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
-	struct outbuf o = { buf, size, 0 };
+	struct outbuf o = {buf, size, 0};
 	va_list aq;
 
 	va_copy(aq, ap);

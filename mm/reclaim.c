@@ -55,8 +55,8 @@ u64 reclaim_zero_pages(struct vm_mem *m)
 	for (u32 i = 0; i < n; i++) {
 		if (map[i].type != 1)
 			continue;
-		for (gpa_t r = ALIGN_DOWN(map[i].addr, LARGE_PAGE_SIZE); r < map[i].addr + map[i].size;
-		     r += LARGE_PAGE_SIZE)
+		for (gpa_t r = ALIGN_DOWN(map[i].addr, LARGE_PAGE_SIZE);
+		     r < map[i].addr + map[i].size; r += LARGE_PAGE_SIZE)
 			total += reclaim_region(m, r);
 	}
 	return total;

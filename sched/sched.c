@@ -16,7 +16,7 @@
 #include "sched_internal.h"
 
 /* Exit status of the machine when the test VM did not exit by itself. */
-#define TEST_STATUS_VM_CRASHED 126
+#define TEST_STATUS_VM_CRASHED	  126
 #define TEST_STATUS_VM_NOT_LOADED 125
 
 static const struct sched_ops *ops = &sched_rr_ops;
@@ -45,8 +45,7 @@ u32 sched_idle_count(void)
 s32 sched_find_idle_cpu(s32 avoid)
 {
 	for (u32 c = 0; c < MAX_CPUS; c++)
-		if (percpu[c].online && (s32)c != avoid && ops->cpu_idle(c) &&
-		    !percpu[c].launch)
+		if (percpu[c].online && (s32)c != avoid && ops->cpu_idle(c) && !percpu[c].launch)
 			return (s32)c;
 	return -1;
 }
@@ -70,8 +69,8 @@ static u32 least_loaded_cpu(void)
 
 void sched_add(struct vcpu *v, s32 cpu)
 {
-	u32 target = cpu >= 0 && cpu < MAX_CPUS && percpu[cpu].online ? (u32)cpu
-								       : least_loaded_cpu();
+	u32 target =
+		cpu >= 0 && cpu < MAX_CPUS && percpu[cpu].online ? (u32)cpu : least_loaded_cpu();
 
 	v->last_cpu = -1;
 	ops->add(v, target);
@@ -165,7 +164,7 @@ void sched_vm_stopped(struct vm *vm)
 
 	if (!test_vm_name[0] || strcmp(vm->cfg.name, test_vm_name))
 		return;
-	status = vm->stop_kind == VM_STOP_EXIT	  ? vm->exit_status
+	status = vm->stop_kind == VM_STOP_EXIT	 ? vm->exit_status
 		 : vm->stop_kind == VM_STOP_LOAD ? TEST_STATUS_VM_NOT_LOADED
 						 : TEST_STATUS_VM_CRASHED;
 	pr_info("sprout: test VM %s finished (%s); machine status %d\n", vm->cfg.name,

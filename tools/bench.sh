@@ -52,6 +52,10 @@ median() { # numbers... (the mean of the two middle ones for an even count)
 		END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.0f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
+minimum() { # numbers...
+	printf '%s\n' "$@" | sort -n | head -n 1
+}
+
 ratio() { # a b -> a/b with two decimals
 	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f\n", a / b }'
 }
@@ -221,7 +225,7 @@ bench_svm_qemu() {
 	local iso r d s_cpuid=() s_hcall=() s_pio=() s_sieve=() b_cpuid=() b_pio=() b_sieve=()
 	local sieve_s sieve_b
 	say "== svm-qemu: bench.elf under Sprout (GRUB ISO) and bare (-kernel), QEMU TCG" \
-		"-cpu $QEMU_CPU -M pc -smp 1, $ROUNDS rounds interleaved"
+		"-cpu $QEMU_CPU -M pc -smp 1, rounds: $ROUNDS, interleaved"
 	if ! iso=$(iso bench); then
 		say "svm-qemu: not available ($iso)"
 		summary svm-qemu "not available ($iso)"
@@ -270,10 +274,11 @@ bench_svm_qemu() {
 	say "svm-qemu bare sieve_cycles: $(median "${b_sieve[@]}")"
 	sieve_s=$(median "${s_sieve[@]}") sieve_b=$(median "${b_sieve[@]}")
 	say "ratio sieve sprout/bare: $(ratio "$sieve_s" "$sieve_b")"
+	say "ratio sieve sprout/bare (fastest runs): $(ratio "$(minimum "${s_sieve[@]}")" "$(minimum "${b_sieve[@]}")")"
 	say "ratio cpuid sprout/bare: $(ratio "$(median "${s_cpuid[@]}")" "$(median "${b_cpuid[@]}")")"
 	say "ratio pio sprout/bare: $(ratio "$(median "${s_pio[@]}")" "$(median "${b_pio[@]}")")"
 	summary svm-qemu "exit round trip (cycles): cpuid $(median "${s_cpuid[@]}"), hypercall $(median "${s_hcall[@]}"), pio $(median "${s_pio[@]}")"
-	summary svm-qemu "sieve sprout/bare $(ratio "$sieve_s" "$sieve_b") (${#s_sieve[@]}+${#b_sieve[@]} runs)"
+	summary svm-qemu "sieve sprout/bare $(ratio "$sieve_s" "$sieve_b") (medians of ${#s_sieve[@]}+${#b_sieve[@]} runs; fastest runs $(ratio "$(minimum "${s_sieve[@]}")" "$(minimum "${b_sieve[@]}")"))"
 }
 
 # ---- 2. Bochs: VMX (corei7_skylake_x) and SVM (ryzen), each twice ----

@@ -7,19 +7,19 @@
 #include <hv/percpu.h>
 #include <hv/printk.h>
 
-#define APIC_BASE_X2APIC BIT(10)
-#define APIC_BASE_ENABLE BIT(11)
-#define APIC_REG_ID 0x20
-#define APIC_REG_EOI 0xb0
-#define APIC_REG_SVR 0xf0
-#define APIC_REG_LVT_TIMER 0x320
+#define APIC_BASE_X2APIC    BIT(10)
+#define APIC_BASE_ENABLE    BIT(11)
+#define APIC_REG_ID	    0x20
+#define APIC_REG_EOI	    0xb0
+#define APIC_REG_SVR	    0xf0
+#define APIC_REG_LVT_TIMER  0x320
 #define APIC_REG_TIMER_INIT 0x380
-#define APIC_REG_TIMER_CUR 0x390
-#define APIC_REG_TIMER_DIV 0x3e0
-#define APIC_SVR_ENABLE BIT(8)
-#define APIC_LVT_MASKED BIT(16)
+#define APIC_REG_TIMER_CUR  0x390
+#define APIC_REG_TIMER_DIV  0x3e0
+#define APIC_SVR_ENABLE	    BIT(8)
+#define APIC_LVT_MASKED	    BIT(16)
 #define APIC_TIMER_PERIODIC BIT(17)
-#define APIC_DIV_16 0x3
+#define APIC_DIV_16	    0x3
 
 volatile u64 apic_timer_ticks;
 static bool x2apic_mode;
@@ -81,7 +81,7 @@ u32 apic_id(void)
 
 #define APIC_REG_ICR_LO 0x300
 #define APIC_REG_ICR_HI 0x310
-#define APIC_ICR_BUSY BIT(12)
+#define APIC_ICR_BUSY	BIT(12)
 
 void apic_send_ipi(u32 dest, u32 icr_low)
 {

@@ -7,14 +7,14 @@
 
 struct cpu_caps cpu_caps;
 
-#define MSR_VM_CR 0xc0010114
-#define VM_CR_SVMDIS BIT(4)
-#define MSR_IA32_VMX_BASIC 0x480
-#define MSR_IA32_VMX_PROCBASED_CTLS 0x482
+#define MSR_VM_CR		     0xc0010114
+#define VM_CR_SVMDIS		     BIT(4)
+#define MSR_IA32_VMX_BASIC	     0x480
+#define MSR_IA32_VMX_PROCBASED_CTLS  0x482
 #define MSR_IA32_VMX_PROCBASED_CTLS2 0x48b
-#define MSR_IA32_VMX_EPT_VPID_CAP 0x48c
-#define FC_LOCKED BIT(0)
-#define FC_VMXON_OUTSIDE_SMX BIT(2)
+#define MSR_IA32_VMX_EPT_VPID_CAP    0x48c
+#define FC_LOCKED		     BIT(0)
+#define FC_VMXON_OUTSIDE_SMX	     BIT(2)
 
 static void detect_svm(struct cpu_caps *c)
 {
@@ -125,7 +125,8 @@ bool cpu_print_virt(void)
 		return c->npt && !c->svm_disabled_by_bios;
 	}
 	if (c->vendor == VENDOR_INTEL && c->vmx) {
-		pr_info("virt: Intel VMX: EPT %s (2M %s, INVEPT %s), VPID %s, unrestricted guest %s, "
+		pr_info("virt: Intel VMX: EPT %s (2M %s, INVEPT %s), VPID %s, unrestricted guest "
+			"%s, "
 			"true controls %s%s\n",
 			yn(c->ept), yn(c->ept_2m), yn(c->ept_invept), yn(c->vpid),
 			yn(c->unrestricted), yn(c->vmx_true_ctls),

@@ -10,8 +10,8 @@
  * All RAM is reachable at hva == hpa. The device hole below 4 GiB is mapped
  * too; MTRRs make it uncacheable, which is what the LAPIC and IOAPIC need.
  */
-#define PTE_P BIT(0)
-#define PTE_W BIT(1)
+#define PTE_P  BIT(0)
+#define PTE_W  BIT(1)
 #define PTE_PS BIT(7)
 #define NR_PDS (PAGING_IDENTITY_LIMIT / GiB(1))
 

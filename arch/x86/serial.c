@@ -4,19 +4,19 @@
 #include <arch/x86.h>
 
 /* 16550 register offsets from the base port. */
-#define UART_THR 0 /* transmit holding (DLAB=0) */
-#define UART_RBR 0 /* receive buffer (DLAB=0) */
-#define UART_DLL 0 /* divisor latch low (DLAB=1) */
-#define UART_IER 1
-#define UART_DLM 1 /* divisor latch high (DLAB=1) */
-#define UART_FCR 2
-#define UART_LCR 3
-#define UART_MCR 4
-#define UART_LSR 5
-#define UART_SCR 7
+#define UART_THR       0 /* transmit holding (DLAB=0) */
+#define UART_RBR       0 /* receive buffer (DLAB=0) */
+#define UART_DLL       0 /* divisor latch low (DLAB=1) */
+#define UART_IER       1
+#define UART_DLM       1 /* divisor latch high (DLAB=1) */
+#define UART_FCR       2
+#define UART_LCR       3
+#define UART_MCR       4
+#define UART_LSR       5
+#define UART_SCR       7
 
 #define LSR_DATA_READY BIT(0)
-#define LSR_THR_EMPTY BIT(5)
+#define LSR_THR_EMPTY  BIT(5)
 
 static bool uart_present;
 static bool debugcon_present;
@@ -29,7 +29,7 @@ void console_init(void)
 	if (uart_present) {
 		outb(COM1_BASE + UART_IER, 0x00);
 		outb(COM1_BASE + UART_LCR, 0x80); /* DLAB on */
-		outb(COM1_BASE + UART_DLL, 1);    /* 115200 baud */
+		outb(COM1_BASE + UART_DLL, 1);	  /* 115200 baud */
 		outb(COM1_BASE + UART_DLM, 0);
 		outb(COM1_BASE + UART_LCR, 0x03); /* 8N1, DLAB off */
 		outb(COM1_BASE + UART_FCR, 0xc7); /* FIFOs on and cleared */

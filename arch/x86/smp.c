@@ -12,8 +12,8 @@
 #include <hv/printk.h>
 #include <hv/string.h>
 
-#define AP_STACK_ORDER 4 /* 64 KiB */
-#define AP_IST_ORDER 3   /* 32 KiB, holds TRAPS_IST_AREA_SIZE */
+#define AP_STACK_ORDER	    4 /* 64 KiB */
+#define AP_IST_ORDER	    3 /* 32 KiB, holds TRAPS_IST_AREA_SIZE */
 #define AP_START_TIMEOUT_US 500000
 
 extern const char trampoline_start[], trampoline_end[], trampoline_data[];
@@ -49,7 +49,8 @@ void smp_reserve_trampoline(struct boot_info *bi)
 
 			if (p >= r->base && p + PAGE_SIZE <= r->base + r->len)
 				ok = r->type == MEM_USABLE;
-			else if (p < r->base + r->len && r->base < p + PAGE_SIZE && r->type != MEM_USABLE)
+			else if (p < r->base + r->len && r->base < p + PAGE_SIZE &&
+				 r->type != MEM_USABLE)
 				break;
 		}
 		for (u32 i = 0; ok && i < bi->reserved_count; i++)
@@ -76,7 +77,8 @@ static void trampoline_prepare(u32 cpu, u64 stack_top)
 		(void *)(page + ((uintptr_t)trampoline_data - (uintptr_t)trampoline_start));
 
 	memcpy(page, trampoline_start, size);
-	*(u32 *)(void *)(page + trampoline_off_gdt_ptr + 2) = (u32)(trampoline_page + trampoline_off_gdt);
+	*(u32 *)(void *)(page + trampoline_off_gdt_ptr + 2) =
+		(u32)(trampoline_page + trampoline_off_gdt);
 	d->far32_off = (u32)(trampoline_page + trampoline_off_entry32);
 	d->far64_off = (u32)(trampoline_page + trampoline_off_entry64);
 	d->cr3 = (u32)paging_root();

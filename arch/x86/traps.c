@@ -33,10 +33,10 @@ struct desc_ptr {
 	u64 base;
 } __packed;
 
-#define IST_DOUBLE_FAULT 1
-#define IST_NMI 2
+#define IST_DOUBLE_FAULT  1
+#define IST_NMI		  2
 #define IST_MACHINE_CHECK 3
-#define IST_STACK_SIZE 8192
+#define IST_STACK_SIZE	  8192
 
 /* Each CPU needs its own TSS (a busy TSS cannot be loaded twice), hence its own GDT. */
 struct cpu_desc {
@@ -93,8 +93,8 @@ static void idt_build(void)
 void traps_init_cpu(u32 cpu, void *ist_area)
 {
 	struct cpu_desc *d = &cpu_desc[cpu];
-	struct desc_ptr gp = { sizeof(d->gdt) - 1, (u64)(uintptr_t)d->gdt };
-	struct desc_ptr ip = { sizeof(idt) - 1, (u64)(uintptr_t)idt };
+	struct desc_ptr gp = {sizeof(d->gdt) - 1, (u64)(uintptr_t)d->gdt};
+	struct desc_ptr ip = {sizeof(idt) - 1, (u64)(uintptr_t)idt};
 	u8 *ist = ist_area ? ist_area : (u8 *)bsp_ist_stacks;
 
 	for (int i = 0; i < 3; i++)
@@ -129,14 +129,38 @@ void traps_set_irq_handler(u8 vector, irq_handler_t fn)
 }
 
 static const char *const exception_names[32] = {
-	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
-	"#BR bound range", "#UD invalid opcode", "#NM device not available",
-	"#DF double fault", "coprocessor overrun", "#TS invalid TSS", "#NP segment not present",
-	"#SS stack fault", "#GP general protection", "#PF page fault", "reserved 15",
-	"#MF x87 error", "#AC alignment check", "#MC machine check", "#XM SIMD error",
-	"#VE virtualization", "#CP control protection", "reserved 22", "reserved 23",
-	"reserved 24", "reserved 25", "reserved 26", "reserved 27", "#HV hypervisor injection",
-	"#VC VMM communication", "#SX security", "reserved 31",
+	"#DE divide error",
+	"#DB debug",
+	"NMI",
+	"#BP breakpoint",
+	"#OF overflow",
+	"#BR bound range",
+	"#UD invalid opcode",
+	"#NM device not available",
+	"#DF double fault",
+	"coprocessor overrun",
+	"#TS invalid TSS",
+	"#NP segment not present",
+	"#SS stack fault",
+	"#GP general protection",
+	"#PF page fault",
+	"reserved 15",
+	"#MF x87 error",
+	"#AC alignment check",
+	"#MC machine check",
+	"#XM SIMD error",
+	"#VE virtualization",
+	"#CP control protection",
+	"reserved 22",
+	"reserved 23",
+	"reserved 24",
+	"reserved 25",
+	"reserved 26",
+	"reserved 27",
+	"#HV hypervisor injection",
+	"#VC VMM communication",
+	"#SX security",
+	"reserved 31",
 };
 
 void print_stack_trace(u64 rbp)
@@ -170,14 +194,14 @@ static void crash_report(const struct trap_frame *f)
 	       read_cr2());
 	printk(LOG_ERR, "rip 0x%016llx (sprout+0x%llx) cs 0x%llx rflags 0x%llx\n", f->rip,
 	       f->rip - (u64)(uintptr_t)ImageBase, f->cs, f->rflags);
-	printk(LOG_ERR, "rsp 0x%016llx ss 0x%llx cr0 0x%llx cr3 0x%llx cr4 0x%llx\n", f->rsp,
-	       f->ss, read_cr0(), read_cr3(), read_cr4());
-	printk(LOG_ERR, "rax 0x%016llx rbx 0x%016llx rcx 0x%016llx rdx 0x%016llx\n", f->rax,
-	       f->rbx, f->rcx, f->rdx);
-	printk(LOG_ERR, "rsi 0x%016llx rdi 0x%016llx rbp 0x%016llx r8  0x%016llx\n", f->rsi,
-	       f->rdi, f->rbp, f->r8);
-	printk(LOG_ERR, "r9  0x%016llx r10 0x%016llx r11 0x%016llx r12 0x%016llx\n", f->r9,
-	       f->r10, f->r11, f->r12);
+	printk(LOG_ERR, "rsp 0x%016llx ss 0x%llx cr0 0x%llx cr3 0x%llx cr4 0x%llx\n", f->rsp, f->ss,
+	       read_cr0(), read_cr3(), read_cr4());
+	printk(LOG_ERR, "rax 0x%016llx rbx 0x%016llx rcx 0x%016llx rdx 0x%016llx\n", f->rax, f->rbx,
+	       f->rcx, f->rdx);
+	printk(LOG_ERR, "rsi 0x%016llx rdi 0x%016llx rbp 0x%016llx r8  0x%016llx\n", f->rsi, f->rdi,
+	       f->rbp, f->r8);
+	printk(LOG_ERR, "r9  0x%016llx r10 0x%016llx r11 0x%016llx r12 0x%016llx\n", f->r9, f->r10,
+	       f->r11, f->r12);
 	printk(LOG_ERR, "r13 0x%016llx r14 0x%016llx r15 0x%016llx\n", f->r13, f->r14, f->r15);
 	printk(LOG_ERR, "image base 0x%llx\n", (u64)(uintptr_t)ImageBase);
 	print_stack_trace(f->rbp);

@@ -4,11 +4,11 @@
 #include <arch/x86.h>
 #include <hv/printk.h>
 
-#define PIT_HZ 1193182ULL
-#define PIT_CH2 0x42
-#define PIT_CMD 0x43
+#define PIT_HZ	 1193182ULL
+#define PIT_CH2	 0x42
+#define PIT_CMD	 0x43
 #define PIT_GATE 0x61 /* bit 0: ch2 gate, bit 1: speaker, bit 5: ch2 output */
-#define CAL_MS 20
+#define CAL_MS	 20
 
 u64 tsc_khz;
 

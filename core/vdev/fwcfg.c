@@ -7,11 +7,11 @@
 
 /* Item keys, as QEMU numbers them (docs/specs/fw_cfg in QEMU). */
 #define FW_CFG_SIGNATURE 0x00
-#define FW_CFG_ID 0x01
-#define FW_CFG_RAM_SIZE 0x03
-#define FW_CFG_NB_CPUS 0x05
-#define FW_CFG_MAX_CPUS 0x0f
-#define FW_CFG_FILE_DIR 0x19
+#define FW_CFG_ID	 0x01
+#define FW_CFG_RAM_SIZE	 0x03
+#define FW_CFG_NB_CPUS	 0x05
+#define FW_CFG_MAX_CPUS	 0x0f
+#define FW_CFG_FILE_DIR	 0x19
 
 /* Byte at offset off of the selected item; reads past an item's end give 0. */
 static u8 fwcfg_byte(struct vm *vm, u16 key, u32 off)
@@ -20,8 +20,7 @@ static u8 fwcfg_byte(struct vm *vm, u16 key, u32 off)
 	u32 len;
 
 	switch (key) {
-	case FW_CFG_SIGNATURE:
-		return off < 4 ? (u8) "QEMU"[off] : 0;
+	case FW_CFG_SIGNATURE: return off < 4 ? (u8) "QEMU"[off] : 0;
 	case FW_CFG_ID: val = 1, len = 4; break; /* traditional interface only, no DMA */
 	case FW_CFG_RAM_SIZE: val = vm->mem.ram_size, len = 8; break;
 	case FW_CFG_NB_CPUS: val = vm->nr_vcpus, len = 2; break;

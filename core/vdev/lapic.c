@@ -6,13 +6,13 @@
 #include <hv/vdev.h>
 #include <hv/vm.h>
 
-#define LAPIC_GPA 0xfee00000ULL
-#define LAPIC_ID 0x20
-#define LAPIC_VERSION 0x30
-#define LAPIC_SVR 0xf0
+#define LAPIC_GPA	0xfee00000ULL
+#define LAPIC_ID	0x20
+#define LAPIC_VERSION	0x30
+#define LAPIC_SVR	0xf0
 #define LAPIC_LVT_FIRST 0x320
-#define LAPIC_LVT_LAST 0x370
-#define LVT_MASKED BIT(16)
+#define LAPIC_LVT_LAST	0x370
+#define LVT_MASKED	BIT(16)
 
 /*
  * Single-vCPU guests only poke the APIC during start-up: read the ID and

@@ -7,12 +7,12 @@
 #include "vdev_internal.h"
 
 #define PORT_DEBUG_EXIT 0xf4
-#define PORT_DEBUGCON 0xe9
-#define PORT_POST 0x80
-#define PIC1_CMD 0x20
-#define PIC1_DATA 0x21
-#define PIC2_CMD 0xa0
-#define PIC2_DATA 0xa1
+#define PORT_DEBUGCON	0xe9
+#define PORT_POST	0x80
+#define PIC1_CMD	0x20
+#define PIC1_DATA	0x21
+#define PIC2_CMD	0xa0
+#define PIC2_DATA	0xa1
 
 /*
  * The 8259 pair: a guest may program and mask it; no interrupt is ever
@@ -63,5 +63,5 @@ enum exit_action vdev_port_io(struct vcpu *v, u16 port, u8 size, bool in, u32 *v
 
 void vdev_init(struct vm *vm)
 {
-	vm->dev = (struct vdev_state){ .lapic_page = INVALID_HPA, .pic_imr = { 0xff, 0xff } };
+	vm->dev = (struct vdev_state){.lapic_page = INVALID_HPA, .pic_imr = {0xff, 0xff}};
 }

@@ -44,8 +44,7 @@ static u8 vcpu_state_of(const struct vcpu *v)
 {
 	switch (v->state) {
 	case VCPU_RUNNABLE:
-	case VCPU_NEW:
-		return SPROUT_VCPU_RUNNABLE;
+	case VCPU_NEW: return SPROUT_VCPU_RUNNABLE;
 	case VCPU_BLOCKED: return SPROUT_VCPU_HALTED;
 	default: return SPROUT_VCPU_OFF;
 	}

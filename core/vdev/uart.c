@@ -8,10 +8,10 @@
 
 #include "vdev_internal.h"
 
-#define LCR_DLAB BIT(7)
+#define LCR_DLAB       BIT(7)
 #define LSR_DATA_READY BIT(0)
-#define LSR_THRE BIT(5)
-#define LSR_TEMT BIT(6)
+#define LSR_THRE       BIT(5)
+#define LSR_TEMT       BIT(6)
 
 void vdev_console_flush_partial(struct vm *vm)
 {

@@ -54,25 +54,48 @@ static void print_parse_error(const struct command *cmd)
 	printf("\n");
 }
 
+/* Append s at *p. */
+static void cat(char **p, const char *s)
+{
+	size_t n = strlen(s);
+
+	memcpy(*p, s, n + 1);
+	*p += n;
+}
+
+/* "now/min/max" vCPUs, and the uptime in seconds with an "s". */
+static void list_cells(const struct sprout_vm_info *v, char *vcpus, char *up)
+{
+	char num[24];
+	char *p = vcpus;
+
+	cat(&p, cmd_fmt_dec1(num, v->vcpus, 1, true));
+	cat(&p, "/");
+	cat(&p, cmd_fmt_dec1(num, v->vcpus_min, 1, true));
+	cat(&p, "/");
+	cat(&p, cmd_fmt_dec1(num, v->vcpus_max, 1, true));
+	p = up + strlen(cmd_fmt_dec1(up, v->uptime_us, 1000000, false));
+	cat(&p, "s");
+}
+
 static void vm_list(void)
 {
-	char mem[24], com[24], peak[24], quota[24], up[24];
+	char mem[24], com[24], peak[24], quota[24], vcpus[48], up[32];
 	long ret = table_refresh(false, 0);
 
 	if (ret < 0) {
 		printf("error: vm list: %s (%s)\n", cmd_err_name(ret), cmd_err_text(ret));
 		return;
 	}
-	printf(" ID NAME             STATE     MEMORY  COMMIT    PEAK   QUOTA VCPUS     UPTIME "
-	       "     EXITS\n");
+	printf("%3s %-16s %-8s %7s %7s %7s %7s %-8s %9s %10s\n", "ID", "NAME", "STATE", "MEMORY",
+	       "COMMIT", "PEAK", "QUOTA", "VCPUS", "UPTIME", "EXITS");
 	for (unsigned int i = 0; i < vm_count; i++) {
 		const struct sprout_vm_info *v = &vm_table[i].info;
 
-		cmd_fmt_dec1(up, v->uptime_us, 1000000, false);
-		printf("%3u %-16s %-8s %7s %7s %7s %7s %2u/%u/%-2u %9ss %10llu\n", v->id, v->name,
+		list_cells(v, vcpus, up);
+		printf("%3u %-16s %-8s %7s %7s %7s %7s %-8s %9s %10llu\n", v->id, v->name,
 		       cmd_state_name(v->state), mib(mem, v->memory), mib(com, v->committed),
-		       mib(peak, v->peak), mib(quota, v->quota), v->vcpus, v->vcpus_min,
-		       v->vcpus_max, up, (u64)v->exits);
+		       mib(peak, v->peak), mib(quota, v->quota), vcpus, up, (u64)v->exits);
 	}
 }
 
@@ -121,8 +144,8 @@ static void vm_info(const struct target *t)
 	else
 		printf("  %-16s none\n", "pending request");
 	printf("  %-16s %d\n", "exit status", v.exit_status);
-	printf("  %-16s %s%s%s\n", "stopped", cmd_stop_kind_name(v.stop_kind),
-	       v.stop_reason[0] ? ": " : "", v.stop_reason);
+	printf("  %-16s %s\n", "stop kind", cmd_stop_kind_name(v.stop_kind));
+	printf("  %-16s %s\n", "reason", v.stop_reason[0] ? v.stop_reason : "none");
 	vm_info_activity(t);
 }
 

@@ -496,14 +496,19 @@ const char *cmd_stop_kind_name(u32 kind)
 	return kind < ARRAY_SIZE(names) ? names[kind] : "?";
 }
 
+/* Returned by the hypervisor (VM start/create, vCPU park) but not named in the ABI header yet. */
+#define ERR_ENOEXEC 8
+#define ERR_ERANGE  34
+
 static const struct {
 	long err;
 	const char *name;
 	const char *text;
 } errors[] = {
 	{SPROUT_EPERM, "-EPERM", "not permitted"},
-	{SPROUT_ENOENT, "-ENOENT", "no such VM or request"},
+	{SPROUT_ENOENT, "-ENOENT", "not found"},
 	{SPROUT_E2BIG, "-E2BIG", "too big"},
+	{ERR_ENOEXEC, "-ENOEXEC", "the image could not be loaded"},
 	{SPROUT_EAGAIN, "-EAGAIN", "try again"},
 	{SPROUT_ENOMEM, "-ENOMEM", "out of memory"},
 	{SPROUT_EFAULT, "-EFAULT", "bad buffer address"},
@@ -511,6 +516,7 @@ static const struct {
 	{SPROUT_EEXIST, "-EEXIST", "already exists"},
 	{SPROUT_EINVAL, "-EINVAL", "invalid argument or state"},
 	{SPROUT_ENOSPC, "-ENOSPC", "no room left"},
+	{ERR_ERANGE, "-ERANGE", "at its limit"},
 	{SPROUT_ENOSYS, "-ENOSYS", "not supported yet"},
 };
 

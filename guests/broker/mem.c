@@ -112,7 +112,16 @@ static void reclaim(struct policy_request *req, u32 victim)
 	table_refresh(false, 0);
 }
 
-/* Host free and reserve in whole MiB (cut) for log lines. */
+/* bytes as "180 MiB" or "8.1 MiB" (one decimal, cut) for host figures. */
+static char *host_mib(char *buf, u64 bytes)
+{
+	char *p = buf + strlen(cmd_fmt_dec1(buf, bytes, MiB(1), true));
+
+	memcpy(p, " MiB", 5);
+	return buf;
+}
+
+/* Host free and reserve for log lines. */
 static void host_figures(char *free_buf, char *reserve_buf)
 {
 	struct policy_host h = host_now();
@@ -122,8 +131,8 @@ static void host_figures(char *free_buf, char *reserve_buf)
 		memcpy(reserve_buf, "? MiB", 6);
 		return;
 	}
-	cmd_fmt_size(free_buf, ALIGN_DOWN(h.free_bytes, MiB(1)));
-	cmd_fmt_size(reserve_buf, ALIGN_DOWN(h.reserve_bytes, MiB(1)));
+	host_mib(free_buf, h.free_bytes);
+	host_mib(reserve_buf, h.reserve_bytes);
 }
 
 static void log_deny(const struct request *m, const struct policy_decision *d,

@@ -6,12 +6,12 @@
 #define EXIT_USAGE 2
 
 /* Defaults: one heavy phase takes about 3 s on one vCPU under nested QEMU TCG (docs/guests.md). */
-#define DEFAULT_ITEMS	       600
-#define DEFAULT_WORK	       KiB(16)
+#define DEFAULT_ITEMS	       3000
+#define DEFAULT_WORK	       KiB(1536)
 #define DEFAULT_LIGHT_MS       1000
 #define DEFAULT_REPORT_MS      500
 #define DEFAULT_SHRINK_WAIT_MS 5000
-#define WORK_MAX	       MiB(1)
+#define WORK_MAX	       MiB(64)
 #define SAMPLE_PER_VCPU	       32
 
 struct phase {
@@ -148,10 +148,11 @@ static void monitor_mask(void)
 /* Called by vCPU 0 between items and naps: arrivals, parks and the periodic line. */
 static void monitor_poll(void)
 {
-	u64 now = rdtsc(), done, dt;
+	u64 now, done, dt;
 
 	monitor_arrivals();
 	monitor_mask();
+	now = rdtsc();
 	if (mon.phase_max)
 		*mon.phase_max = MAX(*mon.phase_max, smp_vcpus_online());
 	if (now < mon.next_report)
@@ -275,7 +276,7 @@ int main(void)
 	if (!read_options()) {
 		printf("cpuburn: usage: phases=H:L,... (H items, L ms; at most %u phases, %u "
 		       "items) "
-		       "items=N work=BYTES (multiple of 8, <= 1M) expect-vcpus=N expect-shrink=1 "
+		       "items=N work=BYTES (multiple of 8, <= 64M) expect-vcpus=N expect-shrink=1 "
 		       "shrink-wait-ms=N report-ms=N\n",
 		       QUEUE_MAX_PHASES, QUEUE_MAX_ITEMS);
 		return EXIT_USAGE;

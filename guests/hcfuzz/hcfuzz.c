@@ -64,6 +64,7 @@ static const char *const err_names[] = {"EPERM", "ENOENT", "E2BIG",  "EAGAIN", "
 /* Results per call number. */
 struct tally {
 	u32 calls, ok, err[ERR_KINDS], other;
+	u64 cycles; /* TSC cycles spent in the calls */
 };
 
 static struct tally tally[NR_SLOTS + 1];
@@ -239,11 +240,12 @@ static void print_call(u64 i, const struct call *c, long ret, const char *why)
 	       c->nr, c->a[0], c->a[1], c->a[2], c->a[3], ret, why);
 }
 
-static void count_result(const struct call *c, long ret)
+static void count_result(const struct call *c, long ret, u64 cycles)
 {
 	struct tally *t = &tally[c->nr < NR_SLOTS ? c->nr : SLOT_HUGE];
 
 	t->calls++;
+	t->cycles += cycles;
 	if (ret >= 0) {
 		t->ok++;
 		return;
@@ -336,12 +338,14 @@ static void fuzz_one(u64 i)
 {
 	struct call c;
 	long ret;
+	u64 t0;
 
 	gen_call(&c);
 	if (scratch_release(&c))
 		memset(scratch.buf, FILL_BYTE, sizeof(scratch.buf));
+	t0 = rdtsc();
 	ret = hypercall(c.nr, c.a[0], c.a[1], c.a[2], c.a[3]);
-	count_result(&c, ret);
+	count_result(&c, ret, rdtsc() - t0);
 	check_number(i, &c, ret);
 	check_buffer(i, &c, ret);
 	if (scratch_release(&c))
@@ -384,7 +388,7 @@ static void print_slot(unsigned int s)
 	}
 	if (t->other)
 		printf(" other %u", t->other);
-	console_putc('\n');
+	printf(" avg_cycles %llu\n", t->cycles / t->calls);
 }
 
 static void report_checks(u64 sum0)

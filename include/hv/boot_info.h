@@ -7,12 +7,12 @@
 
 /* Firmware memory types, reduced to what the hypervisor cares about. */
 enum mem_type {
-	MEM_USABLE = 1,      /* free RAM, ours after boot services are gone */
-	MEM_RESERVED = 2,    /* firmware, MMIO, anything we must not touch */
+	MEM_USABLE = 1,	  /* free RAM, ours after boot services are gone */
+	MEM_RESERVED = 2, /* firmware, MMIO, anything we must not touch */
 	MEM_ACPI_RECLAIM = 3,
 	MEM_ACPI_NVS = 4,
 	MEM_BAD = 5,
-	MEM_LOADER = 6,      /* boot loader data: our image, modules, boot structures */
+	MEM_LOADER = 6, /* boot loader data: our image, modules, boot structures */
 };
 
 struct mem_region {
@@ -34,8 +34,8 @@ struct mem_range {
 	u64 end; /* exclusive */
 };
 
-#define BOOT_MMAP_MAX 256
-#define BOOT_MODULES_MAX 32
+#define BOOT_MMAP_MAX	  256
+#define BOOT_MODULES_MAX  32
 #define BOOT_RESERVED_MAX 48
 
 struct boot_info {

@@ -13,16 +13,16 @@
 /* A VM's guest memory: stage-2 tables, size, backing policy, accounting. */
 struct vm_mem {
 	struct s2pt s2;
-	u64 ram_size;               /* bytes the guest sees */
-	enum paging_policy policy;  /* 2 MiB preferred or 4 KiB only */
+	u64 ram_size;		   /* bytes the guest sees */
+	enum paging_policy policy; /* 2 MiB preferred or 4 KiB only */
 	struct vm_account acct;
-	spinlock_t lock;            /* one fault at a time: quota check and commit are one step */
+	spinlock_t lock; /* one fault at a time: quota check and commit are one step */
 };
 
 enum demand_result {
-	DEMAND_MAPPED,     /* a fresh zeroed page is mapped; resume the guest */
-	DEMAND_PRESENT,    /* already mapped (another vCPU won the race); resume */
-	DEMAND_NOT_RAM,    /* the GPA is not guest RAM */
+	DEMAND_MAPPED,	   /* a fresh zeroed page is mapped; resume the guest */
+	DEMAND_PRESENT,	   /* already mapped (another vCPU won the race); resume */
+	DEMAND_NOT_RAM,	   /* the GPA is not guest RAM */
 	DEMAND_OVER_QUOTA, /* mapping would exceed the VM's quota */
 	DEMAND_NO_MEMORY,  /* the host has no free frame outside its reserve */
 	DEMAND_UNBACKED,   /* demand_gpa_to_hpa() without commit: RAM not backed yet (reads zero) */
@@ -31,11 +31,11 @@ enum demand_result {
 /* Inputs of the backing decision, gathered by demand_fault(); pure data for tests. */
 struct demand_query {
 	enum paging_policy policy;
-	bool region_all_ram;  /* the 2 MiB-aligned region is entirely guest RAM */
-	bool region_empty;    /* nothing in that region is mapped yet */
-	bool fits_2m;         /* the quota has room for 2 MiB more */
+	bool region_all_ram; /* the 2 MiB-aligned region is entirely guest RAM */
+	bool region_empty;   /* nothing in that region is mapped yet */
+	bool fits_2m;	     /* the quota has room for 2 MiB more */
 	bool fits_4k;
-	bool host_has_2m;     /* a free 2 MiB block exists beyond the reserve */
+	bool host_has_2m; /* a free 2 MiB block exists beyond the reserve */
 	bool host_has_4k;
 };
 

@@ -12,31 +12,31 @@ enum exit_reason {
 	EXIT_MSR_READ,
 	EXIT_MSR_WRITE,
 	EXIT_HYPERCALL,
-	EXIT_S2_FAULT,     /* EPT violation / nested page fault */
+	EXIT_S2_FAULT, /* EPT violation / nested page fault */
 	EXIT_HLT,
-	EXIT_EXTINT,       /* a host interrupt arrived while the guest ran */
-	EXIT_SHUTDOWN,     /* triple fault */
-	EXIT_EXCEPTION,    /* an intercepted guest exception */
-	EXIT_VIRT_INSN,    /* the guest ran a virtualization instruction (VMRUN, VMXON, ...) */
-	EXIT_INVALID,      /* VM entry failed: invalid guest state */
+	EXIT_EXTINT,	   /* a host interrupt arrived while the guest ran */
+	EXIT_SHUTDOWN,	   /* triple fault */
+	EXIT_EXCEPTION,	   /* an intercepted guest exception */
+	EXIT_VIRT_INSN,	   /* the guest ran a virtualization instruction (VMRUN, VMXON, ...) */
+	EXIT_INVALID,	   /* VM entry failed: invalid guest state */
 	EXIT_S2_MISCONFIG, /* EPT misconfiguration: a hypervisor bug */
 	EXIT_PAUSE,
 	EXIT_XSETBV,
 	EXIT_INIT_SIPI,
-	EXIT_UNKNOWN,      /* anything else the vendor code does not map */
+	EXIT_UNKNOWN, /* anything else the vendor code does not map */
 	EXIT_REASON_COUNT
 };
 
 /* Access kind of a stage-2 fault. */
-#define S2_ACCESS_READ BIT(0)
+#define S2_ACCESS_READ	BIT(0)
 #define S2_ACCESS_WRITE BIT(1)
-#define S2_ACCESS_EXEC BIT(2)
+#define S2_ACCESS_EXEC	BIT(2)
 
 struct vm_exit {
 	enum exit_reason reason;
 	u64 vendor_code; /* raw exit code, for log lines */
-	u64 rip;         /* guest RIP of the exiting instruction */
-	u32 insn_len;    /* its length, 0 when the vendor does not know it */
+	u64 rip;	 /* guest RIP of the exiting instruction */
+	u32 insn_len;	 /* its length, 0 when the vendor does not know it */
 	union {
 		struct {
 			u16 port;
@@ -50,8 +50,8 @@ struct vm_exit {
 		} msr;
 		struct {
 			gpa_t gpa;
-			u8 access;     /* S2_ACCESS_* */
-			bool present;  /* a translation existed (permission fault) */
+			u8 access;    /* S2_ACCESS_* */
+			bool present; /* a translation existed (permission fault) */
 		} s2;
 		struct {
 			u8 vector;
@@ -63,7 +63,7 @@ struct vm_exit {
 			const char *name; /* "VMRUN", "VMXON", ... */
 		} insn;
 		struct {
-			u64 info;  /* vendor detail (VM-instruction error, qualification) */
+			u64 info; /* vendor detail (VM-instruction error, qualification) */
 		} raw;
 	};
 };

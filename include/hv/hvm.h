@@ -75,7 +75,7 @@ struct hvm_ops {
 
 extern const struct hvm_ops *hvm;
 extern const struct hvm_ops svm_ops;
-extern const struct hvm_ops vmx_ops __attribute__((weak)); /* TEMP until vmx lands */
+extern const struct hvm_ops vmx_ops;
 
 /* Pick and enable the backend for this CPU; NULL-safe message on failure. */
 int hvm_init(void);

@@ -11,7 +11,7 @@ struct vcpu;
 
 struct percpu {
 	struct percpu *self; /* at offset 0: this_cpu() reads %gs:0 */
-	u32 cpu_id;          /* index in percpu[] */
+	u32 cpu_id;	     /* index in percpu[] */
 	u32 apic_id;
 	bool online;
 	/* Vendor state of this CPU. */
@@ -19,11 +19,11 @@ struct percpu {
 	hpa_t svm_host_vmcb; /* host FS/GS/TR/... saved by VMSAVE */
 	void *svm_last_vm;   /* VM whose vCPU last ran here (shared-ASID flushes) */
 	hpa_t vmxon_region;
-	void *vmcs_current;  /* VMCS loaded on this CPU (VMPTRLD), or NULL */
+	void *vmcs_current; /* VMCS loaded on this CPU (VMPTRLD), or NULL */
 	/* Scheduling. */
-	struct vcpu *current;     /* vCPU running here */
-	struct vcpu *fpu_owner;   /* vCPU whose FPU state is in the registers */
-	struct vcpu *launch;      /* hotplug: a vCPU this CPU is to create and run */
+	struct vcpu *current;	  /* vCPU running here */
+	struct vcpu *fpu_owner;	  /* vCPU whose FPU state is in the registers */
+	struct vcpu *launch;	  /* hotplug: a vCPU this CPU is to create and run */
 	volatile u64 timer_ticks; /* LAPIC timer interrupts taken */
 	u64 seen_tick;
 	u64 busy_tsc, idle_tsc;

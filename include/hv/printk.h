@@ -14,17 +14,17 @@ extern enum log_level log_threshold;
 void printk(enum log_level lvl, const char *fmt, ...) __printf(2, 3);
 void vprintk(enum log_level lvl, const char *fmt, va_list ap);
 
-#define pr_err(...) printk(LOG_ERR, __VA_ARGS__)
-#define pr_warn(...) printk(LOG_WARN, __VA_ARGS__)
-#define pr_info(...) printk(LOG_INFO, __VA_ARGS__)
+#define pr_err(...)   printk(LOG_ERR, __VA_ARGS__)
+#define pr_warn(...)  printk(LOG_WARN, __VA_ARGS__)
+#define pr_info(...)  printk(LOG_INFO, __VA_ARGS__)
 #define pr_debug(...) printk(LOG_DEBUG, __VA_ARGS__)
 
 /* Stop the hypervisor on this CPU after printing the reason; never returns. */
 __noreturn void panic(const char *fmt, ...) __printf(1, 2);
 
-#define BUG_ON(cond)                                                    \
-	do {                                                            \
-		if (unlikely(cond))                                     \
+#define BUG_ON(cond)                                                          \
+	do {                                                                  \
+		if (unlikely(cond))                                           \
 			panic("BUG at %s:%d: %s", __FILE__, __LINE__, #cond); \
 	} while (0)
 

@@ -12,21 +12,21 @@
  * they differ in what "present" is and which other bits a leaf carries.
  */
 struct s2pt_format {
-	const char *name;   /* "NPT" or "EPT" */
-	u64 present_mask;   /* entry is present when any of these bits is set */
-	u64 table_bits;     /* flags of an entry that points to a lower table */
-	u64 leaf_bits;      /* flags of a 4 KiB leaf with full access, write-back */
-	u64 large_bits;     /* flags of a 2 MiB leaf with full access (includes bit 7) */
-	u64 write_bit;      /* cleared in read-only leaves */
+	const char *name; /* "NPT" or "EPT" */
+	u64 present_mask; /* entry is present when any of these bits is set */
+	u64 table_bits;	  /* flags of an entry that points to a lower table */
+	u64 leaf_bits;	  /* flags of a 4 KiB leaf with full access, write-back */
+	u64 large_bits;	  /* flags of a 2 MiB leaf with full access (includes bit 7) */
+	u64 write_bit;	  /* cleared in read-only leaves */
 };
 
 extern const struct s2pt_format npt_format; /* arch/x86/svm/npt.c */
 extern const struct s2pt_format ept_format; /* arch/x86/vmx/ept.c */
 
 struct s2pt {
-	hpa_t root;                   /* PML4 frame: goes to N_CR3 / EPTP */
+	hpa_t root; /* PML4 frame: goes to N_CR3 / EPTP */
 	const struct s2pt_format *fmt;
-	u64 table_frames;             /* frames used by the tables themselves */
+	u64 table_frames; /* frames used by the tables themselves */
 	spinlock_t lock;
 };
 

@@ -10,7 +10,10 @@ typedef struct {
 	volatile u32 owner;
 } spinlock_t;
 
-#define SPINLOCK_INIT { 0, 0 }
+#define SPINLOCK_INIT \
+	{             \
+		0, 0  \
+	}
 
 static inline void cpu_relax(void)
 {

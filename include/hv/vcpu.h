@@ -26,13 +26,13 @@ struct vcpu {
 	u32 id;
 	enum vcpu_state state;
 	struct gprs regs;
-	void *vendor;       /* struct svm_vcpu / struct vmx_vcpu */
+	void *vendor;		   /* struct svm_vcpu / struct vmx_vcpu */
 	u8 fpu[512] __aligned(16); /* FXSAVE image, switched when another vCPU runs here */
 	bool fpu_loaded;
 
 	/* Scheduling: home queue, claimed by a CPU, last CPU it ran on. */
 	u32 cpu;
-	volatile bool on_cpu;   /* claimed by a CPU's run loop */
+	volatile bool on_cpu;	/* claimed by a CPU's run loop */
 	volatile bool in_guest; /* between the hold check and the end of the VM entry */
 	s32 last_cpu;
 
@@ -44,14 +44,14 @@ struct vcpu {
 
 	/* Blocking: HC_WAIT_EVENT with a deadline, or a broker decision. */
 	bool waiting_event;
-	u64 wake_tsc;        /* 0: no deadline */
+	u64 wake_tsc;	     /* 0: no deadline */
 	u64 pending_request; /* broker request id, 0 if none */
 
 	u64 exits;
 	u64 exits_by_reason[32];
-	u64 busy_tsc;       /* TSC ticks spent in the guest */
-	u64 apic_base;      /* IA32_APIC_BASE as the guest sees it */
-	u32 apic_svr;       /* xAPIC/x2APIC stub registers */
+	u64 busy_tsc;  /* TSC ticks spent in the guest */
+	u64 apic_base; /* IA32_APIC_BASE as the guest sees it */
+	u32 apic_svr;  /* xAPIC/x2APIC stub registers */
 	u32 apic_icr_lo, apic_icr_hi;
 };
 

@@ -13,20 +13,20 @@ struct vdev_state {
 		u8 ier, lcr, mcr, scr, dll, dlm;
 		char line[160]; /* output collected until newline */
 		u32 len;
-		bool partial;   /* the line being flushed has no newline yet (a prompt) */
-		u8 rx[64];      /* input from the operator (broker only) */
+		bool partial; /* the line being flushed has no newline yet (a prompt) */
+		u8 rx[64];    /* input from the operator (broker only) */
 		u32 rx_head, rx_tail;
 	} uart;
 	struct {
 		char buf[VDEV_CONSOLE_RING]; /* everything the guest printed, last 4 KiB */
-		u64 head;                    /* total bytes ever written */
+		u64 head;		     /* total bytes ever written */
 	} ring;
 	struct {
 		u16 selector;
 		u32 offset;
 	} fwcfg;
 	u8 pic_imr[2];
-	hpa_t lapic_page; /* backing of the xAPIC register stub, INVALID_HPA if none */
+	hpa_t lapic_page;  /* backing of the xAPIC register stub, INVALID_HPA if none */
 	bool stats_mapped; /* the broker's read-only load page is mapped */
 };
 

@@ -10,7 +10,7 @@
 #include <hv/vcpu.h>
 #include <hv/vdev.h>
 
-#define VM_MAX 16
+#define VM_MAX	     16
 #define VM_MAX_VCPUS 8
 
 enum vm_state {
@@ -23,9 +23,9 @@ enum vm_state {
 
 enum vm_stop_kind {
 	VM_STOP_NONE,
-	VM_STOP_EXIT,    /* the guest wrote its status to the debug-exit port */
-	VM_STOP_CRASH,   /* misbehaviour: bad access, triple fault, bad instruction */
-	VM_STOP_LOAD,    /* could not be created or loaded */
+	VM_STOP_EXIT,	 /* the guest wrote its status to the debug-exit port */
+	VM_STOP_CRASH,	 /* misbehaviour: bad access, triple fault, bad instruction */
+	VM_STOP_LOAD,	 /* could not be created or loaded */
 	VM_STOP_REQUEST, /* stopped by the operator / broker */
 };
 
@@ -33,13 +33,13 @@ struct vm {
 	u32 id;
 	enum vm_state state;
 	spinlock_t lock;   /* state changes */
-	bool stopping;     /* vm_stop() is tearing it down */
+	bool stopping;	   /* vm_stop() is tearing it down */
 	volatile u32 held; /* sched_hold_vm() nesting: not picked while > 0 */
 	struct vm_config cfg;
 	struct vm_mem mem;
 	struct vcpu *vcpus[VM_MAX_VCPUS];
 	u32 nr_vcpus;
-	u32 asid; /* SVM ASID / VMX VPID shared by the VM's vCPUs */
+	u32 asid;	/* SVM ASID / VMX VPID shared by the VM's vCPUs */
 	u32 vcpu_entry; /* HC_VCPU_REGISTER: where secondary vCPUs start, 0 if none */
 	u32 vcpu_entry_arg;
 	struct vdev_state dev;

@@ -18,63 +18,63 @@
 
 #include <stdint.h>
 
-#define SPROUT_CPUID_BASE 0x40000000u
+#define SPROUT_CPUID_BASE    0x40000000u
 #define SPROUT_CPUID_VERSION 0x40000001u
 /* "SproutSprout" in EBX, ECX, EDX of leaf 0x40000000. */
 #define SPROUT_SIGNATURE_EBX 0x6f727053u /* "Spro" */
 #define SPROUT_SIGNATURE_ECX 0x70537475u /* "utSp" */
 #define SPROUT_SIGNATURE_EDX 0x74756f72u /* "rout" */
-#define SPROUT_ABI_VERSION 1u
+#define SPROUT_ABI_VERSION   1u
 
 enum sprout_hypercall {
 	/* Any VM. */
-	HC_VERSION = 0,          /* () -> ABI version */
-	HC_CONSOLE_WRITE = 1,    /* (gpa buf, len <= 4096) -> bytes written */
-	HC_YIELD = 2,            /* () -> 0: give the CPU to another vCPU */
-	HC_WAIT_EVENT = 3,       /* (timeout_us) -> pending event bits (SPROUT_EV_*), 0 on timeout */
-	HC_SELF_STATS = 4,       /* (gpa struct sprout_vm_info) -> 0: the caller's own figures */
-	HC_MEM_RELEASE = 5,      /* (gpa, len) -> bytes given back: page-aligned RAM the guest
+	HC_VERSION = 0,		/* () -> ABI version */
+	HC_CONSOLE_WRITE = 1,	/* (gpa buf, len <= 4096) -> bytes written */
+	HC_YIELD = 2,		/* () -> 0: give the CPU to another vCPU */
+	HC_WAIT_EVENT = 3,	/* (timeout_us) -> pending event bits (SPROUT_EV_*), 0 on timeout */
+	HC_SELF_STATS = 4,	/* (gpa struct sprout_vm_info) -> 0: the caller's own figures */
+	HC_MEM_RELEASE = 5,	/* (gpa, len) -> bytes given back: page-aligned RAM the guest
 				  * no longer needs; it reads zero on its next touch */
-	HC_VCPU_ONLINE_ACK = 6,  /* () -> 0: the calling new vCPU is up (see vCPU protocol) */
-	HC_VCPU_REGISTER = 7,    /* (entry gpa, arg) -> 0: where new vCPUs start */
+	HC_VCPU_ONLINE_ACK = 6, /* () -> 0: the calling new vCPU is up (see vCPU protocol) */
+	HC_VCPU_REGISTER = 7,	/* (entry gpa, arg) -> 0: where new vCPUs start */
 	HC_VCPU_OFFLINE_ACK = 8, /* () -> never returns: the calling vCPU is parked */
-	HC_VCPU_POLL = 9,        /* () -> SPROUT_VCPU_RUN or SPROUT_VCPU_PARK for the caller */
+	HC_VCPU_POLL = 9,	 /* () -> SPROUT_VCPU_RUN or SPROUT_VCPU_PARK for the caller */
 	HC_COUNT_PUBLIC,
 
 	/* Broker only. */
 	HC_BROKER_FIRST = 64,
 	HC_BROKER_RING_SETUP = 64, /* (gpa of one page) -> 0: where requests are posted */
-	HC_VM_LIST = 65,           /* (gpa struct sprout_vm_info[], max) -> number of VMs */
-	HC_VM_INFO = 66,           /* (vm id, gpa struct sprout_vm_info) -> 0 */
-	HC_VM_CREATE = 67,         /* (gpa name, len) -> new vm id: a VM of the boot config */
-	HC_VM_CONTROL = 68,        /* (vm id, SPROUT_VM_OP_*) -> 0 */
-	HC_VM_SET_QUOTA = 69,      /* (vm id, bytes) -> 0 */
-	HC_REQUEST_ANSWER = 70,    /* (request id, SPROUT_ANSWER_*) -> 0 */
-	HC_VM_RECLAIM = 71,        /* (vm id) -> bytes reclaimed (all-zero pages given back) */
+	HC_VM_LIST = 65,	   /* (gpa struct sprout_vm_info[], max) -> number of VMs */
+	HC_VM_INFO = 66,	   /* (vm id, gpa struct sprout_vm_info) -> 0 */
+	HC_VM_CREATE = 67,	   /* (gpa name, len) -> new vm id: a VM of the boot config */
+	HC_VM_CONTROL = 68,	   /* (vm id, SPROUT_VM_OP_*) -> 0 */
+	HC_VM_SET_QUOTA = 69,	   /* (vm id, bytes) -> 0 */
+	HC_REQUEST_ANSWER = 70,	   /* (request id, SPROUT_ANSWER_*) -> 0 */
+	HC_VM_RECLAIM = 71,	   /* (vm id) -> bytes reclaimed (all-zero pages given back) */
 	HC_VM_CONSOLE_READ = 72,   /* (vm id, gpa buf, len, offset) -> bytes copied, see below */
-	HC_VCPU_ADD = 73,          /* (vm id) -> new vcpu id */
-	HC_VCPU_PARK = 74,         /* (vm id) -> parked vcpu id */
-	HC_HOST_STATS = 75,        /* (gpa struct sprout_host_stats) -> 0 */
+	HC_VCPU_ADD = 73,	   /* (vm id) -> new vcpu id */
+	HC_VCPU_PARK = 74,	   /* (vm id) -> parked vcpu id */
+	HC_HOST_STATS = 75,	   /* (gpa struct sprout_host_stats) -> 0 */
 	HC_BROKER_LAST = 75,
 };
 
 /* Error codes returned negated in RAX (same values as Linux errno). */
-#define SPROUT_EPERM 1
+#define SPROUT_EPERM  1
 #define SPROUT_ENOENT 2
-#define SPROUT_E2BIG 7
+#define SPROUT_E2BIG  7
 #define SPROUT_EAGAIN 11
 #define SPROUT_ENOMEM 12
 #define SPROUT_EFAULT 14
-#define SPROUT_EBUSY 16
+#define SPROUT_EBUSY  16
 #define SPROUT_EEXIST 17
 #define SPROUT_EINVAL 22
 #define SPROUT_ENOSPC 28
 #define SPROUT_ENOSYS 38
 
 /* HC_WAIT_EVENT result bits. */
-#define SPROUT_EV_RING (1u << 0)    /* broker: new messages in the ring */
+#define SPROUT_EV_RING	  (1u << 0) /* broker: new messages in the ring */
 #define SPROUT_EV_CONSOLE (1u << 1) /* broker: console input is waiting in its UART */
-#define SPROUT_EV_VCPU (1u << 2)    /* a vCPU is to come online or go offline */
+#define SPROUT_EV_VCPU	  (1u << 2) /* a vCPU is to come online or go offline */
 
 /*
  * vCPU protocol. A guest that wants more vCPUs registers a 32-bit entry with
@@ -89,15 +89,15 @@ enum sprout_hypercall {
  * Guests that start CPUs themselves may instead send INIT/SIPI through the
  * x2APIC ICR (MSR 0x830) to APIC IDs below the VM's vCPU maximum.
  */
-#define SPROUT_VCPU_MAGIC 0x53505243u /* "CRPS" */
-#define SPROUT_VCPU_RUN 0
-#define SPROUT_VCPU_PARK 1
+#define SPROUT_VCPU_MAGIC    0x53505243u /* "CRPS" */
+#define SPROUT_VCPU_RUN	     0
+#define SPROUT_VCPU_PARK     1
 #define SPROUT_PARK_GRACE_MS 1000
 
 /* HC_VM_CONTROL operations. */
 enum sprout_vm_op {
-	SPROUT_VM_OP_START = 1,   /* a stopped VM: boot it again from its image */
-	SPROUT_VM_OP_STOP = 2,    /* stop it; figures are kept */
+	SPROUT_VM_OP_START = 1, /* a stopped VM: boot it again from its image */
+	SPROUT_VM_OP_STOP = 2,	/* stop it; figures are kept */
 	SPROUT_VM_OP_PAUSE = 3,
 	SPROUT_VM_OP_RESUME = 4,
 	SPROUT_VM_OP_DESTROY = 5, /* stop it and drop it from the table */
@@ -115,32 +115,32 @@ enum sprout_vm_state {
 /* One VM table row (HC_VM_LIST, HC_VM_INFO, HC_SELF_STATS). 256 bytes. */
 struct sprout_vm_info {
 	uint32_t id;
-	uint32_t state;         /* enum sprout_vm_state */
+	uint32_t state; /* enum sprout_vm_state */
 	char name[32];
 	uint32_t privileged;
-	uint32_t vcpus;         /* online now */
+	uint32_t vcpus; /* online now */
 	uint32_t vcpus_min;
 	uint32_t vcpus_max;
-	uint64_t memory;        /* bytes the guest sees */
-	uint64_t committed;     /* bytes backed now */
+	uint64_t memory;    /* bytes the guest sees */
+	uint64_t committed; /* bytes backed now */
 	uint64_t peak;
 	uint64_t quota;
 	uint64_t faults_4k;
 	uint64_t faults_2m;
 	uint64_t denied;
-	uint64_t reclaimed;     /* bytes given back by reclaim and release hints */
+	uint64_t reclaimed; /* bytes given back by reclaim and release hints */
 	uint64_t exits;
-	uint64_t uptime_us;     /* running time since its last start (frozen when stopped) */
-	uint64_t busy_us;       /* time its vCPUs spent in the guest, all vCPUs added up */
+	uint64_t uptime_us;	  /* running time since its last start (frozen when stopped) */
+	uint64_t busy_us;	  /* time its vCPUs spent in the guest, all vCPUs added up */
 	uint64_t pending_request; /* id of an unanswered memory request, 0 if none */
 	int32_t exit_status;
-	uint32_t stop_kind;     /* 0 none, 1 exit, 2 crash, 3 load error, 4 requested */
+	uint32_t stop_kind; /* 0 none, 1 exit, 2 crash, 3 load error, 4 requested */
 	char stop_reason[96];
 };
 
 /* Whole-host figures (HC_HOST_STATS). */
 struct sprout_host_stats {
-	uint64_t total_bytes;   /* RAM under the frame allocator */
+	uint64_t total_bytes; /* RAM under the frame allocator */
 	uint64_t free_bytes;
 	uint64_t reserve_bytes; /* kept for the hypervisor and broker */
 	uint32_t cpus;
@@ -151,7 +151,7 @@ struct sprout_host_stats {
 
 /* HC_REQUEST_ANSWER answers. */
 #define SPROUT_ANSWER_GRANT 1 /* retry the fault (after a quota raise or a reclaim) */
-#define SPROUT_ANSWER_DENY 2  /* pause the VM with the reason "denied by the broker" */
+#define SPROUT_ANSWER_DENY  2 /* pause the VM with the reason "denied by the broker" */
 
 /*
  * The broker ring: one page in the broker's RAM registered with
@@ -168,25 +168,25 @@ enum sprout_msg_type {
 	SPROUT_MSG_HOST_LOW = 2,    /* a fault found no free host memory; answer it */
 	SPROUT_MSG_VM_STOPPED = 3,  /* arg0 = stop kind, arg1 = exit status */
 	SPROUT_MSG_VM_STARTED = 4,
-	SPROUT_MSG_STATS = 5,       /* periodic tick: arg0 = free host bytes */
+	SPROUT_MSG_STATS = 5, /* periodic tick: arg0 = free host bytes */
 };
 
 struct sprout_msg {
-	uint32_t type;       /* enum sprout_msg_type */
+	uint32_t type; /* enum sprout_msg_type */
 	uint32_t vm_id;
 	uint64_t request_id; /* non-zero for messages that need an answer */
-	uint64_t arg0;       /* MEM_REQUEST/HOST_LOW: bytes the fault needs */
-	uint64_t arg1;       /* MEM_REQUEST/HOST_LOW: the faulting GPA */
-	uint64_t arg2;       /* MEM_REQUEST/HOST_LOW: committed bytes; STOPPED: unused */
-	uint64_t arg3;       /* MEM_REQUEST/HOST_LOW: quota */
+	uint64_t arg0;	     /* MEM_REQUEST/HOST_LOW: bytes the fault needs */
+	uint64_t arg1;	     /* MEM_REQUEST/HOST_LOW: the faulting GPA */
+	uint64_t arg2;	     /* MEM_REQUEST/HOST_LOW: committed bytes; STOPPED: unused */
+	uint64_t arg3;	     /* MEM_REQUEST/HOST_LOW: quota */
 };
 
 struct sprout_ring {
 	uint32_t magic;
-	uint32_t slots;      /* SPROUT_RING_SLOTS */
+	uint32_t slots;		/* SPROUT_RING_SLOTS */
 	volatile uint32_t head; /* written by the hypervisor */
 	volatile uint32_t tail; /* written by the broker */
-	uint32_t dropped;    /* messages that could not be posted (never requests) */
+	uint32_t dropped;	/* messages that could not be posted (never requests) */
 	uint32_t reserved[11];
 	struct sprout_msg msg[SPROUT_RING_SLOTS];
 };
@@ -199,24 +199,24 @@ struct sprout_ring {
  * while an update is under way: read it before and after and retry if it
  * changed or was odd.
  */
-#define SPROUT_STATS_GPA 0xfeb00000ull
-#define SPROUT_STATS_CPUS 32
-#define SPROUT_STATS_VMS 16
+#define SPROUT_STATS_GPA   0xfeb00000ull
+#define SPROUT_STATS_CPUS  32
+#define SPROUT_STATS_VMS   16
 #define SPROUT_STATS_VCPUS 8
 
 enum sprout_vcpu_state {
-	SPROUT_VCPU_OFF = 0,      /* never started, or parked */
+	SPROUT_VCPU_OFF = 0,	  /* never started, or parked */
 	SPROUT_VCPU_RUNNABLE = 1, /* running or waiting for a core */
-	SPROUT_VCPU_HALTED = 2,   /* blocked: HLT or waiting for an event */
+	SPROUT_VCPU_HALTED = 2,	  /* blocked: HLT or waiting for an event */
 };
 
 struct sprout_stats_page {
 	volatile uint32_t seq;
-	uint32_t cpus;            /* physical CPUs online */
+	uint32_t cpus; /* physical CPUs online */
 	uint64_t now_us;
-	uint32_t cpus_idle;       /* with nothing runnable queued */
+	uint32_t cpus_idle; /* with nothing runnable queued */
 	uint32_t reserved0;
-	uint64_t free_bytes;      /* host memory free */
+	uint64_t free_bytes; /* host memory free */
 	uint64_t reserved1[4];
 	struct {
 		uint64_t busy_us; /* time spent running vCPUs */
@@ -224,12 +224,12 @@ struct sprout_stats_page {
 	} cpu[SPROUT_STATS_CPUS];
 	struct {
 		uint32_t id;
-		uint32_t state;   /* enum sprout_vm_state */
+		uint32_t state; /* enum sprout_vm_state */
 		uint32_t vcpus_online;
 		uint32_t vcpus_max;
 		uint64_t vcpu_busy_us[SPROUT_STATS_VCPUS]; /* time in the guest, per vCPU */
-		uint8_t vcpu_state[SPROUT_STATS_VCPUS];    /* enum sprout_vcpu_state */
-		uint32_t vcpu_cpu[SPROUT_STATS_VCPUS];     /* physical CPU it queues on */
+		uint8_t vcpu_state[SPROUT_STATS_VCPUS];	   /* enum sprout_vcpu_state */
+		uint32_t vcpu_cpu[SPROUT_STATS_VCPUS];	   /* physical CPU it queues on */
 	} vm[SPROUT_STATS_VMS];
 };
 

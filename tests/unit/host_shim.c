@@ -23,8 +23,8 @@ void vprintk(enum log_level lvl, const char *fmt, va_list ap)
 
 	va_copy(ap2, ap);
 	if (utest_log_len < sizeof(utest_log) - 1) {
-		int n = vsnprintf(utest_log + utest_log_len,
-				  sizeof(utest_log) - utest_log_len, fmt, ap2);
+		int n = vsnprintf(utest_log + utest_log_len, sizeof(utest_log) - utest_log_len, fmt,
+				  ap2);
 		if (n > 0)
 			utest_log_len += (size_t)n;
 		if (utest_log_len >= sizeof(utest_log))

@@ -176,7 +176,6 @@ UTEST(broker_cmd_line_editor)
 {
 	struct line_editor le;
 	int echoes, erases;
-	char longline[CMD_LINE_MAX + 10];
 
 	le_init(&le);
 	CHECK_EQ(type(&le,
@@ -201,6 +200,15 @@ UTEST(broker_cmd_line_editor)
 	CHECK_EQ(type(&le, "\x1b[A\x1b[1;5C\x1bOPhelp\r", &echoes, &erases), LE_LINE);
 	CHECK(!strcmp(le.buf, "help"));
 	CHECK_EQ(echoes, 4);
+}
+
+UTEST(broker_cmd_line_editor_overlong)
+{
+	struct line_editor le;
+	int echoes, erases;
+	char longline[CMD_LINE_MAX + 10];
+
+	le_init(&le);
 	/* 127 characters fit; the 128th makes the line overlong until its end. */
 	memset(longline, 'x', CMD_LINE_MAX);
 	strcpy(longline + CMD_LINE_MAX, "\r");
@@ -235,7 +243,9 @@ UTEST(broker_cmd_formatting)
 	CHECK(!strcmp(cmd_err_name(-SPROUT_ENOSYS), "-ENOSYS"));
 	CHECK(!strcmp(cmd_err_text(-SPROUT_ENOSYS), "not supported yet"));
 	CHECK(!strcmp(cmd_err_name(-SPROUT_EPERM), "-EPERM"));
+	CHECK(!strcmp(cmd_err_name(-8), "-ENOEXEC"));
 	CHECK(!strcmp(cmd_err_name(-99), "-E?"));
+	CHECK(!strcmp(cmd_err_text(-99), "unknown error"));
 }
 
 UTEST(broker_cmd_find_vm)

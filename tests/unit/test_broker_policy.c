@@ -240,18 +240,23 @@ static struct policy_decision run_rounds(struct policy_request *r, u64 *free_byt
 	return d;
 }
 
-UTEST(broker_policy_reclaim_rounds)
+/* Four VMs to take from, idlest first: 4, 4, 16 and 64 MiB committed. */
+static void setup_four(void)
 {
-	struct policy_request r;
-	struct policy_decision d;
-	u64 free_bytes = MiB(10);
-
 	setup();
 	add_vm(2, SPROUT_VM_RUNNING, MiB(64), MiB(4))->act.idle_periods = 9;
 	add_vm(3, SPROUT_VM_RUNNING, MiB(64), MiB(4))->act.idle_periods = 8;
 	add_vm(4, SPROUT_VM_RUNNING, MiB(64), MiB(16))->act.idle_periods = 7;
 	add_vm(5, SPROUT_VM_RUNNING, MiB(64), MiB(64))->act.idle_periods = 6;
-	r = mem_req(MiB(2), MiB(64), MiB(64));
+}
+
+UTEST(broker_policy_reclaim_rounds_then_grant)
+{
+	struct policy_request r = mem_req(MiB(2), MiB(64), MiB(64));
+	struct policy_decision d;
+	u64 free_bytes = MiB(10);
+
+	setup_four();
 	/* 10 + 2 + 2 + 8 = 22 >= 16 + 2 after the third round: granted. */
 	d = run_rounds(&r, &free_bytes, MiB(16));
 	CHECK_EQ(d.action, POLICY_GRANT);
@@ -260,24 +265,23 @@ UTEST(broker_policy_reclaim_rounds)
 	CHECK_EQ(r.tried[1], 3);
 	CHECK_EQ(r.tried[2], 4);
 	CHECK_EQ(d.new_quota, MiB(82));
+}
+
+UTEST(broker_policy_reclaim_rounds_limit)
+{
+	struct policy_request r = mem_req(MiB(2), MiB(64), MiB(64));
+	struct policy_decision d;
+	u64 free_bytes = MiB(10);
 
 	/* One MiB more reserve: the fourth VM would help but three rounds is the limit. */
-	setup();
-	add_vm(2, SPROUT_VM_RUNNING, MiB(64), MiB(4))->act.idle_periods = 9;
-	add_vm(3, SPROUT_VM_RUNNING, MiB(64), MiB(4))->act.idle_periods = 8;
-	add_vm(4, SPROUT_VM_RUNNING, MiB(64), MiB(16))->act.idle_periods = 7;
-	add_vm(5, SPROUT_VM_RUNNING, MiB(64), MiB(64))->act.idle_periods = 6;
-	r = mem_req(MiB(2), MiB(64), MiB(64));
-	free_bytes = MiB(10);
+	setup_four();
 	d = run_rounds(&r, &free_bytes, MiB(21));
 	CHECK_EQ(d.action, POLICY_DENY);
 	CHECK_EQ(d.reason, POLICY_ROUNDS);
 	CHECK_EQ(r.rounds, 3);
 
 	/* A lower configured limit is obeyed; a higher one is clamped to the array size. */
-	setup();
-	add_vm(2, SPROUT_VM_RUNNING, MiB(64), MiB(4));
-	add_vm(3, SPROUT_VM_RUNNING, MiB(64), MiB(4));
+	setup_four();
 	cfg.max_rounds = 1;
 	r = mem_req(MiB(2), MiB(64), MiB(64));
 	free_bytes = MiB(10);

@@ -13,8 +13,8 @@
 
 #include "svm.h"
 
-#define IOPM_ORDER 2   /* 12 KiB used of 16 KiB */
-#define MSRPM_ORDER 1  /* 8 KiB */
+#define IOPM_ORDER  2 /* 12 KiB used of 16 KiB */
+#define MSRPM_ORDER 1 /* 8 KiB */
 
 static hpa_t iopm_pa = INVALID_HPA;
 static hpa_t msrpm_pa = INVALID_HPA;
@@ -48,8 +48,9 @@ static void msrpm_allow(u8 *pm, u32 msr)
 static int svm_setup_maps(void)
 {
 	static const u32 passthrough[] = {
-		MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, MSR_STAR, MSR_LSTAR,
-		MSR_CSTAR,   MSR_SFMASK,  0x174,              0x175,    0x176, /* SYSENTER_* */
+		MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, MSR_STAR,
+		MSR_LSTAR,   MSR_CSTAR,	  MSR_SFMASK,	      0x174,
+		0x175,	     0x176, /* SYSENTER_* */
 	};
 
 	if (iopm_pa != INVALID_HPA)
@@ -127,8 +128,7 @@ static void svm_set_intercepts(struct vmcb_control *c)
 	c->intercept_misc1 = SVM_INTERCEPT_INTR | SVM_INTERCEPT_NMI | SVM_INTERCEPT_SMI |
 			     SVM_INTERCEPT_INIT | SVM_INTERCEPT_CPUID | SVM_INTERCEPT_INVD |
 			     SVM_INTERCEPT_HLT | SVM_INTERCEPT_INVLPGA | SVM_INTERCEPT_IOIO |
-			     SVM_INTERCEPT_MSR | SVM_INTERCEPT_TASK_SWITCH |
-			     SVM_INTERCEPT_SHUTDOWN;
+			     SVM_INTERCEPT_MSR | SVM_INTERCEPT_TASK_SWITCH | SVM_INTERCEPT_SHUTDOWN;
 	/* VMRUN must be intercepted (APM 15.5.1); the rest hide SVM from the guest. */
 	c->intercept_misc2 = SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL | SVM_INTERCEPT_VMLOAD |
 			     SVM_INTERCEPT_VMSAVE | SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |
@@ -139,7 +139,7 @@ static void svm_set_intercepts(struct vmcb_control *c)
 
 static void seg_set(struct vmcb_seg *s, u16 sel, u16 attrib, u32 limit)
 {
-	*s = (struct vmcb_seg){ .selector = sel, .attrib = attrib, .limit = limit, .base = 0 };
+	*s = (struct vmcb_seg){.selector = sel, .attrib = attrib, .limit = limit, .base = 0};
 }
 
 static void svm_vcpu_set_boot_state(struct vcpu *v, u32 entry, u32 eax, u32 ebx)
@@ -185,7 +185,7 @@ static void svm_decode_npf(struct vmcb_control *c, struct vm_exit *e)
 	e->reason = EXIT_S2_FAULT;
 	e->s2.gpa = c->exit_info2;
 	e->s2.present = c->exit_info1 & SVM_NPF_PRESENT;
-	e->s2.access = c->exit_info1 & SVM_NPF_FETCH	 ? S2_ACCESS_EXEC
+	e->s2.access = c->exit_info1 & SVM_NPF_FETCH   ? S2_ACCESS_EXEC
 		       : c->exit_info1 & SVM_NPF_WRITE ? S2_ACCESS_WRITE
 						       : S2_ACCESS_READ;
 }
@@ -224,7 +224,7 @@ static void svm_decode(struct vcpu *v, struct vm_exit *e)
 	struct vmcb_control *c = &vmcb->control;
 	u64 code = c->exit_code;
 
-	*e = (struct vm_exit){ .vendor_code = code, .rip = vmcb->save.rip };
+	*e = (struct vm_exit){.vendor_code = code, .rip = vmcb->save.rip};
 	/* With NRIP-save the CPU tells the length; QEMU TCG does not, the core decodes. */
 	if (cpu_caps.nrips && c->next_rip > e->rip)
 		e->insn_len = (u32)(c->next_rip - e->rip);
@@ -243,9 +243,7 @@ static void svm_decode(struct vcpu *v, struct vm_exit *e)
 	switch (code) {
 	case SVM_EXIT_INTR:
 	case SVM_EXIT_NMI:
-	case SVM_EXIT_SMI:
-		e->reason = EXIT_EXTINT;
-		break;
+	case SVM_EXIT_SMI: e->reason = EXIT_EXTINT; break;
 	case SVM_EXIT_INIT: e->reason = EXIT_INIT_SIPI; break;
 	case SVM_EXIT_CPUID: e->reason = EXIT_CPUID; break;
 	case SVM_EXIT_HLT: e->reason = EXIT_HLT; break;

@@ -5,7 +5,7 @@
 
 #include <hv/types.h>
 
-#define APIC_TIMER_VECTOR 0xec
+#define APIC_TIMER_VECTOR    0xec
 #define APIC_SPURIOUS_VECTOR 0xff
 
 /* Enable this CPU's LAPIC (xAPIC or x2APIC, as firmware left it); the BSP masks the 8259s. */
@@ -14,7 +14,7 @@ void apic_init_cpu(bool bsp);
 /* Start the periodic timer with the given period; calibrated against the TSC once. */
 void apic_timer_start(u64 period_us);
 
-#define APIC_ICR_INIT 0x00004500    /* INIT, level assert */
+#define APIC_ICR_INIT	 0x00004500 /* INIT, level assert */
 #define APIC_ICR_STARTUP 0x00004600 /* STARTUP; OR in the vector (page number) */
 
 /* Send an IPI with the given ICR low word (vector or mode) to one APIC ID. */

@@ -5,7 +5,7 @@
 
 #include <hv/types.h>
 
-#define COM1_BASE 0x3f8
+#define COM1_BASE     0x3f8
 #define DEBUGCON_PORT 0xe9
 
 /* Program COM1 for 115200 8N1 and probe for port 0xE9. */

@@ -6,8 +6,8 @@
 #include <hv/types.h>
 
 #define GDT_CODE64 0x08
-#define GDT_DATA 0x10
-#define GDT_TSS 0x18
+#define GDT_DATA   0x10
+#define GDT_TSS	   0x18
 
 /* Register state pushed by the IDT stubs (idt_entry.S); order matters. */
 struct trap_frame {

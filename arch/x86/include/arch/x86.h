@@ -79,15 +79,15 @@ static inline u64 rdtsc(void)
 	return ((u64)hi << 32) | lo;
 }
 
-#define DEFINE_CR(n)                                                   \
-	static inline u64 read_cr##n(void)                             \
-	{                                                              \
-		u64 v;                                                 \
-		__asm__ volatile("mov %%cr" #n ", %0" : "=r"(v));      \
-		return v;                                              \
-	}                                                              \
-	static inline void write_cr##n(u64 v)                          \
-	{                                                              \
+#define DEFINE_CR(n)                                                       \
+	static inline u64 read_cr##n(void)                                 \
+	{                                                                  \
+		u64 v;                                                     \
+		__asm__ volatile("mov %%cr" #n ", %0" : "=r"(v));          \
+		return v;                                                  \
+	}                                                                  \
+	static inline void write_cr##n(u64 v)                              \
+	{                                                                  \
 		__asm__ volatile("mov %0, %%cr" #n : : "r"(v) : "memory"); \
 	}
 DEFINE_CR(0)
@@ -139,40 +139,40 @@ static inline __noreturn void cpu_halt_forever(void)
 }
 
 /* Control register and MSR bits used across the hypervisor. */
-#define X86_CR0_PE BIT(0)
-#define X86_CR0_MP BIT(1)
-#define X86_CR0_EM BIT(2)
-#define X86_CR0_TS BIT(3)
-#define X86_CR0_ET BIT(4)
-#define X86_CR0_NE BIT(5)
-#define X86_CR0_WP BIT(16)
-#define X86_CR0_NW BIT(29)
-#define X86_CR0_CD BIT(30)
-#define X86_CR0_PG BIT(31)
-#define X86_CR4_PAE BIT(5)
-#define X86_CR4_PGE BIT(7)
-#define X86_CR4_OSFXSR BIT(9)
-#define X86_CR4_OSXMMEXCPT BIT(10)
-#define X86_CR4_VMXE BIT(13)
+#define X86_CR0_PE		 BIT(0)
+#define X86_CR0_MP		 BIT(1)
+#define X86_CR0_EM		 BIT(2)
+#define X86_CR0_TS		 BIT(3)
+#define X86_CR0_ET		 BIT(4)
+#define X86_CR0_NE		 BIT(5)
+#define X86_CR0_WP		 BIT(16)
+#define X86_CR0_NW		 BIT(29)
+#define X86_CR0_CD		 BIT(30)
+#define X86_CR0_PG		 BIT(31)
+#define X86_CR4_PAE		 BIT(5)
+#define X86_CR4_PGE		 BIT(7)
+#define X86_CR4_OSFXSR		 BIT(9)
+#define X86_CR4_OSXMMEXCPT	 BIT(10)
+#define X86_CR4_VMXE		 BIT(13)
 
-#define MSR_IA32_APIC_BASE 0x1b
+#define MSR_IA32_APIC_BASE	 0x1b
 #define MSR_IA32_FEATURE_CONTROL 0x3a
-#define MSR_IA32_PAT 0x277
-#define MSR_EFER 0xc0000080
-#define MSR_STAR 0xc0000081
-#define MSR_LSTAR 0xc0000082
-#define MSR_CSTAR 0xc0000083
-#define MSR_SFMASK 0xc0000084
-#define MSR_FS_BASE 0xc0000100
-#define MSR_GS_BASE 0xc0000101
-#define MSR_KERNEL_GS_BASE 0xc0000102
+#define MSR_IA32_PAT		 0x277
+#define MSR_EFER		 0xc0000080
+#define MSR_STAR		 0xc0000081
+#define MSR_LSTAR		 0xc0000082
+#define MSR_CSTAR		 0xc0000083
+#define MSR_SFMASK		 0xc0000084
+#define MSR_FS_BASE		 0xc0000100
+#define MSR_GS_BASE		 0xc0000101
+#define MSR_KERNEL_GS_BASE	 0xc0000102
 
-#define EFER_SCE BIT(0)
-#define EFER_LME BIT(8)
-#define EFER_LMA BIT(10)
-#define EFER_NXE BIT(11)
-#define EFER_SVME BIT(12)
+#define EFER_SCE		 BIT(0)
+#define EFER_LME		 BIT(8)
+#define EFER_LMA		 BIT(10)
+#define EFER_NXE		 BIT(11)
+#define EFER_SVME		 BIT(12)
 
-#define X86_RFLAGS_IF BIT(9)
+#define X86_RFLAGS_IF		 BIT(9)
 
 #endif
