@@ -83,8 +83,8 @@ void sched_run_slice(struct percpu *cpu, struct vcpu *v)
 	fpu_release(cpu);
 	if (act == EXIT_PARK)
 		sched_park_now(v, "the guest let it go");
-	else if (v->state != VCPU_STOPPED && hvm->vcpu_put)
-		hvm->vcpu_put(v);
+	else if (v->vendor && hvm->vcpu_put)
+		hvm->vcpu_put(v); /* also when stopped: its VMCS must not stay active here */
 	cpu->current = NULL;
 	__atomic_store_n(&v->on_cpu, false, __ATOMIC_RELEASE);
 }

@@ -146,6 +146,19 @@ void sched_launch_on(struct vcpu *v, u32 cpu)
 	smp_kick(cpu);
 }
 
+static void print_vm_summary(void);
+
+/* End the machine once: another CPU may reach the same conclusion at the same time. */
+static __noreturn void machine_finish(int status, bool report)
+{
+	static bool finishing;
+
+	if (__atomic_exchange_n(&finishing, true, __ATOMIC_ACQ_REL))
+		cpu_halt_forever();
+	print_vm_summary();
+	power_off(status, report);
+}
+
 static void print_vm_summary(void)
 {
 	for (u32 i = 0; i < VM_MAX; i++) {
@@ -169,8 +182,7 @@ void sched_vm_stopped(struct vm *vm)
 						 : TEST_STATUS_VM_CRASHED;
 	pr_info("sprout: test VM %s finished (%s); machine status %d\n", vm->cfg.name,
 		vm->stop_reason, status);
-	print_vm_summary();
-	power_off(status, true);
+	machine_finish(status, true);
 }
 
 /* Wake vCPUs whose HC_WAIT_EVENT timeout has passed. */
@@ -219,8 +231,7 @@ static void sched_idle(struct percpu *cpu, bool *idle_said)
 {
 	if (cpu->cpu_id == 0 && !any_vm_alive() && !broker_restart_due()) {
 		pr_info("sprout: all VMs have stopped\n");
-		print_vm_summary();
-		power_off(0, test_vm_name[0] != '\0');
+		machine_finish(0, test_vm_name[0] != '\0');
 	}
 	if (cpu->cpu_id == 0 && !*idle_said) {
 		pr_debug("sprout: no runnable vCPU; idle\n");

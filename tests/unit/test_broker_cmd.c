@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests of the broker's command-line text: editor, parser, options (guests/broker/cmd.c). */
+/* Unit tests of the broker's text handling: editor, parser, options, vsnprintf (cmd.c, fmt.c). */
 #include <string.h>
 
 #include "../../guests/broker/cmd.h"
+#include "../../guests/broker/fmt.h"
 #include "utest.h"
 
 static struct command cmd;
@@ -272,4 +273,47 @@ UTEST(broker_cmd_find_vm)
 	memset(vms[2].info.name, 'n', sizeof(vms[2].info.name));
 	CHECK_EQ(cmd_find_vm("nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn", vms, 3), 2);
 	CHECK_EQ(cmd_find_vm("nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn", vms, 3), -1);
+}
+
+/* Our output must be what the C library's snprintf makes of the same format. */
+#define SAME_AS_LIBC(...)                                               \
+	do {                                                            \
+		char ours[128], libc[128];                              \
+		int n1 = fmt_snprintf(ours, sizeof(ours), __VA_ARGS__); \
+		int n2 = snprintf(libc, sizeof(libc), __VA_ARGS__);     \
+		CHECK_EQ(n1, n2);                                       \
+		CHECK(!strcmp(ours, libc));                             \
+	} while (0)
+
+UTEST(broker_fmt_matches_libc)
+{
+	SAME_AS_LIBC("plain");
+	SAME_AS_LIBC("%d %i %u %x %X", -42, 7, 4000000000u, 0xbeefu, 0xbeefu);
+	SAME_AS_LIBC("%ld %lu %lld %llu %llx", -1L, ~0UL, -9223372036854775807LL - 1, ~0ULL,
+		     0x123456789abcdefULL);
+	SAME_AS_LIBC("%zu", (size_t)123456);
+	SAME_AS_LIBC("[%5d] [%-5d] [%05d] [%05d] [%-5u]", 42, 42, 42, -42, 7u);
+	SAME_AS_LIBC("[%10s] [%-10s] [%s] [%3s]", "abc", "abc", "", "abcdef");
+	SAME_AS_LIBC("%c%c %%", 'o', 'k');
+	SAME_AS_LIBC("%3u %-16s %-8s %7s %10llu|", 2u, "memtouch", "running", "64M", 1234ULL);
+}
+
+UTEST(broker_fmt_truncates)
+{
+	/* Formats the compiler would reject as literals: what the guest lib's printf does too. */
+	const char *unknown = "%q", *trailing = "trail%";
+	const char *volatile null_str = NULL;
+	char buf[8];
+
+	memset(buf, 'X', sizeof(buf));
+	CHECK_EQ(fmt_snprintf(buf, sizeof(buf), "%s", "0123456789"), 10);
+	CHECK(!strcmp(buf, "0123456"));
+	CHECK_EQ(fmt_snprintf(buf, 1, "abc"), 3);
+	CHECK_EQ(buf[0], '\0');
+	CHECK_EQ(fmt_snprintf(NULL, 0, "%d", 12345), 5);
+	CHECK_EQ(fmt_snprintf(buf, sizeof(buf), unknown, 0), 2);
+	CHECK(!strcmp(buf, "%q"));
+	CHECK_EQ(fmt_snprintf(buf, sizeof(buf), "%s", null_str), 6);
+	CHECK(!strcmp(buf, "(null)"));
+	CHECK_EQ(fmt_snprintf(buf, sizeof(buf), trailing, 0), 5);
 }

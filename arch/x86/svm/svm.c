@@ -287,7 +287,14 @@ static void svm_vcpu_run(struct vcpu *v, struct vm_exit *e)
 	svm_vmrun((hpa_t)(uintptr_t)vmcb, &v->regs, cpu->svm_host_vmcb);
 	v->regs.rax = vmcb->save.rax;
 	vmcb->control.tlb_control = 0;
-	vmcb->control.event_inj = 0;
+	/*
+	 * An event whose delivery was cut short by the exit (a guest exception
+	 * whose IDT or stack page was not backed yet) must be delivered again
+	 * (APM Vol. 2, 15.7.2). EXITINTINFO has the EVENTINJ layout.
+	 */
+	vmcb->control.event_inj = (vmcb->control.exit_int_info & SVM_EVENTINJ_VALID)
+					  ? vmcb->control.exit_int_info
+					  : 0;
 	svm_decode(v, e);
 }
 
