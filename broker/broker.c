@@ -7,6 +7,7 @@
 #include <hv/config.h>
 #include <hv/hvm.h>
 #include <hv/pmm.h>
+#include <hv/zeropool.h>
 #include <hv/printk.h>
 #include <hv/sched.h>
 #include <hv/string.h>
@@ -237,6 +238,6 @@ void broker_tick(void)
 	if (broker_ready() && now - broker.last_stats_us >= STATS_PERIOD_US) {
 		broker.last_stats_us = now;
 		broker_post(&(struct sprout_msg){.type = SPROUT_MSG_STATS,
-						 .arg0 = pmm_free_frames() * PAGE_SIZE});
+						 .arg0 = host_free_bytes()});
 	}
 }

@@ -7,6 +7,7 @@
 #include <hv/hvm.h>
 #include <hv/percpu.h>
 #include <hv/pmm.h>
+#include <hv/zeropool.h>
 #include <hv/printk.h>
 #include <hv/reclaim.h>
 #include <hv/sched.h>
@@ -263,7 +264,7 @@ static long hc_host_stats(struct vcpu *v, u64 gpa)
 
 	memset(&s, 0, sizeof(s));
 	s.total_bytes = pmm_total_frames() * PAGE_SIZE;
-	s.free_bytes = pmm_free_frames() * PAGE_SIZE;
+	s.free_bytes = host_free_bytes();
 	s.reserve_bytes = DEMAND_HOST_RESERVE;
 	s.cpus = sched_cpu_count();
 	s.cpus_idle = sched_idle_count();

@@ -22,7 +22,9 @@
 #include <hv/sched.h>
 #include <hv/string.h>
 #include <hv/version.h>
+#include <hv/demand.h>
 #include <hv/vm.h>
+#include <hv/zeropool.h>
 
 static struct sprout_config config;
 static struct acpi_info acpi;
@@ -161,6 +163,8 @@ void hv_main(struct boot_info *bi)
 	apic_init_cpu(true);
 	apic_timer_start(SCHED_SLICE_US);
 	smp_boot_aps(&acpi);
+	while (zeropool_refill_one(DEMAND_HOST_RESERVE / PAGE_SIZE))
+		;
 	vm_create_all(&config, bi);
 	sched_run();
 }

@@ -4,6 +4,7 @@
 #include <hv/errno.h>
 #include <hv/loader.h>
 #include <hv/pmm.h>
+#include <hv/zeropool.h>
 #include <hv/printk.h>
 
 #define DEMAND_RESERVE_FRAMES (DEMAND_HOST_RESERVE / PAGE_SIZE)
@@ -46,6 +47,8 @@ static bool demand_host_has(unsigned order)
 	u64 blocks[PMM_MAX_ORDER + 1];
 	bool found = false;
 
+	if (order == S2PT_ORDER_2M && zeropool_count())
+		return true;
 	pmm_free_blocks(blocks);
 	for (unsigned o = order; o <= PMM_MAX_ORDER; o++)
 		found = found || blocks[o];
@@ -68,8 +71,16 @@ static void demand_gather(struct vm_mem *m, gpa_t gpa, struct demand_query *q)
 /* A zeroed block for the chosen order, or a 4 KiB frame when no 2 MiB block is left. */
 static hpa_t demand_alloc(unsigned *order)
 {
-	hpa_t pa = pmm_alloc_zeroed(*order);
+	hpa_t pa = *order == S2PT_ORDER_2M ? zeropool_take() : INVALID_HPA;
 
+	if (pa != INVALID_HPA)
+		return pa;
+	pa = pmm_alloc_zeroed(*order);
+	/* Short of frames: the pool's blocks are free memory too. */
+	if (pa == INVALID_HPA && zeropool_count()) {
+		zeropool_drain();
+		pa = pmm_alloc_zeroed(*order);
+	}
 	/* Another CPU may have taken the last 2 MiB block since we looked. */
 	if (pa == INVALID_HPA && *order == S2PT_ORDER_2M && demand_host_has(S2PT_ORDER_4K)) {
 		*order = S2PT_ORDER_4K;

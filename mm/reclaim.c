@@ -4,6 +4,7 @@
 #include <hv/loader.h>
 #include <hv/pmm.h>
 #include <hv/reclaim.h>
+#include <hv/string.h>
 
 static bool page_is_zero(hpa_t hpa, u64 bytes)
 {
@@ -74,16 +75,28 @@ s64 reclaim_release_range(struct vm_mem *m, gpa_t gpa, u64 len)
 		hpa_t hpa;
 		unsigned order;
 
+		if (s2pt_region_empty(&m->s2, p)) {
+			p = ALIGN_DOWN(p, LARGE_PAGE_SIZE) + LARGE_PAGE_SIZE;
+			continue;
+		}
 		if (s2pt_query(&m->s2, p, &hpa, &order)) {
 			p += PAGE_SIZE;
 			continue;
 		}
 		if (order == S2PT_ORDER_2M) {
 			gpa_t base = ALIGN_DOWN(p, LARGE_PAGE_SIZE);
+			gpa_t stop = MIN(end, base + LARGE_PAGE_SIZE);
 
-			if (base >= gpa && base + LARGE_PAGE_SIZE <= end)
+			if (base >= gpa && base + LARGE_PAGE_SIZE <= end) {
 				total += (s64)release_leaf(m, base, order);
-			p = base + LARGE_PAGE_SIZE;
+			} else {
+				/*
+				 * Part of a 2 MiB page cannot go back to the allocator
+				 * alone; zero it so it reads as released memory does.
+				 */
+				memset((void *)(uintptr_t)hpa, 0, stop - p); /* hpa is p's */
+			}
+			p = stop;
 			continue;
 		}
 		total += (s64)release_leaf(m, p, order);

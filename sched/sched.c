@@ -12,6 +12,7 @@
 #include <hv/sched.h>
 #include <hv/string.h>
 #include <hv/vm.h>
+#include <hv/zeropool.h>
 
 #include "sched_internal.h"
 
@@ -237,6 +238,9 @@ static void sched_idle(struct percpu *cpu, bool *idle_said)
 		pr_debug("sprout: no runnable vCPU; idle\n");
 		*idle_said = true;
 	}
+	/* Idle time is for zeroing 2 MiB blocks ahead of the faults that need them. */
+	if (zeropool_refill_one(DEMAND_HOST_RESERVE / PAGE_SIZE))
+		return;
 	{
 		u64 t0 = rdtsc();
 

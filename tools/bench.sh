@@ -373,7 +373,7 @@ bench_memory() {
 	local elf=$BUILD/guests/memtouch.elf
 	say "== memory: memtouch under Sprout, QEMU TCG -cpu $QEMU_CPU -smp 1"
 	if [ ! -f "$elf" ]; then
-		say "memory: not available (no $elf: the memtouch guest is not built)"
+		say "memory: not available (no memtouch.elf: the memtouch guest is not built)"
 		summary memory "not available (no memtouch guest)"
 		return
 	fi

@@ -3,6 +3,7 @@
 #include <arch/time.h>
 #include <hv/percpu.h>
 #include <hv/pmm.h>
+#include <hv/zeropool.h>
 #include <hv/printk.h>
 #include <hv/s2pt.h>
 #include <hv/sched.h>
@@ -78,7 +79,7 @@ void vdev_stats_update(void)
 	p->cpus = sched_cpu_count();
 	p->cpus_idle = sched_idle_count();
 	p->now_us = time_us();
-	p->free_bytes = pmm_free_frames() * PAGE_SIZE;
+	p->free_bytes = host_free_bytes();
 	for (u32 c = 0; c < SPROUT_STATS_CPUS && c < MAX_CPUS; c++) {
 		p->cpu[c].busy_us = percpu[c].busy_tsc * 1000 / tsc_khz;
 		p->cpu[c].idle_us = percpu[c].idle_tsc * 1000 / tsc_khz;

@@ -3,12 +3,23 @@
 #ifndef BROKER_BROKER_H
 #define BROKER_BROKER_H
 
+#include <stdarg.h>
 #include <hv/types.h>
 #include <public/hypercall.h>
 #include "policy.h"
 
 /* VMs the broker keeps track of: the hypervisor's CONFIG_MAX_VMS. */
 #define BROKER_MAX_VMS 16
+
+/* ---- out.c: console output, line-buffered ---- */
+
+/* Queue bytes for the console; a newline (or a full buffer) sends the line. */
+void out_write(const char *s, size_t n);
+void out_putc(char c);
+int out_printf(const char *fmt, ...) __printf(1, 2);
+int out_vprintf(const char *fmt, va_list ap) __printf(1, 0);
+/* Send what is queued: a prompt or echo without a newline. */
+void out_flush(void);
 
 /* ---- main.c: settings, console, logging ---- */
 
@@ -43,7 +54,7 @@ long host_refresh(void);
 /* The row of VM id, or NULL. */
 struct broker_vm *table_find(u32 id);
 
-/* Name of VM id for log lines: "?" when it is not in the table. */
+/* Name of VM id for log lines: the last one seen if it left the table, "?" if none. */
 const char *table_name(u32 id);
 
 /* Make a row from the hypervisor safe to print: NUL-terminated, no control bytes. */

@@ -39,19 +39,20 @@ static char *mib(char *buf, u64 bytes)
 	return buf;
 }
 
-static void print_hc_error(const char *what, const char *name, const char *op, long err)
+/* "error: vm NAME: OP: -EXXX (meaning)" */
+static void print_vm_error(const char *name, const char *op, long err)
 {
-	printf("error: %s%s: %s: %s (%s)\n", what, name, op, cmd_err_name(err), cmd_err_text(err));
+	out_printf("error: vm %s: %s: %s (%s)\n", name, op, cmd_err_name(err), cmd_err_text(err));
 }
 
 static void print_parse_error(const struct command *cmd)
 {
-	printf("error: %s", cmd->error);
+	out_printf("error: %s", cmd->error);
 	if (cmd->word[0])
-		printf(" \"%s\"", cmd->word);
+		out_printf(" \"%s\"", cmd->word);
 	if (cmd->hint)
-		printf(" (%s)", cmd->hint);
-	printf("\n");
+		out_printf(" (%s)", cmd->hint);
+	out_printf("\n");
 }
 
 /* Append s at *p. */
@@ -84,18 +85,18 @@ static void vm_list(void)
 	long ret = table_refresh(false, 0);
 
 	if (ret < 0) {
-		printf("error: vm list: %s (%s)\n", cmd_err_name(ret), cmd_err_text(ret));
+		out_printf("error: vm list: %s (%s)\n", cmd_err_name(ret), cmd_err_text(ret));
 		return;
 	}
-	printf("%3s %-16s %-8s %7s %7s %7s %7s %-8s %9s %10s\n", "ID", "NAME", "STATE", "MEMORY",
-	       "COMMIT", "PEAK", "QUOTA", "VCPUS", "UPTIME", "EXITS");
+	out_printf("%3s %-16s %-8s %7s %7s %7s %7s %-8s %9s %10s\n", "ID", "NAME", "STATE",
+		   "MEMORY", "COMMIT", "PEAK", "QUOTA", "VCPUS", "UPTIME", "EXITS");
 	for (unsigned int i = 0; i < vm_count; i++) {
 		const struct sprout_vm_info *v = &vm_table[i].info;
 
 		list_cells(v, vcpus, up);
-		printf("%3u %-16s %-8s %7s %7s %7s %7s %-8s %9s %10llu\n", v->id, v->name,
-		       cmd_state_name(v->state), mib(mem, v->memory), mib(com, v->committed),
-		       mib(peak, v->peak), mib(quota, v->quota), vcpus, up, (u64)v->exits);
+		out_printf("%3u %-16s %-8s %7s %7s %7s %7s %-8s %9s %10llu\n", v->id, v->name,
+			   cmd_state_name(v->state), mib(mem, v->memory), mib(com, v->committed),
+			   mib(peak, v->peak), mib(quota, v->quota), vcpus, up, (u64)v->exits);
 	}
 }
 
@@ -103,16 +104,16 @@ static void info_size(const char *label, u64 bytes)
 {
 	char buf[24];
 
-	printf("  %-16s %s (%llu KiB)\n", label, mib(buf, bytes), bytes >> 10);
+	out_printf("  %-16s %s (%llu KiB)\n", label, mib(buf, bytes), bytes >> 10);
 }
 
 static void vm_info_activity(const struct target *t)
 {
 	if (!t->in_table)
 		return;
-	printf("  %-16s idle for %u period%s, busy %llu us per period (decayed average)\n",
-	       "activity", t->row.act.idle_periods, t->row.act.idle_periods == 1 ? "" : "s",
-	       t->row.act.busy_avg);
+	out_printf("  %-16s idle for %u period%s, busy %llu us per period (decayed average)\n",
+		   "activity", t->row.act.idle_periods, t->row.act.idle_periods == 1 ? "" : "s",
+		   t->row.act.busy_avg);
 }
 
 static void vm_info(const struct target *t)
@@ -122,30 +123,33 @@ static void vm_info(const struct target *t)
 	long ret = table_vm_info(t->id, &v);
 
 	if (ret < 0) {
-		print_hc_error("vm ", t->name, "info", ret);
+		print_vm_error(t->name, "info", ret);
 		return;
 	}
-	printf("vm %u (%s)\n", v.id, v.name);
-	printf("  %-16s %s\n", "state", cmd_state_name(v.state));
-	printf("  %-16s %s\n", "privileged", v.privileged ? "yes" : "no");
-	printf("  %-16s %u online (min %u, max %u)\n", "vcpus", v.vcpus, v.vcpus_min, v.vcpus_max);
+	out_printf("vm %u (%s)\n", v.id, v.name);
+	out_printf("  %-16s %s\n", "state", cmd_state_name(v.state));
+	out_printf("  %-16s %s\n", "privileged", v.privileged ? "yes" : "no");
+	out_printf("  %-16s %u online (min %u, max %u)\n", "vcpus", v.vcpus, v.vcpus_min,
+		   v.vcpus_max);
 	info_size("memory", v.memory);
 	info_size("committed", v.committed);
 	info_size("peak", v.peak);
 	info_size("quota", v.quota);
-	printf("  %-16s %llu of 4K, %llu of 2M\n", "faults", (u64)v.faults_4k, (u64)v.faults_2m);
-	printf("  %-16s %llu\n", "denied", (u64)v.denied);
+	out_printf("  %-16s %llu of 4K, %llu of 2M\n", "faults", (u64)v.faults_4k,
+		   (u64)v.faults_2m);
+	out_printf("  %-16s %llu\n", "denied", (u64)v.denied);
 	info_size("reclaimed", v.reclaimed);
-	printf("  %-16s %llu\n", "exits", (u64)v.exits);
-	printf("  %-16s %s s\n", "uptime", cmd_fmt_dec1(up, v.uptime_us, 1000000, false));
-	printf("  %-16s %s s (all vCPUs)\n", "busy", cmd_fmt_dec1(busy, v.busy_us, 1000000, false));
+	out_printf("  %-16s %llu\n", "exits", (u64)v.exits);
+	out_printf("  %-16s %s s\n", "uptime", cmd_fmt_dec1(up, v.uptime_us, 1000000, false));
+	out_printf("  %-16s %s s (all vCPUs)\n", "busy",
+		   cmd_fmt_dec1(busy, v.busy_us, 1000000, false));
 	if (v.pending_request)
-		printf("  %-16s %llu\n", "pending request", (u64)v.pending_request);
+		out_printf("  %-16s %llu\n", "pending request", (u64)v.pending_request);
 	else
-		printf("  %-16s none\n", "pending request");
-	printf("  %-16s %d\n", "exit status", v.exit_status);
-	printf("  %-16s %s\n", "stop kind", cmd_stop_kind_name(v.stop_kind));
-	printf("  %-16s %s\n", "reason", v.stop_reason[0] ? v.stop_reason : "none");
+		out_printf("  %-16s none\n", "pending request");
+	out_printf("  %-16s %d\n", "exit status", v.exit_status);
+	out_printf("  %-16s %s\n", "stop kind", cmd_stop_kind_name(v.stop_kind));
+	out_printf("  %-16s %s\n", "reason", v.stop_reason[0] ? v.stop_reason : "none");
 	vm_info_activity(t);
 }
 
@@ -155,12 +159,13 @@ static void stats_vm(const struct broker_vm *b)
 	char com[24], quota[24];
 	u64 pct = b->act.busy_avg * 100 / MAX(broker_period_us, 1ull);
 
-	printf("%3u %-16s %-8s committed %s of quota %s, busy %llu%%, idle for %u period%s", v->id,
-	       v->name, cmd_state_name(v->state), mib(com, v->committed), mib(quota, v->quota), pct,
-	       b->act.idle_periods, b->act.idle_periods == 1 ? "" : "s");
+	out_printf("%3u %-16s %-8s committed %s of quota %s, busy %llu%%, idle for %u period%s",
+		   v->id, v->name, cmd_state_name(v->state), mib(com, v->committed),
+		   mib(quota, v->quota), pct, b->act.idle_periods,
+		   b->act.idle_periods == 1 ? "" : "s");
 	if (v->pending_request)
-		printf(", request %llu pending", (u64)v->pending_request);
-	printf("\n");
+		out_printf(", request %llu pending", (u64)v->pending_request);
+	out_printf("\n");
 }
 
 static void stats_host(void)
@@ -168,14 +173,14 @@ static void stats_host(void)
 	const struct sprout_host_stats *h = &host_stats;
 	char total[24], free_mib[24], reserve[24], t[24];
 
-	printf("host: memory %s total, %s free, %s reserve; %u CPUs, %u idle; uptime %s s\n",
-	       mib(total, h->total_bytes), mib(free_mib, h->free_bytes),
-	       mib(reserve, h->reserve_bytes), h->cpus, h->cpus_idle,
-	       cmd_fmt_dec1(t, h->uptime_us, 1000000, false));
-	printf("host: busy per CPU:");
+	out_printf("host: memory %s total, %s free, %s reserve; %u CPUs, %u idle; uptime %s s\n",
+		   mib(total, h->total_bytes), mib(free_mib, h->free_bytes),
+		   mib(reserve, h->reserve_bytes), h->cpus, h->cpus_idle,
+		   cmd_fmt_dec1(t, h->uptime_us, 1000000, false));
+	out_printf("host: busy per CPU:");
 	for (u32 i = 0; i < h->cpus; i++)
-		printf(" %u: %s s", i, cmd_fmt_dec1(t, h->cpu_busy_us[i], 1000000, false));
-	printf("\n");
+		out_printf(" %u: %s s", i, cmd_fmt_dec1(t, h->cpu_busy_us[i], 1000000, false));
+	out_printf("\n");
 }
 
 static void stats(void)
@@ -183,12 +188,13 @@ static void stats(void)
 	long ret = host_refresh();
 
 	if (ret < 0)
-		printf("error: stats: host: %s (%s)\n", cmd_err_name(ret), cmd_err_text(ret));
+		out_printf("error: stats: host: %s (%s)\n", cmd_err_name(ret), cmd_err_text(ret));
 	else
 		stats_host();
 	ret = table_refresh(false, 0);
 	if (ret < 0) {
-		printf("error: stats: vm list: %s (%s)\n", cmd_err_name(ret), cmd_err_text(ret));
+		out_printf("error: stats: vm list: %s (%s)\n", cmd_err_name(ret),
+			   cmd_err_text(ret));
 		return;
 	}
 	for (unsigned int i = 0; i < vm_count; i++)
@@ -203,10 +209,10 @@ static void vm_create(const char *name)
 	memcpy(name_buf, name, len + 1);
 	ret = hypercall(HC_VM_CREATE, (unsigned long)name_buf, len, 0, 0);
 	if (ret < 0) {
-		print_hc_error("vm ", name, "create", ret);
+		print_vm_error(name, "create", ret);
 		return;
 	}
-	printf("vm %s: create ok, id %ld\n", name, ret);
+	out_printf("vm %s: create ok, id %ld\n", name, ret);
 	table_refresh(false, 0);
 }
 
@@ -226,10 +232,10 @@ static void vm_control(const struct target *t, enum cmd_kind kind)
 	long ret = hypercall(HC_VM_CONTROL, t->id, vm_op_of(kind), 0, 0);
 
 	if (ret < 0) {
-		print_hc_error("vm ", t->name, cmd_op_name(kind), ret);
+		print_vm_error(t->name, cmd_op_name(kind), ret);
 		return;
 	}
-	printf("vm %s: %s ok\n", t->name, cmd_op_name(kind));
+	out_printf("vm %s: %s ok\n", t->name, cmd_op_name(kind));
 	table_refresh(false, 0);
 }
 
@@ -239,10 +245,10 @@ static void mem_quota(const struct target *t, u64 bytes)
 	long ret = hypercall(HC_VM_SET_QUOTA, t->id, bytes, 0, 0);
 
 	if (ret < 0) {
-		print_hc_error("vm ", t->name, "quota", ret);
+		print_vm_error(t->name, "quota", ret);
 		return;
 	}
-	printf("vm %s: quota ok, now %s\n", t->name, cmd_fmt_size(size, bytes));
+	out_printf("vm %s: quota ok, now %s\n", t->name, cmd_fmt_size(size, bytes));
 }
 
 static void mem_reclaim(const struct target *t)
@@ -251,11 +257,11 @@ static void mem_reclaim(const struct target *t)
 	long ret = hypercall(HC_VM_RECLAIM, t->id, 0, 0, 0);
 
 	if (ret < 0) {
-		print_hc_error("vm ", t->name, "reclaim", ret);
+		print_vm_error(t->name, "reclaim", ret);
 		return;
 	}
-	printf("vm %s: reclaim ok, %s returned (%ld bytes)\n", t->name,
-	       cmd_fmt_size(size, (u64)ret), ret);
+	out_printf("vm %s: reclaim ok, %s returned (%ld bytes)\n", t->name,
+		   cmd_fmt_size(size, (u64)ret), ret);
 }
 
 static void vcpu_op(const struct target *t, enum cmd_kind kind)
@@ -264,12 +270,12 @@ static void vcpu_op(const struct target *t, enum cmd_kind kind)
 	long ret = hypercall(add ? HC_VCPU_ADD : HC_VCPU_PARK, t->id, 0, 0, 0);
 
 	if (ret < 0) {
-		printf("error: vcpu %s vm %s: %s (%s)\n", cmd_op_name(kind), t->name,
-		       cmd_err_name(ret), cmd_err_text(ret));
+		out_printf("error: vcpu %s vm %s: %s (%s)\n", cmd_op_name(kind), t->name,
+			   cmd_err_name(ret), cmd_err_text(ret));
 		return;
 	}
-	printf("vm %s: vcpu %s ok, vcpu %ld %s\n", t->name, cmd_op_name(kind), ret,
-	       add ? "added" : "parked");
+	out_printf("vm %s: vcpu %s ok, vcpu %ld %s\n", t->name, cmd_op_name(kind), ret,
+		   add ? "added" : "parked");
 }
 
 /* Guest output may hold terminal escapes: only newlines and tabs go through as they are. */
@@ -280,10 +286,10 @@ static void print_log_bytes(const char *buf, unsigned long n)
 
 		if (c == '\r')
 			continue;
-		console_putc((c == '\n' || c == '\t' || (c >= ' ' && c < 0x7f)) ? c : '?');
+		out_putc((c == '\n' || c == '\t' || (c >= ' ' && c < 0x7f)) ? c : '?');
 	}
 	if (n && buf[n - 1] != '\n')
-		console_putc('\n');
+		out_putc('\n');
 }
 
 static void vm_log(const struct target *t)
@@ -293,20 +299,20 @@ static void vm_log(const struct target *t)
 	long n;
 
 	if (total < 0) {
-		print_hc_error("vm ", t->name, "log", total);
+		print_vm_error(t->name, "log", total);
 		return;
 	}
 	from = total > SPROUT_CONSOLE_RING ? (unsigned long)total - SPROUT_CONSOLE_RING : 0;
 	n = hypercall(HC_VM_CONSOLE_READ, t->id, (unsigned long)log_buf, sizeof(log_buf), from);
 	if (n < 0) {
-		print_hc_error("vm ", t->name, "log", n);
+		print_vm_error(t->name, "log", n);
 		return;
 	}
 	n = MIN(n, (long)sizeof(log_buf));
-	printf("--- vm %s console: %ld bytes from offset %lu of %ld ---\n", t->name, n, from,
-	       total);
+	out_printf("--- vm %s console: %ld bytes from offset %lu of %ld ---\n", t->name, n, from,
+		   total);
 	print_log_bytes(log_buf, (unsigned long)n);
-	printf("--- end of vm %s console ---\n", t->name);
+	out_printf("--- end of vm %s console ---\n", t->name);
 }
 
 /*
@@ -330,7 +336,7 @@ static bool find_target(const char *arg, struct target *t)
 		memcpy(t->name, arg, strlen(arg) + 1);
 		return true;
 	}
-	printf("error: no VM \"%s\" (vm list shows them)\n", arg);
+	out_printf("error: no VM \"%s\" (vm list shows them)\n", arg);
 	return false;
 }
 
@@ -359,7 +365,7 @@ void cli_run(const char *line)
 	switch (cmd.kind) {
 	case CMD_EMPTY: break;
 	case CMD_ERROR: print_parse_error(&cmd); break;
-	case CMD_HELP: printf("%s", help_text); break;
+	case CMD_HELP: out_write(help_text, strlen(help_text)); break;
 	case CMD_VM_LIST: vm_list(); break;
 	case CMD_STATS: stats(); break;
 	case CMD_VM_CREATE: vm_create(cmd.vm); break;

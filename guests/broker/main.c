@@ -31,8 +31,8 @@ static u64 tsc_per_us;
 
 static void prompt_show(void)
 {
-	console_write(PROMPT, sizeof(PROMPT) - 1);
-	console_write(editor.buf, editor.len);
+	out_write(PROMPT, sizeof(PROMPT) - 1);
+	out_write(editor.buf, editor.len);
 	prompt_visible = true;
 }
 
@@ -41,12 +41,12 @@ void broker_log(const char *fmt, ...)
 	va_list ap;
 
 	if (prompt_visible)
-		console_putc('\n');
-	printf("broker: ");
+		out_putc('\n');
+	out_printf("broker: ");
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	out_vprintf(fmt, ap);
 	va_end(ap);
-	console_putc('\n');
+	out_putc('\n');
 	if (prompt_visible)
 		prompt_show();
 }
@@ -80,7 +80,7 @@ static u64 now_us(void)
 static void console_line(void)
 {
 	prompt_visible = false;
-	console_putc('\n');
+	out_putc('\n');
 	cli_run(editor.buf);
 	prompt_show();
 }
@@ -88,12 +88,12 @@ static void console_line(void)
 static void console_byte(char c)
 {
 	switch (le_feed(&editor, c)) {
-	case LE_ECHO: console_putc(c); break;
-	case LE_ERASE: console_write("\b \b", 3); break;
+	case LE_ECHO: out_putc(c); break;
+	case LE_ERASE: out_write("\b \b", 3); break;
 	case LE_LINE: console_line(); break;
 	case LE_OVERLONG:
 		prompt_visible = false;
-		printf("\nerror: line too long (at most %u characters)\n", CMD_LINE_MAX);
+		out_printf("\nerror: line too long (at most %d characters)\n", CMD_LINE_MAX);
 		prompt_show();
 		break;
 	case LE_NOTHING: break;
@@ -138,6 +138,7 @@ static __noreturn void event_loop(void)
 	u64 now;
 
 	for (;;) {
+		out_flush();
 		now = now_us();
 		wait_event(last + broker_period_us > now ? last + broker_period_us - now : 0);
 		ring_drain();
@@ -192,7 +193,7 @@ static void run_startup_commands(void)
 	if (ret <= 0)
 		return;
 	while (cmd_next(&cursor, cmd, sizeof(cmd))) {
-		printf(PROMPT "%s\n", cmd);
+		out_printf(PROMPT "%s\n", cmd);
 		cli_run(cmd);
 	}
 }
@@ -212,8 +213,8 @@ static void start(void)
 	if (n < 0)
 		broker_log("HC_VM_LIST: %s (%s); the VM table is empty", cmd_err_name(n),
 			   cmd_err_text(n));
-	printf("broker: ready (Sprout ABI v%ld), %u VM%s in the table\n", version, vm_count,
-	       vm_count == 1 ? "" : "s");
+	out_printf("broker: ready (Sprout ABI v%ld), %u VM%s in the table\n", version, vm_count,
+		   vm_count == 1 ? "" : "s");
 	if (version != SPROUT_ABI_VERSION)
 		broker_log("this broker speaks ABI v%u", SPROUT_ABI_VERSION);
 }

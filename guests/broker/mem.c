@@ -99,7 +99,8 @@ static void reclaim(struct policy_request *req, u32 victim)
 	long ret = hypercall(HC_VM_RECLAIM, victim, 0, 0, 0);
 	char size[32];
 
-	req->tried[req->rounds++] = victim;
+	if (req->rounds < POLICY_MAX_ROUNDS)
+		req->tried[req->rounds++] = victim;
 	if (ret < 0) {
 		broker_log("reclaim vm %u (%s, idle for %u period%s): %s (%s)", victim,
 			   table_name(victim), idle, idle == 1 ? "" : "s", cmd_err_name(ret),

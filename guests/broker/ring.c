@@ -44,21 +44,18 @@ long ring_setup(void)
 	return 0;
 }
 
-/* A destroyed VM is gone from the table by now: its name is taken before the refresh. */
 static void vm_stopped(const struct sprout_msg *m)
 {
 	struct sprout_vm_info info;
-	char name[sizeof(info.name)];
 	long ret;
 
-	memcpy(name, table_name(m->vm_id), sizeof(name));
 	table_refresh(false, 0);
 	ret = table_vm_info(m->vm_id, &info);
 	if (ret == 0 && info.stop_reason[0]) {
 		broker_log("vm %u (%s) stopped: %s", m->vm_id, info.name, info.stop_reason);
 		return;
 	}
-	broker_log("vm %u (%s) stopped: %s, exit status %lld", m->vm_id, name,
+	broker_log("vm %u (%s) stopped: %s, exit status %lld", m->vm_id, table_name(m->vm_id),
 		   cmd_stop_kind_name((u32)m->arg0), (s64)m->arg1);
 }
 
@@ -122,14 +119,13 @@ static void check_dropped(void)
 
 void ring_drain(void)
 {
-	struct sprout_msg m;
-	u32 head;
-
 	if (!ring_ready)
 		return;
 	check_dropped();
 	for (unsigned int n = 0; n < RING_DRAIN_MAX; n++) {
-		head = ring->head;
+		u32 head = ring->head;
+		struct sprout_msg m;
+
 		if (head == ring_tail || !head_sane(head))
 			return;
 		/* x86 keeps loads in order; stop the compiler from hoisting the copy above head. */

@@ -17,6 +17,9 @@ static struct sprout_vm_info list_buf[BROKER_MAX_VMS] __aligned(PAGE_SIZE);
 static struct sprout_vm_info info_buf __aligned(sizeof(struct sprout_vm_info));
 static struct sprout_host_stats stats_buf __aligned(64);
 
+/* Last name seen for each VM id: log lines about a destroyed VM still name it. */
+static char known_names[BROKER_MAX_VMS][sizeof(vm_table[0].info.name)];
+
 static void sanitize(char *s, size_t size)
 {
 	s[size - 1] = '\0';
@@ -57,6 +60,8 @@ static void merge(const struct sprout_vm_info *rows, unsigned int n, bool tick, 
 
 		v->info = rows[i];
 		table_sanitize(&v->info);
+		if (v->info.id < BROKER_MAX_VMS)
+			memcpy(known_names[v->info.id], v->info.name, sizeof(v->info.name));
 		if (o)
 			v->act = o->act;
 		if (!o ||
@@ -104,7 +109,9 @@ const char *table_name(u32 id)
 {
 	struct broker_vm *v = table_find(id);
 
-	return v ? v->info.name : "?";
+	if (v)
+		return v->info.name;
+	return id < BROKER_MAX_VMS && known_names[id][0] ? known_names[id] : "?";
 }
 
 long table_vm_info(u32 id, struct sprout_vm_info *out)

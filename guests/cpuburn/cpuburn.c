@@ -13,6 +13,7 @@
 #define DEFAULT_SHRINK_WAIT_MS 5000
 #define WORK_MAX	       MiB(64)
 #define SAMPLE_PER_VCPU	       32
+#define STALL_MS	       10000u
 
 struct phase {
 	u32 items, light_ms;
@@ -23,6 +24,7 @@ struct phase {
 
 struct options {
 	u64 items, work, expect_vcpus, report_ms, shrink_wait_ms;
+	u64 crash_vcpu; /* 0: none */
 	bool expect_shrink;
 	u32 nphases, total;
 	struct phase ph[QUEUE_MAX_PHASES];
@@ -31,6 +33,7 @@ struct options {
 /* vCPU 0's running account of what the other vCPUs do, for the periodic lines. */
 struct monitor {
 	u64 t0, report_cycles, next_report, last_tsc, last_done;
+	u64 phases_cycles; /* from the first heavy phase to the end of the last light one */
 	u32 mask, arrivals_seen, highest_vcpu;
 	u32 *phase_max; /* max_vcpus of the heavy phase running now, or NULL */
 };
@@ -94,10 +97,12 @@ static bool read_options(void)
 	    opt_u64("expect-vcpus", &opt.expect_vcpus) == OPT_BAD ||
 	    opt_bool("expect-shrink", &opt.expect_shrink) == OPT_BAD ||
 	    opt_u64("shrink-wait-ms", &opt.shrink_wait_ms) == OPT_BAD ||
-	    opt_u64("report-ms", &opt.report_ms) == OPT_BAD)
+	    opt_u64("report-ms", &opt.report_ms) == OPT_BAD ||
+	    opt_u64("crash-vcpu", &opt.crash_vcpu) == OPT_BAD)
 		return false;
 	if (!opt.items || opt.items > QUEUE_MAX_ITEMS || opt.work < 8 || opt.work % 8 ||
-	    opt.work > WORK_MAX || !opt.report_ms || opt.expect_vcpus > SMP_MAX_VCPUS)
+	    opt.work > WORK_MAX || !opt.report_ms || opt.expect_vcpus > SMP_MAX_VCPUS ||
+	    opt.crash_vcpu >= SMP_MAX_VCPUS)
 		return false;
 	if (opt_str("phases", phases, sizeof(phases)) == OPT_ABSENT) {
 		opt.nphases = 1;
@@ -166,26 +171,57 @@ static void monitor_poll(void)
 	mon.next_report = MAX(mon.next_report + mon.report_cycles, now + mon.report_cycles / 2);
 }
 
+/* Secondary vCPUs: the queue's worker, or a #UD on purpose to show how an AP crash is reported. */
+static void burn_worker(u32 vcpu)
+{
+	if (vcpu == opt.crash_vcpu)
+		asm volatile("ud2");
+	queue_worker(vcpu);
+}
+
+/*
+ * True once no item was finished for STALL_MS: an item was taken and never
+ * done, which happens only when Sprout parks a vCPU in the middle of one.
+ */
+static bool stalled(u64 *since, u64 *done_then)
+{
+	u64 done = queue_done(), now = rdtsc();
+
+	if (done != *done_then) {
+		*done_then = done;
+		*since = now;
+		return false;
+	}
+	return now - *since > clock_ms_to_cycles(STALL_MS);
+}
+
 /* vCPU 0 takes items with the others until the phase is drained. */
 static void run_heavy(u32 p)
 {
 	struct phase *ph = &opt.ph[p];
-	u64 t = rdtsc();
+	u64 t = rdtsc(), since = t, done_then = queue_done();
 
 	ph->max_vcpus = smp_vcpus_online();
 	mon.phase_max = &ph->max_vcpus;
 	queue_open(p, ph->first, ph->items);
 	while (!queue_phase_drained(p)) {
-		/* Nothing left to take: the others are finishing their last items. */
-		if (!queue_work_one(0))
-			cpu_relax();
 		monitor_poll();
+		if (queue_work_one(0))
+			continue;
+		/* Nothing left to take: the others are finishing their last items. */
+		if (stalled(&since, &done_then)) {
+			printf("cpuburn: t=%llu heavy phase %u stalled: no item finished for %u "
+			       "ms\n",
+			       ms_since(mon.t0), p, STALL_MS);
+			break;
+		}
+		cpu_relax();
 	}
 	queue_close();
 	ph->heavy_cycles = rdtsc() - t;
 	mon.phase_max = NULL;
-	printf("cpuburn: t=%llu heavy phase %u drained: %u items in %llu ms\n", ms_since(mon.t0), p,
-	       ph->items, clock_cycles_to_ms(ph->heavy_cycles));
+	printf("cpuburn: t=%llu heavy phase %u: %u of %u items done in %llu ms\n", ms_since(mon.t0),
+	       p, queue_phase_done(p), ph->items, clock_cycles_to_ms(ph->heavy_cycles));
 }
 
 /* Sleep in HC_WAIT_EVENT naps (clock_idle_until) until ms passed or until done() holds. */
@@ -208,7 +244,7 @@ static bool only_vcpu0(void)
 static void print_list_by_vcpu(void)
 {
 	printf("cpuburn: items=%u time_ms=%llu max_vcpus=%u items_by_vcpu=", opt.total,
-	       ms_since(mon.t0), smp_vcpus_max_online());
+	       clock_cycles_to_ms(mon.phases_cycles), smp_vcpus_max_online());
 	for (u32 v = 0; v <= mon.highest_vcpu; v++)
 		printf("%s%llu", v ? "," : "", queue_done_by(v));
 	printf("\n");
@@ -268,33 +304,37 @@ static void check_results(bool shrunk, u64 shrink_ms)
 		       smp_vcpus_online(), shrink_ms, opt.shrink_wait_ms);
 }
 
+static void print_start(int smp_ret)
+{
+	printf("cpuburn: start, sprout=%s clock=%s %llu MHz\n", sprout_present() ? "yes" : "no",
+	       clock_source, clock_hz / 1000000);
+	printf("cpuburn: %u phases, %u items, work=%llu bytes per item\n", opt.nphases, opt.total,
+	       opt.work);
+	if (smp_ret)
+		printf("cpuburn: no secondary vCPUs (smp_init: %d): vCPU 0 does all the work\n",
+		       smp_ret);
+	else
+		printf("cpuburn: secondary vCPUs start at smp_ap_start32, worker set\n");
+}
+
 int main(void)
 {
 	u64 shrink_ms = 0;
 	int ret;
 
 	if (!read_options()) {
-		printf("cpuburn: usage: phases=H:L,... (H items, L ms; at most %u phases, %u "
-		       "items) "
-		       "items=N work=BYTES (multiple of 8, <= 64M) expect-vcpus=N expect-shrink=1 "
-		       "shrink-wait-ms=N report-ms=N\n",
+		puts("cpuburn: usage: phases=H:L,... items=N work=BYTES expect-vcpus=N "
+		     "expect-shrink=1 shrink-wait-ms=N report-ms=N crash-vcpu=N");
+		printf("cpuburn: H items, L ms; at most %u phases and %u items; work a multiple "
+		       "of 8, at most 64M\n",
 		       QUEUE_MAX_PHASES, QUEUE_MAX_ITEMS);
 		return EXIT_USAGE;
 	}
 	clock_init();
 	queue_init((u32)opt.work);
-	smp_set_worker(queue_worker);
+	smp_set_worker(burn_worker);
 	ret = smp_init();
-	printf("cpuburn: start, sprout=%s clock=%s %llu MHz, %u phases, %u items, work=%llu "
-	       "bytes\n",
-	       sprout_present() ? "yes" : "no", clock_source, clock_hz / 1000000, opt.nphases,
-	       opt.total, opt.work);
-	if (ret)
-		printf("cpuburn: no secondary vCPUs (smp_init: %d): vCPU 0 does all the work\n",
-		       ret);
-	else
-		printf("cpuburn: secondary vCPUs start at smp_ap_start32, worker set\n");
-
+	print_start(ret);
 	mon = (struct monitor){.t0 = rdtsc(), .mask = 1};
 	mon.report_cycles = clock_ms_to_cycles(opt.report_ms);
 	mon.last_tsc = mon.t0;
@@ -306,6 +346,7 @@ int main(void)
 			       opt.ph[p].light_ms);
 		run_light(opt.ph[p].light_ms, NULL);
 	}
+	mon.phases_cycles = rdtsc() - mon.t0;
 	if (opt.expect_shrink && !only_vcpu0())
 		shrink_ms = clock_cycles_to_ms(run_light(opt.shrink_wait_ms, only_vcpu0));
 	monitor_poll();

@@ -8,7 +8,7 @@
 
 /* Items of all heavy phases together: one byte of count and vCPU, one u32 result each. */
 #define QUEUE_MAX_ITEMS	 (1u << 18)
-#define QUEUE_MAX_PHASES 16
+#define QUEUE_MAX_PHASES 16u
 
 /* Items no vCPU may claim: between heavy phases. */
 #define QUEUE_CLOSED (~0u)
@@ -24,7 +24,8 @@ void queue_init(u32 work_bytes);
 void queue_open(u32 p, u32 first, u32 items);
 void queue_close(void);
 
-/* True once every item of phase p was done (not only taken). */
+/* Items of phase p done so far (not only taken); drained: all of them. */
+u32 queue_phase_done(u32 p);
 bool queue_phase_drained(u32 p);
 
 /*

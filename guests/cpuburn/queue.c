@@ -79,9 +79,14 @@ void queue_close(void)
 	atomic_store_u32(&open_phase, QUEUE_CLOSED);
 }
 
+u32 queue_phase_done(u32 p)
+{
+	return atomic_load_u32(&phases[p].done);
+}
+
 bool queue_phase_drained(u32 p)
 {
-	return atomic_load_u32(&phases[p].done) == phases[p].items;
+	return queue_phase_done(p) == phases[p].items;
 }
 
 bool queue_work_one(u32 vcpu)

@@ -103,13 +103,19 @@ parse_boot() {
 	local opt
 	IFS=, read -r -a opts <<<"$1"
 	KIND=${opts[0]}
-	SMP=2 MEM=512 IPS=20000000 CPU=
+	SMP=2 MEM=512 IPS=20000000 CPU= CLI=
 	for opt in "${opts[@]:1}"; do
 		case $opt in
 		smp=*) SMP=${opt#smp=} ;;
 		mem=*) MEM=${opt#mem=} ;;
 		ips=*) IPS=${opt#ips=} ;;
 		cpu=*) CPU=${opt#cpu=} ;;
+		cli=*)
+			CLI=$here/cli/${opt#cli=}.txt
+			if [[ ! ${opt#cli=} =~ ^[A-Za-z0-9._-]+$ ]] || [ ! -f "$CLI" ]; then
+				BOOT_ERR="no CLI script $CLI" && return 1
+			fi
+			;;
 		*) BOOT_ERR="unknown boot option '$opt'" && return 1 ;;
 		esac
 	done
@@ -149,9 +155,16 @@ make_cmd() {
 		# shellcheck disable=SC2054 # commas belong to QEMU option values
 		CMD=(qemu-system-x86_64 -nodefaults -accel tcg -display none -no-reboot
 			-cpu "$CPU" -smp "$SMP" -m "${MEM}M"
-			-serial "file:$d/com1.log" -debugcon "file:$d/e9.log"
+			-debugcon "file:$d/e9.log"
 			-device isa-debug-exit,iobase=0xf4,iosize=0x04
 			-d cpu_reset -D "$d/qemu.log")
+		if [ -n "$CLI" ]; then
+			# COM1 both ways: QEMU reads com1.in and writes com1.out (FIFOs).
+			mkfifo "$d/com1.in" "$d/com1.out"
+			CMD+=(-serial "pipe:$d/com1")
+		else
+			CMD+=(-serial "file:$d/com1.log")
+		fi
 		case $KIND in
 		qemu-usb-ovmf | qemu-iso-ovmf)
 			cp "$OVMF_VARS" "$d/vars.fd"
@@ -174,7 +187,144 @@ make_cmd() {
 		-e "s|@IPS@|$IPS|g" -e "s|@ISO@|$d/sprout.iso|g" -e "s|@ESP@|$d/esp|g" \
 		-e "s|@OVMF@|$OVMF_BOCHS|g" -e "s|@COM1@|$d/com1.log|g" \
 		-e "s|@LOG@|$d/bochs.log|g" -e "s|@DISPLAY@|term|g" "$template" >"$d/bochsrc"
+	if [ -n "$CLI" ]; then
+		# COM1 as a TCP server: Bochs waits (before the BIOS runs) until the
+		# feeder connects; the feeder copies what arrives to com1.log.
+		free_port >"$d/com1.port"
+		sed -i "s|^com1:.*|com1: enabled=1, mode=socket-server, dev=localhost:$(cat "$d/com1.port")|" \
+			"$d/bochsrc"
+	fi
 	CMD=(bochs -q -f "$d/bochsrc" -rc "$here/bochs-cont.rc")
+}
+
+# A TCP port on 127.0.0.1 nobody listens on (for Bochs's COM1 server).
+free_port() {
+	local p i
+	for i in {1..50}; do
+		p=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+			echo "$p"
+			return
+		fi
+	done
+	echo "$p"
+}
+
+# ---- typing on COM1 (scenario option cli=FILE) ----
+
+PROMPT='sprout> '
+
+now_ms() {
+	echo $(($(date +%s%N) / 1000000))
+}
+
+prompts() { # dir -> how many broker prompts the 0xE9 log holds so far
+	grep -aoF -- "$PROMPT" "$1/e9.log" 2>/dev/null | wc -l
+}
+
+emu_alive() { # dir
+	[ -s "$1/emu.pid" ] && kill -0 "$(cat "$1/emu.pid")" 2>/dev/null
+}
+
+# Sleep n seconds (fractions allowed) while the emulator runs; false once it is gone.
+sleep_alive() { # dir seconds
+	local end=$(($(now_ms) + $(awk -v s="$2" 'BEGIN { printf "%d", s * 1000 }')))
+	while [ "$(now_ms)" -lt "$end" ]; do
+		emu_alive "$1" || return 1
+		sleep 0.1
+	done
+	return 0
+}
+
+# Wait until cond (a command taking dir) holds; false on timeout or when the emulator ended.
+wait_for() { # dir seconds cond [args...]
+	local d=$1 end=$(($(now_ms) + $2 * 1000))
+	shift 2
+	while ! "$@"; do
+		emu_alive "$d" || return 1
+		[ "$(now_ms)" -lt "$end" ] || return 1
+		sleep 0.1
+	done
+}
+more_prompts() { # dir than
+	[ "$(prompts "$1")" -gt "$2" ]
+}
+log_matches() { # dir from-line regex
+	tail -n +"$2" "$1/e9.log" 2>/dev/null | tr -d '\r' | grep -qaE -- "$3"
+}
+
+# The feeder: types the lines of a CLI script into COM1, each after the broker's
+# prompt, and notes what it did in cli.log. Lines: text to type; `# ...` comments;
+# `@sleep N` pause N seconds; `@wait REGEX` wait until a line matching REGEX appears
+# in the 0xE9 log after the point where the last command was typed; `@timeout N`
+# per-line timeout from here on (default 30 s, Bochs 90 s).
+cli_feed() { # dir script first-timeout
+	local d=$1 script=$2 first=$3 t0 line n per port i mark=1
+	t0=$(now_ms)
+	note() {
+		printf '%7.1fs %s\n' "$(awk -v t="$(($(now_ms) - t0))" 'BEGIN { print t / 1000 }')" "$*"
+	}
+	per=30
+	if [ "$EMU" = qemu ]; then
+		exec 3<>"$d/com1.in"
+	else
+		per=90
+		port=$(cat "$d/com1.port")
+		for ((i = 0; i < 200; i++)); do
+			{ exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null && break
+			emu_alive "$d" || return 0
+			sleep 0.1
+		done
+		[ $i -lt 200 ] || { note "could not connect to Bochs's COM1 on port $port" && return 0; }
+		note "connected to Bochs's COM1 on port $port"
+		cat <&3 >"$d/com1.log" &
+	fi
+	note "waiting for the prompt"
+	if ! wait_for "$d" "$first" more_prompts "$d" 0; then
+		note "no prompt; giving up"
+		return 0
+	fi
+	while IFS= read -r line || [ -n "$line" ]; do
+		line=${line%$'\r'}
+		[[ $line =~ ^[[:space:]]*(#|$) ]] && continue
+		case $line in
+		'@sleep '*)
+			note "sleep ${line#@sleep }"
+			sleep_alive "$d" "${line#@sleep }" || break
+			continue
+			;;
+		'@timeout '*)
+			per=${line#@timeout }
+			continue
+			;;
+		'@wait '*)
+			note "wait for /${line#@wait }/"
+			wait_for "$d" "$per" log_matches "$d" "$mark" "${line#@wait }" ||
+				note "timeout (${per}s) waiting for /${line#@wait }/"
+			continue
+			;;
+		esac
+		n=$(prompts "$d")
+		mark=$(($(wc -l <"$d/e9.log") + 1))
+		note "type: $line"
+		# 16 bytes at a time: the hypervisor's buffer for the broker holds 64.
+		for ((i = 0; i < ${#line}; i += 16)); do
+			printf '%s' "${line:i:16}" >&3
+			sleep 0.05
+		done
+		printf '\r' >&3
+		if ! wait_for "$d" "$per" more_prompts "$d" "$n"; then
+			emu_alive "$d" || break
+			note "timeout (${per}s) waiting for the prompt after '$line'"
+		fi
+	done <"$script"
+	note "end of script"
+	# Bochs: keep copying COM1 until the machine is off.
+	while emu_alive "$d"; do
+		sleep 0.2
+	done
+	exec 3>&-
+	wait
 }
 
 has() { # file fixed-string
@@ -185,9 +335,14 @@ has() { # file fixed-string
 # firmware exception, or a failed power-off) the machine halts for good, so stop it
 # then instead of waiting for the timeout. Sets RC, STOPPED (why we stopped it) and ELAPSED.
 run_emulator() { # dir timeout
-	local d=$1 t=$2 pid start mark_at=0 now
+	local d=$1 t=$2 pid start mark_at=0 now drain= feeder= i n
 	STOPPED=
 	start=$(date +%s%N)
+	# QEMU opens the FIFOs with O_RDWR; until it does, cat waits in open().
+	if [ "$EMU" = qemu ] && [ -n "$CLI" ]; then
+		cat "$d/com1.out" >"$d/com1.log" &
+		drain=$!
+	fi
 	# The subshell reaps the emulator, so a crash of the emulator itself (Bochs can
 	# segfault on exit with count=2) is noted in emu.status, not on our terminal.
 	(
@@ -204,6 +359,10 @@ run_emulator() { # dir timeout
 	while [ ! -s "$d/emu.pid" ] && kill -0 "$pid" 2>/dev/null; do
 		sleep 0.05
 	done
+	if [ -n "$CLI" ]; then
+		cli_feed "$d" "$CLI" "$t" >"$d/cli.log" 2>&1 &
+		feeder=$!
+	fi
 	while kill -0 "$pid" 2>/dev/null; do
 		if [ -z "$STOPPED" ]; then
 			if has "$d/e9.log" "$CRASH_MARK"; then
@@ -229,6 +388,15 @@ run_emulator() { # dir timeout
 	wait "$pid" || RC=$?
 	now=$(date +%s%N)
 	ELAPSED=$(((now - start) / 1000000))
+	# The feeder and the COM1 copy end with the emulator; stop them if they hang.
+	for i in $feeder $drain; do
+		for ((n = 0; n < 20; n++)); do
+			kill -0 "$i" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill "$i" 2>/dev/null || true
+		{ wait "$i"; } 2>/dev/null || true
+	done
 }
 
 # Record one check in $VERDICT; the first failure becomes REASON.

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/* A pool of 2 MiB blocks zeroed ahead of time, so a 2 MiB fault only has to map one. */
+#ifndef HV_ZEROPOOL_H
+#define HV_ZEROPOOL_H
+
+#include <hv/types.h>
+
+/* Blocks the pool keeps ready (64 MiB). */
+#define ZEROPOOL_BLOCKS 32
+
+/* A zeroed 2 MiB block from the pool, or INVALID_HPA when it is empty. */
+hpa_t zeropool_take(void);
+
+/*
+ * Zero one more block for the pool if it is short and the host can spare a
+ * 2 MiB block beyond keep_frames; returns true if it added one. Idle CPUs
+ * call this; so does boot, until the pool is full.
+ */
+bool zeropool_refill_one(u64 keep_frames);
+
+/* Give every pooled block back to the frame allocator (host memory is short). */
+void zeropool_drain(void);
+
+/* Blocks in the pool now. */
+u32 zeropool_count(void);
+
+/* Host memory free for VMs: the allocator's free frames plus the pooled blocks. */
+u64 host_free_bytes(void);
+
+#endif
