@@ -176,8 +176,11 @@ struct vm *vm_create_at(struct vm *vm, const struct vm_config *cfg, const struct
 		vm_stop(vm, VM_STOP_LOAD, -1, "cannot create stage-2 tables: %s", strerror_hv(ret));
 		return vm;
 	}
-	if (cfg->privileged)
+	if (cfg->privileged) {
+		/* The reserve exists so that the broker can always run and decide. */
+		vm->mem.uses_reserve = true;
 		broker_vm_created(vm);
+	}
 	if (vm_load_image(vm, bi, &res) || vm_create_bsp(vm, &res))
 		return vm;
 	vm->start_tsc = rdtsc();

@@ -32,6 +32,7 @@ int demand_init(struct vm_mem *m, const struct s2pt_format *fmt, u64 ram_size,
 {
 	m->ram_size = ram_size;
 	m->policy = policy;
+	m->uses_reserve = false;
 	m->acct = (struct vm_account){.quota = quota};
 	m->lock = (spinlock_t)SPINLOCK_INIT;
 	return s2pt_init(&m->s2, fmt);
@@ -42,8 +43,9 @@ int demand_init(struct vm_mem *m, const struct s2pt_format *fmt, u64 ram_size,
  * reserve intact. Stage-2 table frames (at most three per fault) are not
  * counted: they are the hypervisor's own and may come from the reserve.
  */
-static bool demand_host_has(unsigned order)
+static bool demand_host_has(const struct vm_mem *m, unsigned order)
 {
+	u64 reserve = m->uses_reserve ? 0 : DEMAND_RESERVE_FRAMES;
 	u64 blocks[PMM_MAX_ORDER + 1];
 	bool found = false;
 
@@ -52,7 +54,9 @@ static bool demand_host_has(unsigned order)
 	pmm_free_blocks(blocks);
 	for (unsigned o = order; o <= PMM_MAX_ORDER; o++)
 		found = found || blocks[o];
-	return found && pmm_free_frames() >= (1ULL << order) + DEMAND_RESERVE_FRAMES;
+	/* Pooled blocks are free memory too: demand_alloc() drains them when needed. */
+	found = found || zeropool_count();
+	return found && host_free_bytes() / PAGE_SIZE >= (1ULL << order) + reserve;
 }
 
 static void demand_gather(struct vm_mem *m, gpa_t gpa, struct demand_query *q)
@@ -64,12 +68,12 @@ static void demand_gather(struct vm_mem *m, gpa_t gpa, struct demand_query *q)
 	q->region_empty = s2pt_region_empty(&m->s2, region);
 	q->fits_2m = account_fits(&m->acct, LARGE_PAGE_SIZE);
 	q->fits_4k = account_fits(&m->acct, PAGE_SIZE);
-	q->host_has_2m = demand_host_has(S2PT_ORDER_2M);
-	q->host_has_4k = demand_host_has(S2PT_ORDER_4K);
+	q->host_has_2m = demand_host_has(m, S2PT_ORDER_2M);
+	q->host_has_4k = demand_host_has(m, S2PT_ORDER_4K);
 }
 
 /* A zeroed block for the chosen order, or a 4 KiB frame when no 2 MiB block is left. */
-static hpa_t demand_alloc(unsigned *order)
+static hpa_t demand_alloc(const struct vm_mem *m, unsigned *order)
 {
 	hpa_t pa = *order == S2PT_ORDER_2M ? zeropool_take() : INVALID_HPA;
 
@@ -82,7 +86,7 @@ static hpa_t demand_alloc(unsigned *order)
 		pa = pmm_alloc_zeroed(*order);
 	}
 	/* Another CPU may have taken the last 2 MiB block since we looked. */
-	if (pa == INVALID_HPA && *order == S2PT_ORDER_2M && demand_host_has(S2PT_ORDER_4K)) {
+	if (pa == INVALID_HPA && *order == S2PT_ORDER_2M && demand_host_has(m, S2PT_ORDER_4K)) {
 		*order = S2PT_ORDER_4K;
 		pa = pmm_alloc_zeroed(*order);
 	}
@@ -92,7 +96,7 @@ static hpa_t demand_alloc(unsigned *order)
 /* Allocate, map and account one page of the chosen order at gpa. */
 static enum demand_result demand_back(struct vm_mem *m, gpa_t gpa, unsigned order)
 {
-	hpa_t pa = demand_alloc(&order);
+	hpa_t pa = demand_alloc(m, &order);
 	u64 size = PAGE_SIZE << order;
 	int ret;
 

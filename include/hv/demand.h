@@ -15,6 +15,7 @@ struct vm_mem {
 	struct s2pt s2;
 	u64 ram_size;		   /* bytes the guest sees */
 	enum paging_policy policy; /* 2 MiB preferred or 4 KiB only */
+	bool uses_reserve;	   /* the broker: may take the host reserve */
 	struct vm_account acct;
 	spinlock_t lock; /* one fault at a time: quota check and commit are one step */
 };
