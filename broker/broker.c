@@ -32,11 +32,13 @@ void broker_init(const struct sprout_config *cfg, const struct boot_info *bi)
 
 void broker_vm_created(struct vm *vm)
 {
+	spin_lock(&broker.lock);
 	broker.vm = vm;
 	if (!vdev_stats_map(vm))
-		pr_warn("broker: cannot map the load page into vm %s\n", vm->cfg.name);
+		pr_warn("sprout: cannot map the load page into the broker vm %s\n", vm->cfg.name);
 	broker.ring_gpa = INVALID_GPA;
 	broker.events = 0;
+	spin_unlock(&broker.lock);
 }
 
 struct vm *broker_vm(void)
@@ -55,7 +57,7 @@ static void broker_raise(u32 events)
 {
 	struct vm *vm = broker_vm();
 
-	broker.events |= events;
+	__atomic_fetch_or(&broker.events, events, __ATOMIC_ACQ_REL);
 	if (!vm)
 		return;
 	for (u32 i = 0; i < vm->nr_vcpus; i++)
@@ -69,8 +71,7 @@ u32 broker_take_events(struct vm *vm)
 
 	if (vm != broker_vm())
 		return 0;
-	ev = broker.events;
-	broker.events = 0;
+	ev = __atomic_exchange_n(&broker.events, 0, __ATOMIC_ACQ_REL);
 	return ev;
 }
 
@@ -107,15 +108,24 @@ static void ring_flush(void)
 		broker_raise(SPROUT_EV_RING);
 }
 
-/* Queue a message; notifications are dropped when the queue is full, requests are not. */
-static void broker_post(const struct sprout_msg *msg)
+/* Queue a message; false when the queue is full (a notification is then dropped). */
+static bool broker_post(const struct sprout_msg *msg)
 {
 	if (broker.queued == BROKER_QUEUE_MAX) {
 		broker.dropped++;
-		return;
+		return false;
 	}
 	broker.queue[broker.queued++] = *msg;
 	ring_flush();
+	return true;
+}
+
+/* Requests are never dropped: one that found the queue full is posted later. */
+static void post_waiting_requests(void)
+{
+	for (u32 i = 0; i < BROKER_REQUESTS_MAX; i++)
+		if (broker.req[i].id && !broker.req[i].queued)
+			broker.req[i].queued = broker_post(&broker.req[i].msg);
 }
 
 void broker_ring_registered(void)
@@ -123,9 +133,8 @@ void broker_ring_registered(void)
 	/* A new (or restarted) broker sees every request still waiting for an answer. */
 	broker.queued = 0;
 	for (u32 i = 0; i < BROKER_REQUESTS_MAX; i++)
-		if (broker.req[i].id)
-			broker_post(&broker.req[i].msg);
-	ring_flush();
+		broker.req[i].queued = false;
+	post_waiting_requests();
 }
 
 bool broker_request_memory(struct vcpu *v, bool host_low, u64 bytes, u64 gpa)
@@ -134,11 +143,14 @@ bool broker_request_memory(struct vcpu *v, bool host_low, u64 bytes, u64 gpa)
 
 	if (!broker_ready() || v->vm == broker_vm())
 		return false;
+	spin_lock(&broker.lock);
 	for (u32 i = 0; i < BROKER_REQUESTS_MAX && !r; i++)
 		if (!broker.req[i].id)
 			r = &broker.req[i];
-	if (!r)
+	if (!r) {
+		spin_unlock(&broker.lock);
 		return false;
+	}
 	r->id = broker.next_request_id++;
 	r->vcpu = v;
 	r->msg = (struct sprout_msg){
@@ -155,7 +167,8 @@ bool broker_request_memory(struct vcpu *v, bool host_low, u64 bytes, u64 gpa)
 		"(committed %llu KiB, quota %llu KiB)\n",
 		v->vm->cfg.name, r->id, host_low ? "host memory short for" : "over quota by",
 		bytes >> 10, gpa, v->vm->mem.acct.committed >> 10, v->vm->mem.acct.quota >> 10);
-	broker_post(&r->msg);
+	r->queued = broker_post(&r->msg);
+	spin_unlock(&broker.lock);
 	return true;
 }
 
@@ -175,20 +188,32 @@ static void drop_requests_of(struct vm *vm)
 			broker.req[i] = (struct broker_request){0};
 }
 
+void broker_vm_started(struct vm *vm)
+{
+	if (vm->cfg.privileged || !broker_ready())
+		return;
+	spin_lock(&broker.lock);
+	broker_post(&(struct sprout_msg){ .type = SPROUT_MSG_VM_STARTED, .vm_id = vm->id });
+	spin_unlock(&broker.lock);
+}
+
 void broker_vm_stopped(struct vm *vm)
 {
+	spin_lock(&broker.lock);
 	drop_requests_of(vm);
 	if (vm->cfg.privileged) {
 		broker.ring_gpa = INVALID_GPA;
 		broker.events = 0;
 		if (vm->stop_kind != VM_STOP_REQUEST)
 			broker.restart_pending = true;
+		spin_unlock(&broker.lock);
 		return;
 	}
 	broker_post(&(struct sprout_msg){.type = SPROUT_MSG_VM_STOPPED,
 					 .vm_id = vm->id,
 					 .arg0 = vm->stop_kind,
 					 .arg1 = (u64)(s64)vm->exit_status});
+	spin_unlock(&broker.lock);
 }
 
 static void broker_restart(void)
@@ -198,11 +223,12 @@ static void broker_restart(void)
 
 	broker.restart_pending = false;
 	if (++broker.restarts > RESTART_LIMIT) {
-		pr_err("broker: crashed %u times; not restarting it again\n", RESTART_LIMIT);
+		pr_err("sprout: the broker crashed %u times; not restarting it again\n",
+		       RESTART_LIMIT);
 		return;
 	}
-	pr_warn("broker: restarting the broker VM (restart %u of at most %u)\n", broker.restarts,
-		RESTART_LIMIT);
+	pr_warn("sprout: restarting the broker VM (restart %u of at most %u)\n",
+		broker.restarts, RESTART_LIMIT);
 	vm_create_at(old, &cfg, broker.bi);
 }
 
@@ -234,10 +260,13 @@ void broker_tick(void)
 		broker_restart();
 	vdev_stats_update();
 	console_input();
+	spin_lock(&broker.lock);
 	ring_flush();
+	post_waiting_requests();
 	if (broker_ready() && now - broker.last_stats_us >= STATS_PERIOD_US) {
 		broker.last_stats_us = now;
 		broker_post(&(struct sprout_msg){.type = SPROUT_MSG_STATS,
 						 .arg0 = host_free_bytes()});
 	}
+	spin_unlock(&broker.lock);
 }

@@ -3,6 +3,7 @@
 #ifndef BROKER_INTERNAL_H
 #define BROKER_INTERNAL_H
 
+#include <hv/spinlock.h>
 #include <hv/types.h>
 #include <public/hypercall.h>
 
@@ -18,10 +19,16 @@ struct boot_info;
 struct broker_request {
 	u64 id; /* 0: free slot */
 	struct vcpu *vcpu;
+	bool queued; /* in the queue or the ring; else still to be posted */
 	struct sprout_msg msg;
 };
 
+/*
+ * The lock covers the ring, the queue and the request table; events are
+ * atomic, so waking the broker (which reads them) never needs the lock.
+ */
 struct broker_state {
+	spinlock_t lock;
 	const struct sprout_config *cfg;
 	const struct boot_info *bi;
 	struct vm *vm;	/* the privileged VM, also while it is down */

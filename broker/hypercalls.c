@@ -46,6 +46,8 @@ void broker_fill_info(const struct vm *vm, struct sprout_vm_info *info)
 	info->reclaimed = a->reclaimed;
 	info->uptime_us =
 		vm->start_tsc && end > vm->start_tsc ? (end - vm->start_tsc) * 1000 / tsc_khz : 0;
+	info->exits = vm->parked_exits;
+	info->busy_us = vm->parked_busy_tsc * 1000 / tsc_khz;
 	for (u32 i = 0; i < vm->nr_vcpus; i++) {
 		const struct vcpu *v = vm->vcpus[i];
 
@@ -282,9 +284,11 @@ static long hc_ring_setup(struct vcpu *v, u64 gpa)
 		return -EINVAL;
 	if (vm_write(v->vm, gpa, &hdr, sizeof(hdr)))
 		return -EFAULT;
+	spin_lock(&broker.lock);
 	broker.ring_gpa = gpa;
-	pr_info("broker: vm %s registered its ring at GPA 0x%llx\n", v->vm->cfg.name, gpa);
 	broker_ring_registered();
+	spin_unlock(&broker.lock);
+	pr_info("sprout: broker vm %s registered its ring at GPA 0x%llx\n", v->vm->cfg.name, gpa);
 	return 0;
 }
 

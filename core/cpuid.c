@@ -23,12 +23,13 @@ static void cpuid_filter(struct vcpu *v, u32 leaf, struct cpuid_regs *r)
 	switch (leaf) {
 	case 1:
 		/*
-		 * No VMX, no MONITOR/MWAIT, no x2APIC (the LAPIC is a stub),
-		 * and no XSAVE: guest XCR0 is not switched, so guests use FXSAVE.
+		 * No VMX, no MONITOR/MWAIT, and no XSAVE: guest XCR0 is not
+		 * switched, so guests use FXSAVE. x2APIC is offered: its
+		 * registers are MSRs, which is how guests start CPUs here.
 		 */
-		r->ecx &= ~(CPUID1_ECX_VMX | CPUID1_ECX_MONITOR | CPUID1_ECX_X2APIC |
-			    CPUID1_ECX_XSAVE | CPUID1_ECX_OSXSAVE | CPUID1_ECX_AVX);
-		r->ecx |= CPUID1_ECX_HYPERVISOR;
+		r->ecx &= ~(CPUID1_ECX_VMX | CPUID1_ECX_MONITOR | CPUID1_ECX_XSAVE |
+			    CPUID1_ECX_OSXSAVE | CPUID1_ECX_AVX);
+		r->ecx |= CPUID1_ECX_HYPERVISOR | CPUID1_ECX_X2APIC;
 		/* Initial APIC ID and logical processor count of this vCPU. */
 		r->ebx = (r->ebx & 0x0000ffff) | (v->id << 24) | ((u32)v->vm->nr_vcpus << 16);
 		break;

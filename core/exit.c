@@ -83,7 +83,7 @@ static enum exit_action handle_s2_fault(struct vcpu *v, struct vm_exit *e)
 			access_name(e->s2.access), gpa, vm->mem.ram_size >> 20, e->rip);
 		return EXIT_STOP_VM;
 	case DEMAND_OVER_QUOTA:
-		if (broker_request_memory(v, false, PAGE_SIZE, gpa))
+		if (broker_request_memory(v, false, demand_fault_need(&vm->mem, gpa), gpa))
 			return EXIT_BLOCK;
 		pr_warn("vm %s: paused: %s of GPA 0x%llx needs memory beyond its quota "
 			"(%llu MiB committed of %llu MiB) at rip 0x%llx; no broker to ask\n",
@@ -92,7 +92,7 @@ static enum exit_action handle_s2_fault(struct vcpu *v, struct vm_exit *e)
 		vm->state = VM_PAUSED;
 		return EXIT_BLOCK;
 	case DEMAND_NO_MEMORY:
-		if (broker_request_memory(v, true, PAGE_SIZE, gpa))
+		if (broker_request_memory(v, true, demand_fault_need(&vm->mem, gpa), gpa))
 			return EXIT_BLOCK;
 		pr_warn("vm %s: paused: no free host memory for GPA 0x%llx at rip 0x%llx\n",
 			vm->cfg.name, gpa, e->rip);

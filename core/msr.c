@@ -4,6 +4,7 @@
 #include <hv/exit.h>
 #include <hv/hvm.h>
 #include <hv/printk.h>
+#include <hv/vdev.h>
 #include <hv/vm.h>
 
 #include "handlers.h"
@@ -32,6 +33,8 @@ static bool msr_read(struct vcpu *v, u32 msr, u64 *val)
 		*val = BIT(0); /* locked, VMX off: what a guest without VMX expects */
 		return true;
 	}
+	if (x2apic_msr_read(v, msr, val))
+		return true;
 	/* Machine-check and microcode status registers read as zero. */
 	if ((msr >= 0x400 && msr < 0x480) || msr == 0x17 || msr == 0x8b || msr == 0x179 ||
 	    msr == 0x17a) {
@@ -51,12 +54,16 @@ static bool msr_write(struct vcpu *v, u32 msr, u64 val)
 		hvm->set_reg(v, VCPU_REG_EFER, val);
 		return true;
 	case MSR_IA32_APIC_BASE:
-		v->apic_base = (val & ~0xfffULL) | (val & (APIC_BASE_ENABLE | APIC_BASE_BSP));
+		/* Keep the base, enable and x2APIC (EXTD, bit 10) bits; BSP is read-only. */
+		v->apic_base = (val & ~0xfffULL) | (val & (APIC_BASE_ENABLE | BIT(10))) |
+			       (v->apic_base & APIC_BASE_BSP);
 		return true;
 	case MSR_IA32_PAT:
 	case MSR_IA32_MTRR_DEF_TYPE:
 	case MSR_IA32_MISC_ENABLE: return true; /* accepted and ignored */
 	}
+	if (x2apic_msr_write(v, msr, val))
+		return true;
 	if ((msr >= 0x200 && msr < 0x280) || msr == 0x8b || msr == 0x79)
 		return true; /* variable/fixed MTRRs, microcode update: ignored */
 	return false;

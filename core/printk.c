@@ -28,7 +28,17 @@ void vprintk(enum log_level lvl, const char *fmt, va_list ap)
 	n = vsnprintf(buf + plen, sizeof(buf) - plen, fmt, ap);
 	len = MIN(plen + (size_t)(n < 0 ? 0 : n), sizeof(buf) - 1);
 	spin_lock(&printk_lock);
+	/* A log line never continues the broker's prompt. */
+	if (!console_at_line_start())
+		console_write("\n", 1);
 	console_write(buf, len);
+	spin_unlock(&printk_lock);
+}
+
+void printk_console(const char *s, size_t len)
+{
+	spin_lock(&printk_lock);
+	console_write(s, len);
 	spin_unlock(&printk_lock);
 }
 

@@ -20,6 +20,7 @@ void vcpu_reset(struct vcpu *v, struct vm *vm, u32 id)
 	v->vm = vm;
 	v->id = id;
 	v->last_cpu = -1;
+	v->sipi_vector = -1;
 }
 
 void vcpu_init_platform(struct vcpu *v)

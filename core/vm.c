@@ -187,6 +187,7 @@ struct vm *vm_create_at(struct vm *vm, const struct vm_config *cfg, const struct
 	vm->state = VM_RUNNING;
 	vm->vcpus[0]->state = VCPU_RUNNABLE;
 	sched_add(vm->vcpus[0], -1);
+	broker_vm_started(vm);
 	pr_info("vm %s: started: %s image %s, %llu MiB RAM, entry 0x%x, %llu KiB committed by "
 		"the loader\n",
 		cfg->name, config_kind_name(cfg->kind), cfg->image, cfg->memory >> 20, res.entry,
@@ -208,7 +209,7 @@ void vm_create_all(const struct sprout_config *cfg, const struct boot_info *bi)
 void vm_print_figures(const struct vm *vm)
 {
 	const struct vm_account *a = &vm->mem.acct;
-	u64 exits = 0;
+	u64 exits = vm->parked_exits;
 	u64 ms = tsc_khz && vm->stop_tsc > vm->start_tsc && vm->start_tsc
 			 ? (vm->stop_tsc - vm->start_tsc) / tsc_khz
 			 : 0;

@@ -201,3 +201,13 @@ void demand_release_all(struct vm_mem *m)
 	m->acct.table_bytes = 0;
 	spin_unlock(&m->lock);
 }
+
+u64 demand_fault_need(struct vm_mem *m, gpa_t gpa)
+{
+	gpa_t region = ALIGN_DOWN(gpa, LARGE_PAGE_SIZE);
+
+	if (m->policy == PAGING_2M && loader_gpa_is_ram(m->ram_size, region, LARGE_PAGE_SIZE) &&
+	    s2pt_region_empty(&m->s2, region))
+		return LARGE_PAGE_SIZE;
+	return PAGE_SIZE;
+}

@@ -36,6 +36,7 @@ static void vcpu_prepare_launch(struct vm *vm, struct vcpu *v, u32 id)
 
 	vcpu_reset(v, vm, id);
 	v->state = VCPU_NEW;
+	v->sipi_vector = -1;
 	v->boot_entry = vm->vcpu_entry;
 	v->boot_eax = SPROUT_VCPU_MAGIC;
 	v->boot_ebx = id;
@@ -94,12 +95,50 @@ void sched_take_launch(struct percpu *cpu)
 		return;
 	}
 	vcpu_init_platform(v);
-	hvm->vcpu_set_boot_state(v, v->boot_entry, v->boot_eax, v->boot_ebx);
-	v->regs.rcx = v->boot_ecx;
-	v->regs.rdx = v->boot_edx;
-	v->regs.rsi = v->boot_esi;
+	if (v->sipi_vector >= 0) {
+		hvm->vcpu_set_sipi_state(v, (u8)v->sipi_vector);
+	} else {
+		hvm->vcpu_set_boot_state(v, v->boot_entry, v->boot_eax, v->boot_ebx);
+		v->regs.rcx = v->boot_ecx;
+		v->regs.rdx = v->boot_edx;
+		v->regs.rsi = v->boot_esi;
+	}
 	v->state = VCPU_RUNNABLE;
 	sched_rr_ops.add(v, cpu->cpu_id);
+}
+
+void sched_vcpu_init_sipi(struct vm *vm, u32 id, bool startup, u8 vector)
+{
+	struct vcpu *v;
+	s32 cpu;
+
+	if (id >= vm->cfg.vcpus_max || id >= VM_MAX_VCPUS || id == 0)
+		return;
+	spin_lock(&vm->lock);
+	if ((id < vm->nr_vcpus && vm->vcpus[id]->state != VCPU_STOPPED) || vm->stopping) {
+		spin_unlock(&vm->lock);
+		return; /* running already: INIT/SIPI to a live vCPU is not supported */
+	}
+	if (!startup) {
+		vm->init_pending |= BIT(id);
+		spin_unlock(&vm->lock);
+		return;
+	}
+	if (!(vm->init_pending & BIT(id))) {
+		spin_unlock(&vm->lock);
+		return; /* STARTUP without INIT is ignored, as by a real CPU */
+	}
+	vm->init_pending &= ~BIT(id);
+	v = vm_vcpu_storage(vm, id);
+	vcpu_prepare_launch(vm, v, id);
+	v->sipi_vector = vector;
+	cpu = sched_find_idle_cpu(-1);
+	spin_unlock(&vm->lock);
+	if (cpu < 0)
+		cpu = (s32)sched_least_loaded_cpu();
+	pr_info("vm %s: vCPU %u started by INIT/SIPI at %02x00:0000 on CPU %d\n", vm->cfg.name, id,
+		vector, cpu);
+	sched_launch_on(v, (u32)cpu);
 }
 
 long sched_vcpu_park(struct vm *vm)
@@ -135,6 +174,11 @@ void sched_park_now(struct vcpu *v, const char *how)
 {
 	u32 cpu = v->cpu;
 
+	/* The slot may be reused: keep what this vCPU did in the VM's totals. */
+	v->vm->parked_busy_tsc += v->busy_tsc;
+	v->vm->parked_exits += v->exits;
+	v->busy_tsc = 0;
+	v->exits = 0;
 	v->state = VCPU_STOPPED;
 	v->park_requested = false;
 	sched_vcpu_gone(v);

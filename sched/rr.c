@@ -139,6 +139,11 @@ static u32 rr_cpu_load(u32 cpu)
 	return n + (percpu[cpu].launch != NULL);
 }
 
+static u32 rr_cpu_queued(u32 cpu)
+{
+	return __atomic_load_n(&rq[cpu].n, __ATOMIC_RELAXED);
+}
+
 const struct sched_ops sched_rr_ops = {
 	.name = "rr",
 	.add = rr_add,
@@ -146,4 +151,5 @@ const struct sched_ops sched_rr_ops = {
 	.pick_next = rr_pick_next,
 	.cpu_idle = rr_cpu_idle,
 	.cpu_load = rr_cpu_load,
+	.cpu_queued = rr_cpu_queued,
 };

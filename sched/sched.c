@@ -52,7 +52,7 @@ s32 sched_find_idle_cpu(s32 avoid)
 }
 
 /* Least loaded online CPU: the one with the fewest vCPUs that want to run. */
-static u32 least_loaded_cpu(void)
+u32 sched_least_loaded_cpu(void)
 {
 	u32 best = 0, best_load = ~0u;
 
@@ -71,7 +71,7 @@ static u32 least_loaded_cpu(void)
 void sched_add(struct vcpu *v, s32 cpu)
 {
 	u32 target =
-		cpu >= 0 && cpu < MAX_CPUS && percpu[cpu].online ? (u32)cpu : least_loaded_cpu();
+		cpu >= 0 && cpu < MAX_CPUS && percpu[cpu].online ? (u32)cpu : sched_least_loaded_cpu();
 
 	v->last_cpu = -1;
 	ops->add(v, target);

@@ -11,6 +11,9 @@ struct vcpu;
 /* Run v on cpu until it blocks, stops, yields or uses up its slice (run.c). */
 void sched_run_slice(struct percpu *cpu, struct vcpu *v);
 
+/* The online CPU with the fewest vCPUs that want to run. */
+u32 sched_least_loaded_cpu(void);
+
 /* vCPUs queued on cpu that want to run (runnable, running or being launched). */
 u32 sched_cpu_load(u32 cpu);
 

@@ -19,6 +19,7 @@
 #define LSR_THR_EMPTY  BIT(5)
 
 static bool uart_present;
+static char last_char = '\n';
 static bool debugcon_present;
 
 void console_init(void)
@@ -47,8 +48,15 @@ static void uart_putc(char c)
 	outb(COM1_BASE + UART_THR, (u8)c);
 }
 
+bool console_at_line_start(void)
+{
+	return last_char == '\n';
+}
+
 void console_write(const char *s, size_t len)
 {
+	if (len)
+		last_char = s[len - 1];
 	for (size_t i = 0; i < len; i++) {
 		if (uart_present) {
 			if (s[i] == '\n')

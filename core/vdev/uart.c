@@ -26,9 +26,11 @@ void vdev_console_flush(struct vm *vm)
 	if (!d->uart.len)
 		return;
 	/* The broker speaks to the operator: its lines go out as they are. */
-	if (vm->cfg.privileged)
-		pr_info("%.*s%s", (int)d->uart.len, d->uart.line, d->uart.partial ? "" : "\n");
-	else
+	if (vm->cfg.privileged) {
+		if (!d->uart.partial)
+			d->uart.line[d->uart.len++] = '\n'; /* line[] keeps room for it */
+		printk_console(d->uart.line, d->uart.len);
+	} else
 		pr_info("[%s] %.*s\n", vm->cfg.name, (int)d->uart.len, d->uart.line);
 	d->uart.len = 0;
 	d->uart.partial = false;
@@ -62,7 +64,7 @@ void vdev_console_putc(struct vm *vm, char c)
 		if (d->uart.len)
 			vdev_console_flush(vm);
 		else if (vm->cfg.privileged)
-			pr_info("\n");
+			printk_console("\n", 1);
 		else
 			pr_info("[%s]\n", vm->cfg.name);
 		return;
@@ -71,7 +73,7 @@ void vdev_console_putc(struct vm *vm, char c)
 	if ((u8)c < 0x20 && c != '\t')
 		c = '?';
 	d->uart.line[d->uart.len++] = c;
-	if (d->uart.len == sizeof(d->uart.line))
+	if (d->uart.len == sizeof(d->uart.line) - 1)
 		vdev_console_flush(vm);
 }
 

@@ -5,6 +5,7 @@
 #include "x86.h"
 #include "broker.h"
 #include "cmd.h"
+#include "vcpu_policy.h"
 
 #define UART_RBR	  0x3f8
 #define UART_LSR	  0x3fd
@@ -130,6 +131,7 @@ static void period_tick(u64 elapsed_us)
 {
 	table_refresh(true, elapsed_us);
 	mem_check_stale();
+	vcpu_period();
 }
 
 static __noreturn void event_loop(void)
@@ -178,6 +180,7 @@ static void read_options(void)
 	if (ret && (ret < 0 || !cmd_parse_size(val, &broker_policy.step)))
 		broker_log("step: want a size such as 16M, keeping %s",
 			   cmd_fmt_size(size, broker_policy.step));
+	vcpu_read_options();
 }
 
 /* The run= list of the command line: each command as if typed at the prompt. */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Entry of a secondary vCPU: 32-bit mode to long mode on vCPU 0's page tables, then smp_ap_main(). */
+/* Secondary vCPU entry: 32-bit mode to long mode on vCPU 0's page tables, then smp_ap_main(). */
 
 /* SPROUT_VCPU_MAGIC of include/public/hypercall.h, which is C only. */
 #define VCPU_MAGIC 0x53505243

@@ -29,6 +29,9 @@ bool broker_ready(void);
  */
 bool broker_request_memory(struct vcpu *v, bool host_low, u64 bytes, u64 gpa);
 
+/* A VM started: tell the broker. */
+void broker_vm_started(struct vm *vm);
+
 /* A VM stopped: tell the broker; restart the broker itself if it was the one. */
 void broker_vm_stopped(struct vm *vm);
 

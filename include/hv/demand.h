@@ -46,6 +46,9 @@ struct demand_query {
  */
 int demand_choose_order(const struct demand_query *q);
 
+/* Bytes a fault at gpa would like to commit: 2 MiB where that page size fits, else 4 KiB. */
+u64 demand_fault_need(struct vm_mem *m, gpa_t gpa);
+
 /* Set up a VM's memory: empty stage-2 tables, nothing committed. */
 int demand_init(struct vm_mem *m, const struct s2pt_format *fmt, u64 ram_size,
 		enum paging_policy policy, u64 quota);

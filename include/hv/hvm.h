@@ -49,6 +49,9 @@ struct hvm_ops {
 	 */
 	void (*vcpu_set_boot_state)(struct vcpu *v, u32 entry, u32 eax, u32 ebx);
 
+	/* The state after INIT and a STARTUP IPI: real mode at vector:0000. */
+	void (*vcpu_set_sipi_state)(struct vcpu *v, u8 vector);
+
 	/*
 	 * Enter the guest and return at the next exit, decoded into e. The GPRs
 	 * in v->regs are loaded before and saved after. Called with host

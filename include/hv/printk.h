@@ -14,6 +14,9 @@ extern enum log_level log_threshold;
 void printk(enum log_level lvl, const char *fmt, ...) __printf(2, 3);
 void vprintk(enum log_level lvl, const char *fmt, va_list ap);
 
+/* Write text to the console as it is (the broker's own output, prompts included). */
+void printk_console(const char *s, size_t len);
+
 #define pr_err(...)   printk(LOG_ERR, __VA_ARGS__)
 #define pr_warn(...)  printk(LOG_WARN, __VA_ARGS__)
 #define pr_info(...)  printk(LOG_INFO, __VA_ARGS__)

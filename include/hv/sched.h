@@ -24,6 +24,8 @@ struct sched_ops {
 	bool (*cpu_idle)(u32 cpu);
 	/* vCPUs queued on cpu that want to run. */
 	u32 (*cpu_load)(u32 cpu);
+	/* vCPUs queued on cpu in any state. */
+	u32 (*cpu_queued)(u32 cpu);
 };
 
 extern const struct sched_ops sched_rr_ops;
@@ -69,6 +71,13 @@ void sched_launch_on(struct vcpu *v, u32 cpu);
  */
 long sched_vcpu_add(struct vm *vm);
 long sched_vcpu_park(struct vm *vm);
+
+/*
+ * The guest sent INIT (startup false) or STARTUP with vector to vCPU id of
+ * vm: after both, that vCPU starts in real mode at vector:0000 on the least
+ * loaded core, up to the VM's maximum. Messages to a running vCPU are ignored.
+ */
+void sched_vcpu_init_sipi(struct vm *vm, u32 id, bool startup, u8 vector);
 
 /* Park v now (its guest let go of it, or did not answer in time); v is not running. */
 void sched_park_now(struct vcpu *v, const char *how);

@@ -59,6 +59,10 @@ bool vdev_stats_map(struct vm *vm);
 void vdev_stats_unmap(struct vm *vm);
 void vdev_stats_update(void);
 
+/* x2APIC register access by MSR; false when msr is not one (or x2APIC mode is off). */
+bool x2apic_msr_read(struct vcpu *v, u32 msr, u64 *val);
+bool x2apic_msr_write(struct vcpu *v, u32 msr, u64 val);
+
 /* Map the LAPIC register stub page if gpa is the xAPIC base; true when handled. */
 bool vdev_lapic_fault(struct vcpu *v, gpa_t gpa);
 

@@ -42,9 +42,12 @@ struct vm {
 	u32 asid;	/* SVM ASID / VMX VPID shared by the VM's vCPUs */
 	u32 vcpu_entry; /* HC_VCPU_REGISTER: where secondary vCPUs start, 0 if none */
 	u32 vcpu_entry_arg;
+	u32 init_pending; /* vCPU ids that got INIT and wait for STARTUP */
 	struct vdev_state dev;
 
 	u64 refused_calls; /* broker-only hypercalls it tried */
+	u64 parked_busy_tsc; /* guest time and exits of vCPUs since parked */
+	u64 parked_exits;
 
 	enum vm_stop_kind stop_kind;
 	int exit_status;

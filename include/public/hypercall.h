@@ -69,6 +69,7 @@ enum sprout_hypercall {
 #define SPROUT_EEXIST 17
 #define SPROUT_EINVAL 22
 #define SPROUT_ENOSPC 28
+#define SPROUT_ERANGE 34
 #define SPROUT_ENOSYS 38
 
 /* HC_WAIT_EVENT result bits. */

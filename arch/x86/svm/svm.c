@@ -180,6 +180,20 @@ static void svm_vcpu_set_boot_state(struct vcpu *v, u32 entry, u32 eax, u32 ebx)
 	v->regs.rbx = ebx;
 }
 
+/* The state a STARTUP IPI leaves: real mode at vector:0000 (APM Vol. 2, 16.3). */
+static void svm_vcpu_set_sipi_state(struct vcpu *v, u8 vector)
+{
+	struct vmcb_save *s = &to_svm(v)->vmcb->save;
+
+	svm_vcpu_set_boot_state(v, 0, 0, 0);
+	seg_set(&s->ds, 0, 0x093, 0xffff);
+	s->es = s->ss = s->fs = s->gs = s->ds;
+	seg_set(&s->cs, (u16)(vector << 8), 0x09b, 0xffff);
+	s->cs.base = (u64)vector << 12;
+	s->cr0 = X86_CR0_ET;
+	s->rip = 0;
+}
+
 static void svm_decode_npf(struct vmcb_control *c, struct vm_exit *e)
 {
 	e->reason = EXIT_S2_FAULT;
@@ -354,6 +368,7 @@ const struct hvm_ops svm_ops = {
 	.vcpu_create = svm_vcpu_create,
 	.vcpu_destroy = svm_vcpu_destroy,
 	.vcpu_set_boot_state = svm_vcpu_set_boot_state,
+	.vcpu_set_sipi_state = svm_vcpu_set_sipi_state,
 	.vcpu_run = svm_vcpu_run,
 	.get_reg = svm_get_reg,
 	.set_reg = svm_set_reg,

@@ -639,6 +639,25 @@ static void vmx_vcpu_set_boot_state(struct vcpu *v, u32 entry, u32 eax, u32 ebx)
 }
 
 /*
+ * The state a STARTUP IPI leaves (SDM Vol. 3A, 9.4.4): real mode at
+ * vector:0000, 64 KiB segments; unrestricted guest runs it as it is.
+ */
+static void vmx_vcpu_set_sipi_state(struct vcpu *v, u8 vector)
+{
+	vmx_vcpu_set_boot_state(v, 0, 0, 0);
+	if (vmx_vcpu_load(to_vmx(v)))
+		return;
+	for (enum vmx_seg s = SEG_ES; s <= SEG_GS; s++)
+		vmx_write_seg(s, 0, 0x93, 0xffff);
+	vmx_write_seg(SEG_CS, (u16)(vector << 8), 0x9b, 0xffff);
+	vmcs_write(GUEST_CS_BASE, (u64)vector << 12);
+	vmx_write_seg(SEG_LDTR, 0, 0x82, 0xffff);
+	vmx_write_cr0(NULL, X86_CR0_ET);
+	vmcs_write(GUEST_RIP, 0);
+	vmx_vcpu_put(to_vmx(v));
+}
+
+/*
  * STAR, LSTAR, CSTAR, SFMASK, KERNEL_GS_BASE and CR2 are neither switched by
  * VM entry/exit nor used by the host, so they keep the guest's values across
  * its exits; load them once per slice, vmx_vcpu_put() takes them back.
@@ -825,6 +844,7 @@ const struct hvm_ops vmx_ops = {
 	.vcpu_create = vmx_vcpu_create,
 	.vcpu_destroy = vmx_vcpu_destroy,
 	.vcpu_set_boot_state = vmx_vcpu_set_boot_state,
+	.vcpu_set_sipi_state = vmx_vcpu_set_sipi_state,
 	.vcpu_run = vmx_vcpu_run,
 	.vcpu_put = vmx_vcpu_put_hook,
 	.get_reg = vmx_get_reg,

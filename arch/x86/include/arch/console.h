@@ -14,6 +14,9 @@ void console_init(void);
 /* Write len bytes to every console device; "\n" becomes "\r\n" on the UART. */
 void console_write(const char *s, size_t len);
 
+/* True unless the last byte written was not a newline (a prompt is showing). */
+bool console_at_line_start(void);
+
 /* A received byte from COM1, or -1 when none is waiting. */
 int console_getc(void);
 

@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: MIT */
+/* vCPU load policy, broker side: read the load page, run the policy, add or park vCPUs, log. */
+#include "guest.h"
+#include "sprout.h"
+#include "x86.h"
+#include "broker.h"
+#include "cmd.h"
+#include "fmt.h"
+#include "vcpu_policy.h"
+
+/* The hypervisor's -ERANGE (HC_VCPU_PARK at the minimum): not in the public header. */
+#define VCPU_ERANGE 34
+
+/* Tries at a consistent copy of the load page before this period is given up. */
+#define STATS_READ_TRIES 64
+
+/* The options of the broker's command line, with what each wants. */
+static const struct {
+	const char *key;
+	const char *want;
+} options[] = {
+	{"vcpu-policy", "on or off"},
+	{"vcpu-high", "1 to 100 (percent)"},
+	{"vcpu-low", "0 to 99 (percent)"},
+	{"vcpu-up", "1 to 1000 (periods)"},
+	{"vcpu-down", "1 to 1000 (periods)"},
+};
+
+static struct vcpu_policy policy;
+/* The last consistent copy of the load page. */
+static struct sprout_stats_page stats;
+static bool read_failure_told;
+
+/*
+ * Copy the load page with its seq protocol: seq is odd while the hypervisor
+ * rewrites the page, and changes when it has; retry until it was even and
+ * the same before and after the copy.
+ */
+static bool stats_read(struct sprout_stats_page *out)
+{
+	const volatile u32 *seq = (const volatile u32 *)(uintptr_t)SPROUT_STATS_GPA;
+	const void *page = (const void *)(uintptr_t)SPROUT_STATS_GPA;
+
+	for (unsigned int i = 0; i < STATS_READ_TRIES; i++) {
+		u32 before = *seq;
+
+		if (before & 1) {
+			cpu_relax();
+			continue;
+		}
+		asm volatile("" ::: "memory");
+		memcpy(out, page, sizeof(*out));
+		asm volatile("" ::: "memory");
+		if (*seq == before)
+			return true;
+	}
+	return false;
+}
+
+static u32 self_id(void)
+{
+	for (unsigned int i = 0; i < vm_count; i++) {
+		if (vm_table[i].info.privileged)
+			return vm_table[i].info.id;
+	}
+	return ~0u;
+}
+
+/* One sample per VM on the page that the VM table knows too (it has the minimum). */
+static unsigned int build_samples(struct vcpu_sample *s)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < SPROUT_STATS_VMS; i++) {
+		const struct broker_vm *v;
+
+		if (stats.vm[i].state == SPROUT_VM_EMPTY)
+			continue;
+		v = table_find(stats.vm[i].id);
+		if (!v)
+			continue;
+		s[n] = (struct vcpu_sample){
+			.vm_id = stats.vm[i].id,
+			.state = stats.vm[i].state,
+			.privileged = v->info.privileged != 0,
+			.vcpus_min = v->info.vcpus_min,
+			.vcpus_max = MIN(v->info.vcpus_max, (u32)VCPU_POLICY_MAX_VCPUS),
+		};
+		for (unsigned int j = 0; j < VCPU_POLICY_MAX_VCPUS; j++) {
+			s[n].busy_us[j] = stats.vm[i].vcpu_busy_us[j];
+			s[n].vcpu_state[j] = stats.vm[i].vcpu_state[j];
+		}
+		n++;
+	}
+	return n;
+}
+
+/* Why the hypervisor refused, in the words of HC_VCPU_ADD / HC_VCPU_PARK. */
+static const char *refusal_text(enum vcpu_action a, long ret)
+{
+	switch (-ret) {
+	case SPROUT_EBUSY:
+		return a == VCPU_ADD ? "no idle core" : "every vCPU it could park is being parked";
+	case SPROUT_ENOSPC: return "at its vCPU maximum";
+	case SPROUT_ENOENT:
+		return a == VCPU_ADD ? "the guest registered no vCPU entry" : "no such VM";
+	case SPROUT_EINVAL: return "the VM is not running";
+	case VCPU_ERANGE: return "at its vCPU minimum";
+	default: return cmd_err_text(ret);
+	}
+}
+
+static void log_decision(const struct vcpu_decision *d, long ret)
+{
+	const struct vcpu_policy_config *c = &policy.cfg;
+	const char *s = d->periods == 1 ? "" : "s";
+	char result[96];
+
+	if (d->action == VCPU_WAIT)
+		fmt_snprintf(result, sizeof(result), "wait (no idle core; %u vCPU%s share the work)",
+			     d->online, d->online == 1 ? "" : "s");
+	else if (ret >= 0)
+		fmt_snprintf(result, sizeof(result), "vCPU %ld", ret);
+	else
+		fmt_snprintf(result, sizeof(result), "%s (%s)", cmd_err_name(ret),
+			     refusal_text(d->action, ret));
+	if (d->action == VCPU_PARK)
+		broker_log("vcpu park vm %u (%s): load %u%% <= %u%% for %u period%s, %u/%u vCPUs "
+			   "-> %s",
+			   d->vm_id, table_name(d->vm_id), d->load_pct, c->low_pct, d->periods, s,
+			   d->online, d->vcpus_max, result);
+	else
+		broker_log("vcpu add vm %u (%s): load %u%% >= %u%% for %u period%s, %u/%u vCPUs, "
+			   "%u idle core%s -> %s",
+			   d->vm_id, table_name(d->vm_id), d->load_pct, c->high_pct, d->periods, s,
+			   d->online, d->vcpus_max, d->idle_cores, d->idle_cores == 1 ? "" : "s",
+			   result);
+}
+
+static void act(const struct vcpu_decision *d)
+{
+	long ret = 0;
+
+	if (d->action == VCPU_ADD)
+		ret = hypercall(HC_VCPU_ADD, d->vm_id, 0, 0, 0);
+	else if (d->action == VCPU_PARK)
+		ret = hypercall(HC_VCPU_PARK, d->vm_id, 0, 0, 0);
+	log_decision(d, ret);
+	vcpu_policy_result(&policy, d, ret);
+}
+
+void vcpu_period(void)
+{
+	static struct vcpu_sample samples[SPROUT_STATS_VMS];
+	struct vcpu_decision d[SPROUT_STATS_VMS];
+	struct vcpu_host h;
+	unsigned int n;
+
+	if (!policy.cfg.enabled)
+		return;
+	if (!stats_read(&stats)) {
+		if (!read_failure_told)
+			broker_log("vcpu: the load page kept changing while read; no vCPU "
+				   "decisions this period");
+		read_failure_told = true;
+		return;
+	}
+	h = (struct vcpu_host){stats.now_us, vcpu_idle_cores(&stats, self_id())};
+	n = build_samples(samples);
+	n = vcpu_policy_period(&policy, &h, samples, n, d, ARRAY_SIZE(d));
+	for (unsigned int i = 0; i < n; i++)
+		act(&d[i]);
+}
+
+void vcpu_read_options(void)
+{
+	struct vcpu_policy_config cfg, def;
+	char val[16];
+
+	vcpu_policy_config_default(&def);
+	cfg = def;
+	for (unsigned int i = 0; i < ARRAY_SIZE(options); i++) {
+		int ret = cmd_opt_get(guest_cmdline, options[i].key, val, sizeof(val));
+
+		if (ret && (ret < 0 || !vcpu_policy_option(&cfg, options[i].key, val)))
+			broker_log("%s: want %s, keeping the default", options[i].key,
+				   options[i].want);
+	}
+	if (!vcpu_policy_config_valid(&cfg)) {
+		broker_log("vcpu-low=%u is not below vcpu-high=%u: keeping %u and %u", cfg.low_pct,
+			   cfg.high_pct, def.low_pct, def.high_pct);
+		cfg.low_pct = def.low_pct;
+		cfg.high_pct = def.high_pct;
+	}
+	vcpu_policy_init(&policy, &cfg);
+	if (!cfg.enabled) {
+		broker_log("vcpu policy off");
+		return;
+	}
+	broker_log("vcpu policy on: add at >= %u%% for %u periods, park at <= %u%% for %u periods",
+		   cfg.high_pct, cfg.up_periods, cfg.low_pct, cfg.down_periods);
+}
