@@ -148,7 +148,9 @@ cppcheck:
 		--template='{file}:{line}: {id}: {message}' $(ANALYZE_DIRS) && echo "cppcheck: clean"
 TIDY_SRCS = $(filter %.c,$(filter-out boot/uefi.c,$(HV_SRCS) $(MB2_SRCS)))
 tidy:
-	$(Q)clang-tidy --quiet --warnings-as-errors='*' \
+	$(Q)mkdir -p $(BUILD); rc=0; clang-tidy --quiet --warnings-as-errors='*' \
 		--checks='-*,bugprone-*,-bugprone-easily-swappable-parameters,-bugprone-reserved-identifier,-bugprone-narrowing-conversions,-bugprone-macro-parentheses,-bugprone-branch-clone,-bugprone-implicit-widening-of-multiplication-result,-bugprone-assignment-in-if-condition,-bugprone-suspicious-string-compare,clang-analyzer-*,-clang-analyzer-security.insecureAPI.*,-clang-analyzer-valist.*' \
 		$(TIDY_SRCS) -- -std=gnu11 -ffreestanding -Iinclude -Iarch/x86/include \
-		-D__x86_64__ 2>&1 | grep -v "warnings generated" ; test $${PIPESTATUS[0]} -eq 0 && echo "clang-tidy: clean"
+		-D__x86_64__ >$(BUILD)/tidy.log 2>&1 || rc=$$?; \
+		grep -vE "warnings? generated" $(BUILD)/tidy.log || true; \
+		if [ $$rc -eq 0 ]; then echo "clang-tidy: clean"; else exit $$rc; fi

@@ -159,7 +159,7 @@ static int mb_check_elf(struct loader_ctx *lc, struct mb_image *img)
 
 static int mb_check(struct loader_ctx *lc, struct mb_image *img)
 {
-	struct multiboot_header hdr;
+	struct multiboot_header hdr = {0};
 	u64 hoff = 0;
 	u32 unknown;
 	int ret;

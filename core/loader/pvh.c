@@ -121,7 +121,7 @@ int loader_pvh(struct loader_ctx *lc)
 	gpa_t mod_gpas[LOADER_MAX_MODULES];
 	struct loader_elf ef;
 	gpa_t si_gpa;
-	u32 entry;
+	u32 entry = 0;
 	int ret;
 
 	ret = loader_elf_open(lc, &ef);

@@ -81,6 +81,8 @@ static u64 read_cr2(void)
 /* Resume after the ASM_TRY() region holding rip; false when rip is in none. */
 static bool fixup(struct trap_frame *f, u64 cr2)
 {
+	/* The linker places the table between the two symbols. */
+	// cppcheck-suppress comparePointers
 	for (const struct extable_entry *e = __extable_start; e < __extable_end; e++) {
 		if (f->rip < e->start || f->rip >= e->end)
 			continue;

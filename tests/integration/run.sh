@@ -256,10 +256,11 @@ log_matches() { # dir from-line regex
 # The feeder: types the lines of a CLI script into COM1, each after the broker's
 # prompt, and notes what it did in cli.log. Lines: text to type; `# ...` comments;
 # `@sleep N` pause N seconds; `@wait REGEX` wait until a line matching REGEX appears
-# in the 0xE9 log after the point where the last command was typed; `@timeout N`
-# per-line timeout from here on (default 30 s, Bochs 90 s).
+# in the 0xE9 log after the point where the last command was typed; `@seen REGEX`
+# the same, anywhere in the log; `@timeout N` per-line timeout from here on
+# (default 30 s, Bochs 90 s).
 cli_feed() { # dir script first-timeout
-	local d=$1 script=$2 first=$3 t0 line n per port i mark=1
+	local d=$1 script=$2 first=$3 t0 line n per port i re from mark=1
 	t0=$(now_ms)
 	note() {
 		printf '%7.1fs %s\n' "$(awk -v t="$(($(now_ms) - t0))" 'BEGIN { print t / 1000 }')" "$*"
@@ -297,10 +298,13 @@ cli_feed() { # dir script first-timeout
 			per=${line#@timeout }
 			continue
 			;;
-		'@wait '*)
-			note "wait for /${line#@wait }/"
-			wait_for "$d" "$per" log_matches "$d" "$mark" "${line#@wait }" ||
-				note "timeout (${per}s) waiting for /${line#@wait }/"
+		'@wait '* | '@seen '*)
+			re=${line#@* }
+			from=$mark
+			[[ $line == @seen* ]] && from=1
+			note "wait for /$re/"
+			wait_for "$d" "$per" log_matches "$d" "$from" "$re" ||
+				note "timeout (${per}s) waiting for /$re/"
 			continue
 			;;
 		esac
