@@ -45,10 +45,20 @@ u32 sched_idle_count(void)
 
 s32 sched_find_idle_cpu(s32 avoid)
 {
-	for (u32 c = 0; c < MAX_CPUS; c++)
-		if (percpu[c].online && (s32)c != avoid && ops->cpu_idle(c) && !percpu[c].launch)
-			return (s32)c;
-	return -1;
+	s32 best = -1;
+	u32 best_queued = ~0u;
+
+	/* Among idle cores, the one with the fewest vCPUs queued at all (blocked ones too). */
+	for (u32 c = 0; c < MAX_CPUS; c++) {
+		u32 queued;
+
+		if (!percpu[c].online || (s32)c == avoid || !ops->cpu_idle(c) || percpu[c].launch)
+			continue;
+		queued = ops->cpu_queued(c);
+		if (queued < best_queued)
+			best = (s32)c, best_queued = queued;
+	}
+	return best;
 }
 
 /* Least loaded online CPU: the one with the fewest vCPUs that want to run. */
