@@ -11,24 +11,32 @@
 /* The hypervisor's -ERANGE (HC_VCPU_PARK at the minimum): not in the public header. */
 #define VCPU_ERANGE 34
 
-/* Tries at a consistent copy of the load page before this period is given up. */
-#define STATS_READ_TRIES 64
+/*
+ * Copies of the load page tried before this period is given up, and spins
+ * waiting for an update under way to end. An update takes microseconds, but
+ * under an emulator the CPU writing it can be descheduled for milliseconds.
+ */
+#define STATS_READ_TRIES 16
+#define STATS_WAIT_SPINS (1u << 20)
 
 /* The options of the broker's command line, with what each wants. */
-static const struct {
+struct option {
 	const char *key;
 	const char *want;
-} options[] = {
-	{"vcpu-policy", "on or off"},
-	{"vcpu-high", "1 to 100 (percent)"},
-	{"vcpu-low", "0 to 99 (percent)"},
-	{"vcpu-up", "1 to 1000 (periods)"},
-	{"vcpu-down", "1 to 1000 (periods)"},
+};
+
+static const struct option options[] = {
+	{.key = "vcpu-policy", .want = "on or off"},
+	{.key = "vcpu-high", .want = "1 to 100 (percent)"},
+	{.key = "vcpu-low", .want = "0 to 99 (percent)"},
+	{.key = "vcpu-up", .want = "1 to 1000 (periods)"},
+	{.key = "vcpu-down", .want = "1 to 1000 (periods)"},
 };
 
 static struct vcpu_policy policy;
-/* The last consistent copy of the load page. */
-static struct sprout_stats_page stats;
+/* This period's copy of the load page, and the last consistent one before it. */
+static struct sprout_stats_page fresh, last;
+static bool last_ok;
 static bool read_failure_told;
 
 /*
@@ -44,10 +52,12 @@ static bool stats_read(struct sprout_stats_page *out)
 	for (unsigned int i = 0; i < STATS_READ_TRIES; i++) {
 		u32 before = *seq;
 
-		if (before & 1) {
+		for (unsigned int spin = 0; (before & 1) && spin < STATS_WAIT_SPINS; spin++) {
 			cpu_relax();
-			continue;
+			before = *seq;
 		}
+		if (before & 1)
+			return false;
 		asm volatile("" ::: "memory");
 		memcpy(out, page, sizeof(*out));
 		asm volatile("" ::: "memory");
@@ -67,28 +77,28 @@ static u32 self_id(void)
 }
 
 /* One sample per VM on the page that the VM table knows too (it has the minimum). */
-static unsigned int build_samples(struct vcpu_sample *s)
+static unsigned int build_samples(const struct sprout_stats_page *pg, struct vcpu_sample *s)
 {
 	unsigned int n = 0;
 
 	for (unsigned int i = 0; i < SPROUT_STATS_VMS; i++) {
 		const struct broker_vm *v;
 
-		if (stats.vm[i].state == SPROUT_VM_EMPTY)
+		if (pg->vm[i].state == SPROUT_VM_EMPTY)
 			continue;
-		v = table_find(stats.vm[i].id);
+		v = table_find(pg->vm[i].id);
 		if (!v)
 			continue;
 		s[n] = (struct vcpu_sample){
-			.vm_id = stats.vm[i].id,
-			.state = stats.vm[i].state,
+			.vm_id = pg->vm[i].id,
+			.state = pg->vm[i].state,
 			.privileged = v->info.privileged != 0,
 			.vcpus_min = v->info.vcpus_min,
-			.vcpus_max = MIN(v->info.vcpus_max, (u32)VCPU_POLICY_MAX_VCPUS),
+			.vcpus_max = v->info.vcpus_max,
 		};
 		for (unsigned int j = 0; j < VCPU_POLICY_MAX_VCPUS; j++) {
-			s[n].busy_us[j] = stats.vm[i].vcpu_busy_us[j];
-			s[n].vcpu_state[j] = stats.vm[i].vcpu_state[j];
+			s[n].busy_us[j] = pg->vm[i].vcpu_busy_us[j];
+			s[n].vcpu_state[j] = pg->vm[i].vcpu_state[j];
 		}
 		n++;
 	}
@@ -117,8 +127,9 @@ static void log_decision(const struct vcpu_decision *d, long ret)
 	char result[96];
 
 	if (d->action == VCPU_WAIT)
-		fmt_snprintf(result, sizeof(result), "wait (no idle core; %u vCPU%s share the work)",
-			     d->online, d->online == 1 ? "" : "s");
+		fmt_snprintf(result, sizeof(result),
+			     "wait (no idle core; the work stays on %u vCPU%s)", d->online,
+			     d->online == 1 ? "" : "s");
 	else if (ret >= 0)
 		fmt_snprintf(result, sizeof(result), "vCPU %ld", ret);
 	else
@@ -158,16 +169,19 @@ void vcpu_period(void)
 
 	if (!policy.cfg.enabled)
 		return;
-	if (!stats_read(&stats)) {
+	if (!stats_read(&fresh)) {
 		if (!read_failure_told)
-			broker_log("vcpu: the load page kept changing while read; no vCPU "
-				   "decisions this period");
+			broker_log("vcpu: no consistent copy of the load page (an update "
+				   "under way on every try); no vCPU decisions this period");
 		read_failure_told = true;
 		return;
 	}
-	h = (struct vcpu_host){stats.now_us, vcpu_idle_cores(&stats, self_id())};
-	n = build_samples(samples);
+	h = (struct vcpu_host){fresh.now_us,
+			       vcpu_idle_cores(last_ok ? &last : NULL, &fresh, self_id())};
+	n = build_samples(&fresh, samples);
 	n = vcpu_policy_period(&policy, &h, samples, n, d, ARRAY_SIZE(d));
+	last = fresh;
+	last_ok = true;
 	for (unsigned int i = 0; i < n; i++)
 		act(&d[i]);
 }

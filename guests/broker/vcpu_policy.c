@@ -108,8 +108,8 @@ static u32 popcount8(u8 m)
  * Average load of the online vCPUs over period_us, in basis points; false
  * if a counter went backwards (the VM or a reused vCPU slot started again).
  */
-static bool vm_load(const struct vcpu_track *t, const struct vcpu_sample *s, u8 mask,
-		    u64 period_us, u32 *load_bp)
+static bool vm_load(const struct vcpu_track *t, const struct vcpu_sample *s, u8 mask, u64 period_us,
+		    u32 *load_bp)
 {
 	u64 sum = 0;
 	u32 online = popcount8(mask);
@@ -206,7 +206,8 @@ static bool wants_add(const struct vcpu_policy_config *cfg, const struct vcpu_tr
 {
 	u32 need = cfg->up_periods << MIN(t->refusals, (u32)VCPU_BACKOFF_MAX);
 
-	return t->high_periods >= need && popcount8(t->online_mask) < s->vcpus_max;
+	return t->high_periods >= need &&
+	       popcount8(t->online_mask) < MIN(s->vcpus_max, (u32)VCPU_POLICY_MAX_VCPUS);
 }
 
 static bool wants_park(const struct vcpu_policy_config *cfg, const struct vcpu_track *t,
@@ -216,8 +217,8 @@ static bool wants_park(const struct vcpu_policy_config *cfg, const struct vcpu_t
 }
 
 /* Add candidates (indexes into s) busiest first; ties keep table order. */
-static void sort_by_load(const struct vcpu_policy *p, const struct vcpu_sample *s, unsigned int *idx,
-			 unsigned int n)
+static void sort_by_load(const struct vcpu_policy *p, const struct vcpu_sample *s,
+			 unsigned int *idx, unsigned int n)
 {
 	for (unsigned int i = 1; i < n; i++) {
 		unsigned int cur = idx[i], j = i;
@@ -278,8 +279,8 @@ static unsigned int give_cores(struct vcpu_policy *p, const struct vcpu_sample *
 }
 
 unsigned int vcpu_policy_period(struct vcpu_policy *p, const struct vcpu_host *h,
-				const struct vcpu_sample *s, unsigned int n, struct vcpu_decision *out,
-				unsigned int max)
+				const struct vcpu_sample *s, unsigned int n,
+				struct vcpu_decision *out, unsigned int max)
 {
 	u64 period_us = period_of(p, h);
 	unsigned int adds[VCPU_POLICY_MAX_VMS], nadds = 0, nout = 0;
@@ -341,9 +342,29 @@ static bool cpu_has_runnable(const struct sprout_stats_page *pg, u32 cpu)
 	return false;
 }
 
-u32 vcpu_idle_cores(const struct sprout_stats_page *pg, u32 self_id)
+/* Cores other than skip that ran vCPUs for at most VCPU_CORE_FREE_PCT of the period. */
+static u32 cores_free(const struct sprout_stats_page *prev, const struct sprout_stats_page *pg,
+		      u32 skip)
+{
+	u64 period = pg->now_us > prev->now_us ? pg->now_us - prev->now_us : 0;
+	u32 n = 0;
+
+	for (u32 c = 0; c < MIN(pg->cpus, (u32)SPROUT_STATS_CPUS); c++) {
+		u64 busy = pg->cpu[c].busy_us - prev->cpu[c].busy_us;
+
+		/* A counter that went back says nothing about the period: not free. */
+		if (c != skip && pg->cpu[c].busy_us >= prev->cpu[c].busy_us &&
+		    busy * 100 <= period * VCPU_CORE_FREE_PCT)
+			n++;
+	}
+	return n;
+}
+
+u32 vcpu_idle_cores(const struct sprout_stats_page *prev, const struct sprout_stats_page *pg,
+		    u32 self_id)
 {
 	int self = page_slot(pg, self_id);
+	u32 self_cpu = self >= 0 ? pg->vm[self].vcpu_cpu[0] : ~0u;
 	u32 idle = MIN(pg->cpus_idle, pg->cpus);
 
 	/*
@@ -352,7 +373,7 @@ u32 vcpu_idle_cores(const struct sprout_stats_page *pg, u32 self_id)
 	 * a core with a vCPU on it.
 	 */
 	if (idle && self >= 0 && pg->vm[self].vcpu_state[0] != SPROUT_VCPU_RUNNABLE &&
-	    !cpu_has_runnable(pg, pg->vm[self].vcpu_cpu[0]))
+	    !cpu_has_runnable(pg, self_cpu))
 		idle--;
-	return idle;
+	return prev ? MIN(idle, cores_free(prev, pg, self_cpu)) : idle;
 }

@@ -10,11 +10,11 @@
 #define VCPU_POLICY_MAX_VMS   SPROUT_STATS_VMS
 #define VCPU_POLICY_MAX_VCPUS SPROUT_STATS_VCPUS
 
-#define VCPU_DEFAULT_HIGH 80 /* percent */
-#define VCPU_DEFAULT_LOW  20
-#define VCPU_DEFAULT_UP	  3 /* periods */
-#define VCPU_DEFAULT_DOWN 5
-#define VCPU_PERIODS_MAX  1000
+#define VCPU_DEFAULT_HIGH     80 /* percent */
+#define VCPU_DEFAULT_LOW      20
+#define VCPU_DEFAULT_UP	      3 /* periods */
+#define VCPU_DEFAULT_DOWN     5
+#define VCPU_PERIODS_MAX      1000
 
 /*
  * A refused add (no core after all, no vCPU entry registered, ...) doubles
@@ -24,15 +24,18 @@
  */
 #define VCPU_BACKOFF_MAX 4
 
+/* A core counts as free over a period when it ran vCPUs for at most this share of it. */
+#define VCPU_CORE_FREE_PCT 50
+
 /* Loads are kept in basis points: 10000 is one vCPU busy for the whole period. */
 #define VCPU_LOAD_FULL 10000u
 
 struct vcpu_policy_config {
-	bool enabled;	   /* vcpu-policy=on|off */
-	u32 high_pct;	   /* vcpu-high: add at or above this average load */
-	u32 low_pct;	   /* vcpu-low: park at or below it; low_pct < high_pct */
-	u32 up_periods;	   /* vcpu-up: consecutive high periods before an add */
-	u32 down_periods;  /* vcpu-down: consecutive low periods before a park */
+	bool enabled;	  /* vcpu-policy=on|off */
+	u32 high_pct;	  /* vcpu-high: add at or above this average load */
+	u32 low_pct;	  /* vcpu-low: park at or below it; low_pct < high_pct */
+	u32 up_periods;	  /* vcpu-up: consecutive high periods before an add */
+	u32 down_periods; /* vcpu-down: consecutive low periods before a park */
 };
 
 /*
@@ -45,7 +48,7 @@ struct vcpu_sample {
 	bool privileged;
 	u32 vcpus_min;
 	u32 vcpus_max;
-	u64 busy_us[VCPU_POLICY_MAX_VCPUS]; /* time in the guest per vCPU, as on the page */
+	u64 busy_us[VCPU_POLICY_MAX_VCPUS];   /* time in the guest per vCPU, as on the page */
 	u8 vcpu_state[VCPU_POLICY_MAX_VCPUS]; /* enum sprout_vcpu_state */
 };
 
@@ -64,9 +67,9 @@ enum vcpu_action {
 struct vcpu_decision {
 	enum vcpu_action action;
 	u32 vm_id;
-	u32 load_pct;	/* average vCPU load over the streak, rounded */
-	u32 periods;	/* length of the streak */
-	u32 online;	/* vCPUs online */
+	u32 load_pct; /* average vCPU load over the streak, rounded */
+	u32 periods;  /* length of the streak */
+	u32 online;   /* vCPUs online */
 	u32 vcpus_min;
 	u32 vcpus_max;
 	u32 idle_cores; /* ADD, WAIT: idle cores seen before this decision */
@@ -74,14 +77,14 @@ struct vcpu_decision {
 
 /* What the policy remembers of one VM between periods. */
 struct vcpu_track {
-	bool primed;			   /* last_busy and online_mask hold a sample */
-	u8 online_mask;			   /* vCPUs not OFF at the last sample */
+	bool primed;	/* last_busy and online_mask hold a sample */
+	u8 online_mask; /* vCPUs not OFF at the last sample */
 	u64 last_busy[VCPU_POLICY_MAX_VCPUS];
-	u32 load_bp;			   /* average vCPU load of the last period */
-	u32 high_periods, low_periods;	   /* current streaks */
-	u64 high_sum, low_sum;		   /* their loads added up (for the mean) */
-	u32 refusals;			   /* adds refused in a row (back-off) */
-	bool wait_told;			   /* VCPU_WAIT given for the current high streak */
+	u32 load_bp;		       /* average vCPU load of the last period */
+	u32 high_periods, low_periods; /* current streaks */
+	u64 high_sum, low_sum;	       /* their loads added up (for the mean) */
+	u32 refusals;		       /* adds refused in a row (back-off) */
+	bool wait_told;		       /* VCPU_WAIT given for the current high streak */
 };
 
 struct vcpu_policy {
@@ -122,18 +125,24 @@ void vcpu_policy_init(struct vcpu_policy *p, const struct vcpu_policy_config *cf
  * VM's streaks again.
  */
 unsigned int vcpu_policy_period(struct vcpu_policy *p, const struct vcpu_host *h,
-				const struct vcpu_sample *s, unsigned int n, struct vcpu_decision *out,
-				unsigned int max);
+				const struct vcpu_sample *s, unsigned int n,
+				struct vcpu_decision *out, unsigned int max);
 
 /* The hypercall's result for an ADD or PARK decision: a refused add backs off. */
 void vcpu_policy_result(struct vcpu_policy *p, const struct vcpu_decision *d, long ret);
 
 /*
- * Cores the hypervisor could start a new vCPU on when the broker asks now:
+ * Cores the hypervisor could start a new vCPU on when the broker asks now,
+ * from the page pg and the one of the period before, prev (NULL: none):
  * the page's cpus_idle, less the broker's own core when the page counted it
- * idle (the broker, VM self_id, runs on it while it makes the call).
+ * idle (the broker, VM self_id, runs there while it makes the call), and at
+ * most the cores other than the broker's that ran vCPUs for no more than
+ * VCPU_CORE_FREE_PCT of the period. The second count keeps a VM whose own
+ * vCPU has just halted at the end of its busy spell from being given a core
+ * that was busy with it all period.
  */
-u32 vcpu_idle_cores(const struct sprout_stats_page *pg, u32 self_id);
+u32 vcpu_idle_cores(const struct sprout_stats_page *prev, const struct sprout_stats_page *pg,
+		    u32 self_id);
 
 /* ---- vcpu.c: the broker side (reads the load page, makes the calls, logs) ---- */
 

@@ -25,7 +25,7 @@
  * VMRUN saves host RAX/RSP/RIP (and a few more) in the host save area and
  * restores them at #VMEXIT; FS, GS, TR, LDTR, KernelGSBase and the SYSCALL
  * MSRs are not switched by VMRUN at all, hence the VMLOAD/VMSAVE pairs.
- * Called with interrupts off; GIF is cleared around the switch.
+ * Called with interrupts off; returns with them off.
  */
 	.globl	svm_vmrun
 	.hidden	svm_vmrun
@@ -56,11 +56,20 @@ svm_vmrun:
 	movq	G_RSI(%rax), %rsi
 	movq	G_RDI(%rax), %rdi
 
+	/*
+	 * With V_INTR_MASKING the host's RFLAGS.IF at VMRUN decides whether
+	 * physical interrupts may interrupt the guest (APM Vol. 2, 15.21.1):
+	 * set it, with GIF clear so nothing is taken before VMRUN. A host
+	 * interrupt then exits the guest and waits, GIF clear again, for the
+	 * run loop's own interrupt window.
+	 */
 	movq	0(%rsp), %rax
 	clgi
+	sti
 	vmload	%rax
 	vmrun	%rax
 	vmsave	%rax
+	cli
 
 	/* Host RAX/RSP are back; RAX is the guest VMCB again. */
 	pushq	%rdi			/* guest RDI; the slots above move by 8 */
