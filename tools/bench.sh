@@ -134,11 +134,11 @@ fresh_dir() { # dir
 	mkdir -p "$1"
 }
 
-# Boot ISO under QEMU TCG (SVM), SeaBIOS, port 0xE9 to DIR/e9.log.
-qemu_iso() { # dir iso host-mib
+# Boot ISO under QEMU TCG (SVM), SeaBIOS, port 0xE9 to DIR/e9.log; one CPU unless given.
+qemu_iso() { # dir iso host-mib [cpus]
 	fresh_dir "$1"
 	run_emu "$1" "$QEMU_TIMEOUT" "$1/qemu.out" qemu-system-x86_64 -nodefaults -accel tcg \
-		-display none -no-reboot -cpu "$QEMU_CPU" -smp 1 -m "$3M" -M pc \
+		-display none -no-reboot -cpu "$QEMU_CPU" -smp "${4:-1}" -m "$3M" -M pc \
 		-serial "file:$1/com1.log" -debugcon "file:$1/e9.log" \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 -d cpu_reset -D "$1/qemu.log" \
 		-cdrom "$2"
@@ -493,15 +493,64 @@ seq_pair() { # 2m|4k
 
 # The place for vCPU benchmarks (scheduling, several vCPUs per VM): the cpuburn guest
 # comes with that work. Add its configs to bench/configs/ and its figures here.
+# vCPUs on demand, QEMU -smp 4: the same cpuburn work with vcpus=1..3 (the broker adds
+# vCPUs) and with a fixed single vCPU, interleaved ROUNDS times. Reports the heavy
+# phase's speed-up, the add latency the guest measured (from the hypervisor taking the
+# request to the new vCPU's first C code) and the broker's reaction in periods.
 bench_vcpu() {
-	say "== vcpu: vCPU benchmarks (cpuburn)"
-	if [ ! -f "$BUILD/guests/cpuburn.elf" ]; then
-		say "vcpu: not available yet"
-		summary vcpu "not available yet (no cpuburn guest)"
+	local isod='' isof='' r d ms_d=() ms_f=() lat=() react=() ms l n
+	say "== vcpu: cpuburn under Sprout with the broker, QEMU TCG -cpu $QEMU_CPU -smp 4"
+	if [ ! -f "$BUILD/guests/cpuburn.elf" ] || [ ! -f "$BUILD/guests/broker.elf" ]; then
+		say "vcpu: not available (cpuburn or broker guest not built)"
+		summary vcpu "not available"
 		return
 	fi
-	say "vcpu: not available yet (cpuburn.elf exists; its benchmark is still to be written in bench_vcpu, tools/bench.sh)"
-	summary vcpu "not available yet (cpuburn exists, no benchmark in tools/bench.sh)"
+	if ! isod=$(iso vcpu-ondemand) || ! isof=$(iso vcpu-fixed); then
+		say "vcpu: not available ($isod$isof)"
+		summary vcpu "not available (image build failed)"
+		return
+	fi
+	for r in $(seq 1 "$ROUNDS"); do
+		d=$OUT/vcpu/ondemand-$r
+		qemu_iso "$d" "$isod" 512 4
+		sprout_verdict "$d"
+		ms=$(grep -aoE 'phase 0 heavy ms=[0-9]+' "$LOG" | grep -oE '[0-9]+$' || true)
+		[ -n "$WHY" ] || [ -n "$ms" ] || WHY="no phase figures, see $LOG"
+		if [ -n "$WHY" ]; then
+			say "  round $r on-demand: failed ($WHY)"
+		else
+			l=$(grep -aoE 'add_latency_us=[0-9,]+' "$LOG" | tail -n 1 | sed 's/.*=//')
+			n=$(grep -aoE 'vcpu add vm [0-9]+ \(burn\).* for [0-9]+ periods' "$LOG" | head -n 1 |
+				grep -oE '[0-9]+ periods' | grep -oE '[0-9]+' || true)
+			say "  round $r on-demand: heavy phase $ms ms, max vCPUs $(val "$LOG" max_vcpus), add latency ${l:-none} us, first add after ${n:-?} periods"
+			ms_d+=("$ms")
+			for x in ${l//,/ }; do lat+=("$x"); done
+			[ -z "$n" ] || react+=("$n")
+		fi
+		d=$OUT/vcpu/fixed-$r
+		qemu_iso "$d" "$isof" 512 4
+		sprout_verdict "$d"
+		ms=$(grep -aoE 'phase 0 heavy ms=[0-9]+' "$LOG" | grep -oE '[0-9]+$' || true)
+		[ -n "$WHY" ] || [ -n "$ms" ] || WHY="no phase figures, see $LOG"
+		if [ -n "$WHY" ]; then
+			say "  round $r fixed:     failed ($WHY)"
+		else
+			say "  round $r fixed:     heavy phase $ms ms on 1 vCPU"
+			ms_f+=("$ms")
+		fi
+	done
+	if [ ${#ms_d[@]} -eq 0 ] || [ ${#ms_f[@]} -eq 0 ]; then
+		say "vcpu: not available ($WHY)"
+		summary vcpu "not available ($WHY)"
+		return
+	fi
+	say "vcpu heavy phase ms (on demand, 1..3 vCPUs): $(median "${ms_d[@]}")"
+	say "vcpu heavy phase ms (fixed, 1 vCPU): $(median "${ms_f[@]}")"
+	say "ratio cpuburn speed-up on-demand/fixed: $(ratio "$(median "${ms_f[@]}")" "$(median "${ms_d[@]}")")"
+	[ ${#lat[@]} -eq 0 ] || say "vcpu add latency us (median of ${#lat[@]}): $(median "${lat[@]}")"
+	[ ${#react[@]} -eq 0 ] || say "vcpu reaction periods (first add): $(median "${react[@]}")"
+	summary vcpu "cpuburn speed-up $(ratio "$(median "${ms_f[@]}")" "$(median "${ms_d[@]}")")x (heavy phase $(median "${ms_f[@]}") -> $(median "${ms_d[@]}") ms)"
+	summary vcpu "add latency ${lat:+$(median "${lat[@]}") us}, reaction ${react:+$(median "${react[@]}")} periods"
 }
 
 # ---- main ----
