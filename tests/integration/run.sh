@@ -103,7 +103,7 @@ parse_boot() {
 	local opt
 	IFS=, read -r -a opts <<<"$1"
 	KIND=${opts[0]}
-	SMP=2 MEM=512 IPS=20000000 CPU= CLI=
+	SMP=2 MEM=512 IPS=20000000 CPU='' CLI=''
 	for opt in "${opts[@]:1}"; do
 		case $opt in
 		smp=*) SMP=${opt#smp=} ;;
@@ -339,7 +339,7 @@ has() { # file fixed-string
 # firmware exception, or a failed power-off) the machine halts for good, so stop it
 # then instead of waiting for the timeout. Sets RC, STOPPED (why we stopped it) and ELAPSED.
 run_emulator() { # dir timeout
-	local d=$1 t=$2 pid start mark_at=0 now drain= feeder= i n
+	local d=$1 t=$2 pid start mark_at=0 now drain='' feeder='' i n
 	STOPPED=
 	start=$(date +%s%N)
 	# QEMU opens the FIFOs with O_RDWR; until it does, cat waits in open().
