@@ -38,13 +38,17 @@ static int vm_copy(struct vm *vm, gpa_t gpa, void *buf, size_t len, bool to_gues
 		return 0;
 	if (gpa + len < gpa || !loader_gpa_is_ram(vm->mem.ram_size, gpa, len))
 		return -EFAULT;
+	/* Locked across the copy: a reclaim on another CPU cannot free a page under it. */
+	demand_lock(&vm->mem);
 	while (len) {
 		size_t chunk = (size_t)MIN((u64)len, PAGE_SIZE - (gpa & (PAGE_SIZE - 1)));
 		enum demand_result why;
 		hpa_t hpa = demand_gpa_to_hpa(&vm->mem, gpa, to_guest, &why);
 
-		if (to_guest && hpa == INVALID_HPA)
+		if (to_guest && hpa == INVALID_HPA) {
+			demand_unlock(&vm->mem);
 			return -ENOMEM;
+		}
 		if (to_guest)
 			memcpy((void *)(uintptr_t)hpa, p, chunk);
 		else if (hpa == INVALID_HPA)
@@ -53,6 +57,7 @@ static int vm_copy(struct vm *vm, gpa_t gpa, void *buf, size_t len, bool to_gues
 			memcpy(p, (const void *)(uintptr_t)hpa, chunk);
 		p += chunk, gpa += chunk, len -= chunk;
 	}
+	demand_unlock(&vm->mem);
 	return 0;
 }
 

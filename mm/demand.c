@@ -151,11 +151,23 @@ enum demand_result demand_fault(struct vm_mem *m, gpa_t gpa)
 	return r;
 }
 
-/* What to report for a GPA that has no backing yet: back it, or say why not. */
+void demand_lock(struct vm_mem *m)
+{
+	spin_lock(&m->lock);
+}
+
+void demand_unlock(struct vm_mem *m)
+{
+	spin_unlock(&m->lock);
+}
+
+/* What to report for a GPA that has no backing yet: back it, or say why not (m locked). */
 static enum demand_result demand_miss(struct vm_mem *m, gpa_t gpa, bool commit)
 {
+	if (commit && loader_gpa_is_ram(m->ram_size, gpa & PAGE_MASK, PAGE_SIZE))
+		return demand_fault_locked(m, gpa & PAGE_MASK);
 	if (commit)
-		return demand_fault(m, gpa);
+		return DEMAND_NOT_RAM;
 	if (loader_gpa_is_ram(m->ram_size, gpa & PAGE_MASK, PAGE_SIZE))
 		return DEMAND_UNBACKED;
 	return DEMAND_NOT_RAM;

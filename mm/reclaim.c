@@ -53,6 +53,7 @@ u64 reclaim_zero_pages(struct vm_mem *m)
 	u32 n = loader_guest_e820(m->ram_size, map, ARRAY_SIZE(map));
 	u64 total = 0;
 
+	demand_lock(m);
 	for (u32 i = 0; i < n; i++) {
 		if (map[i].type != 1)
 			continue;
@@ -60,6 +61,7 @@ u64 reclaim_zero_pages(struct vm_mem *m)
 		     r < map[i].addr + map[i].size; r += LARGE_PAGE_SIZE)
 			total += reclaim_region(m, r);
 	}
+	demand_unlock(m);
 	return total;
 }
 
@@ -71,6 +73,7 @@ s64 reclaim_release_range(struct vm_mem *m, gpa_t gpa, u64 len)
 	if (!len || end < gpa || !IS_ALIGNED(gpa | len, PAGE_SIZE) ||
 	    !loader_gpa_is_ram(m->ram_size, gpa, len))
 		return -EINVAL;
+	demand_lock(m);
 	while (p < end) {
 		hpa_t hpa;
 		unsigned order;
@@ -102,5 +105,6 @@ s64 reclaim_release_range(struct vm_mem *m, gpa_t gpa, u64 len)
 		total += (s64)release_leaf(m, p, order);
 		p += PAGE_SIZE;
 	}
+	demand_unlock(m);
 	return total;
 }

@@ -57,9 +57,17 @@ int demand_init(struct vm_mem *m, const struct s2pt_format *fmt, u64 ram_size,
 enum demand_result demand_fault(struct vm_mem *m, gpa_t gpa);
 
 /*
+ * Hold a VM's memory steady: no fault, reclaim or release changes its
+ * mappings meanwhile. Spinlock; no other lock but pmm and s2pt inside it.
+ */
+void demand_lock(struct vm_mem *m);
+void demand_unlock(struct vm_mem *m);
+
+/*
  * Host address for reading or writing guest RAM at gpa, backing the page on
  * demand when commit is set (else INVALID_HPA for an unbacked page). The
- * result is valid up to the end of the page holding gpa.
+ * result is valid up to the end of the page holding gpa, and only while the
+ * caller keeps m locked (demand_lock()).
  */
 hpa_t demand_gpa_to_hpa(struct vm_mem *m, gpa_t gpa, bool commit, enum demand_result *why);
 
