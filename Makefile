@@ -58,7 +58,7 @@ help:
 	@echo "  make integration  boot scenarios only (QEMU and Bochs)"
 	@echo "  make integration-slow  exhaustive scenarios, not part of make test"
 	@echo "  make bench      microbenchmarks under QEMU and Bochs, with ratios"
-	@echo "  make fuzz       run the parser fuzzers for a while (clang libFuzzer)"
+	@echo "  make fuzz       run the parser fuzzers for a while (clang libFuzzer; fuzz-check: 10 s each)"
 	@echo "  make format / format-check   clang-format the tree / check it"
 	@echo "  make analyze    clang-tidy and cppcheck over the hypervisor"
 	@echo "  make deps       install missing Debian packages"

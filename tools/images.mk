@@ -38,7 +38,7 @@ $(ISO_IMG): $(IMG_INPUTS) $(BUILD)/sprout.elf tools/mkiso.sh | guests
 
 # ---- booting them ----
 
-QEMU_SVM := qemu-system-x86_64 -nodefaults -accel tcg -cpu qemu64,+svm,+npt -smp 2 \
+QEMU_SVM := qemu-system-x86_64 -nodefaults -accel tcg -cpu qemu64,+svm,+npt -smp 4 \
 	-m 512M -display none -no-reboot -serial mon:stdio \
 	-debugcon file:$(BUILD)/run-e9.log -device isa-debug-exit,iobase=0xf4,iosize=0x04
 QEMU_EXTRA ?=

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# What `make test` runs: the host unit tests (`make unit`), then the integration boot
-# scenarios (`make integration`); prints both summaries and one combined
+# What `make test` runs: the host unit tests (`make unit`), short runs of every parser
+# fuzzer (`make fuzz-check`), then the integration boot scenarios (`make integration`);
+# prints the summaries and one combined
 # "N passed, N failed" line. Exits non-zero if anything failed or did not build.
 # Variables given to the outer make (BUILD=..., SCENARIOS=...) reach the inner ones
 # through MAKEFLAGS.
@@ -42,6 +43,7 @@ stage() { # label target
 
 start=$SECONDS
 stage unit unit
+stage fuzz fuzz-check
 stage integration integration
 
 echo "==== summary ($((SECONDS - start))s)"

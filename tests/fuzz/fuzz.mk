@@ -52,3 +52,16 @@ $(foreach f,$(sort $(FUZZERS)),$(eval $(call FUZZ_template,$(f))))
 fuzz: $(addprefix fuzz-,$(sort $(FUZZERS)))
 fuzz-smoke: $(addprefix fuzz-smoke-,$(sort $(FUZZERS)))
 fuzz-build: $(addprefix $(BUILD)/fuzz/fuzz_,$(sort $(FUZZERS)))
+
+# `make test` stage: every fuzzer for FUZZ_CHECK_SECONDS from its seeds; a crash, a
+# sanitizer report or a broken invariant fails it. Ends with "N passed, N failed".
+FUZZ_CHECK_SECONDS ?= 10
+.PHONY: fuzz-check
+fuzz-check: fuzz-build
+	$(Q)p=0; f=0; for n in $(sort $(FUZZERS)); do \
+		if $(MAKE) --no-print-directory FUZZ_SMOKE_SECONDS=$(FUZZ_CHECK_SECONDS) \
+			fuzz-smoke-$$n >$(BUILD)/fuzz/check-$$n.log 2>&1; then \
+			echo "PASS fuzz $$n ($$(grep -aoE 'stat::number_of_executed_units: *[0-9]+' \
+				$(BUILD)/fuzz/check-$$n.log | grep -oE '[0-9]+$$') runs)"; p=$$((p + 1)); \
+		else echo "FAIL fuzz $$n (see $(BUILD)/fuzz/check-$$n.log)"; f=$$((f + 1)); fi; \
+	done; echo "$$p passed, $$f failed"; [ $$f -eq 0 ]

@@ -648,7 +648,7 @@ UTEST(config_kind_names)
 UTEST(config_shipped_files)
 {
 	size_t len = 0;
-	char *text = read_file("configs/demo.cfg", &len);
+	char *text = read_file("configs/minimal.cfg", &len);
 
 	CHECK(text != NULL);
 	if (!text)
