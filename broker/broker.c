@@ -193,7 +193,7 @@ void broker_vm_started(struct vm *vm)
 	if (vm->cfg.privileged || !broker_ready())
 		return;
 	spin_lock(&broker.lock);
-	broker_post(&(struct sprout_msg){ .type = SPROUT_MSG_VM_STARTED, .vm_id = vm->id });
+	broker_post(&(struct sprout_msg){.type = SPROUT_MSG_VM_STARTED, .vm_id = vm->id});
 	spin_unlock(&broker.lock);
 }
 
@@ -227,8 +227,8 @@ static void broker_restart(void)
 		       RESTART_LIMIT);
 		return;
 	}
-	pr_warn("sprout: restarting the broker VM (restart %u of at most %u)\n",
-		broker.restarts, RESTART_LIMIT);
+	pr_warn("sprout: restarting the broker VM (restart %u of at most %u)\n", broker.restarts,
+		RESTART_LIMIT);
 	vm_create_at(old, &cfg, broker.bi);
 }
 
@@ -265,8 +265,8 @@ void broker_tick(void)
 	post_waiting_requests();
 	if (broker_ready() && now - broker.last_stats_us >= STATS_PERIOD_US) {
 		broker.last_stats_us = now;
-		broker_post(&(struct sprout_msg){.type = SPROUT_MSG_STATS,
-						 .arg0 = host_free_bytes()});
+		broker_post(
+			&(struct sprout_msg){.type = SPROUT_MSG_STATS, .arg0 = host_free_bytes()});
 	}
 	spin_unlock(&broker.lock);
 }

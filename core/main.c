@@ -119,8 +119,8 @@ static bool config_load(const struct boot_info *bi)
  */
 static void fpu_init(void)
 {
-	write_cr0((read_cr0() & ~(X86_CR0_EM | X86_CR0_TS | X86_CR0_CD | X86_CR0_NW)) |
-		  X86_CR0_MP | X86_CR0_NE);
+	write_cr0((read_cr0() & ~(X86_CR0_EM | X86_CR0_TS | X86_CR0_CD | X86_CR0_NW)) | X86_CR0_MP |
+		  X86_CR0_NE);
 	write_cr4(read_cr4() | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT);
 	__asm__ volatile("fninit");
 }

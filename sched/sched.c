@@ -80,8 +80,8 @@ u32 sched_least_loaded_cpu(void)
 
 void sched_add(struct vcpu *v, s32 cpu)
 {
-	u32 target =
-		cpu >= 0 && cpu < MAX_CPUS && percpu[cpu].online ? (u32)cpu : sched_least_loaded_cpu();
+	u32 target = cpu >= 0 && cpu < MAX_CPUS && percpu[cpu].online ? (u32)cpu
+								      : sched_least_loaded_cpu();
 
 	v->last_cpu = -1;
 	ops->add(v, target);

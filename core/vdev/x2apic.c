@@ -5,26 +5,26 @@
 #include <hv/vdev.h>
 #include <hv/vm.h>
 
-#define X2APIC_FIRST 0x800
-#define X2APIC_LAST 0x83f
-#define APIC_BASE_EXTD BIT(10)
+#define X2APIC_FIRST	 0x800
+#define X2APIC_LAST	 0x83f
+#define APIC_BASE_EXTD	 BIT(10)
 #define APIC_BASE_ENABLE BIT(11)
 
 /* Register numbers: MSR - 0x800, i.e. the xAPIC offset >> 4. */
-#define REG_ID 0x02
-#define REG_VERSION 0x03
-#define REG_EOI 0x0b
-#define REG_LDR 0x0d
-#define REG_ICR 0x30
+#define REG_ID	      0x02
+#define REG_VERSION   0x03
+#define REG_EOI	      0x0b
+#define REG_LDR	      0x0d
+#define REG_ICR	      0x30
 #define REG_LVT_FIRST 0x32
-#define REG_LVT_LAST 0x37
+#define REG_LVT_LAST  0x37
 
 /* ICR fields (SDM Vol. 3A, 10.12.9). */
-#define ICR_MODE(icr) (((icr) >> 8) & 7)
-#define ICR_MODE_INIT 5
-#define ICR_MODE_STARTUP 6
+#define ICR_MODE(icr)	   (((icr) >> 8) & 7)
+#define ICR_MODE_INIT	   5
+#define ICR_MODE_STARTUP   6
 #define ICR_SHORTHAND(icr) (((icr) >> 18) & 3)
-#define ICR_ALL_BUT_SELF 3
+#define ICR_ALL_BUT_SELF   3
 
 static bool x2apic_enabled(const struct vcpu *v)
 {
@@ -76,14 +76,12 @@ bool x2apic_msr_write(struct vcpu *v, u32 msr, u64 val)
 	case REG_ID:
 	case REG_VERSION:
 	case REG_LDR:
-	case REG_EOI:
-		break; /* read-only, or nothing to acknowledge */
+	case REG_EOI: break; /* read-only, or nothing to acknowledge */
 	case REG_ICR:
 		v->apic_icr = val;
 		icr_send(v, val);
 		break;
-	default:
-		v->apic_regs[reg] = (u32)val;
+	default: v->apic_regs[reg] = (u32)val;
 	}
 	return true;
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* canary: stays alive and checks its memory and clock while something bad happens elsewhere. */
-#include "../common/common.h"
+#include "util.h"
 #include "x86.h"
 
 #define EXIT_USAGE	  2

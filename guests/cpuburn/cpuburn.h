@@ -3,7 +3,7 @@
 #ifndef CPUBURN_H
 #define CPUBURN_H
 
-#include "../common/common.h"
+#include "util.h"
 #include "smp.h"
 
 /* Items of all heavy phases together: one byte of count and vCPU, one u32 result each. */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* hcfuzz: random hypercalls with hostile arguments; the VM and its memory must come out intact. */
-#include "../common/common.h"
+#include "util.h"
 #include "x86.h"
 
 #define EXIT_USAGE     2

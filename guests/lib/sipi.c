@@ -72,7 +72,7 @@ static bool x2apic_enable(void)
  */
 static int prepare(void)
 {
-	size_t len = (size_t)(sipi_tramp_end - sipi_tramp_start);
+	size_t len = (uintptr_t)sipi_tramp_end - (uintptr_t)sipi_tramp_start;
 	int ret;
 
 	if (prepared)

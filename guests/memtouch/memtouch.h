@@ -3,7 +3,7 @@
 #ifndef MEMTOUCH_H
 #define MEMTOUCH_H
 
-#include "../common/common.h"
+#include "util.h"
 
 /* Exit status for a command line that cannot be carried out. */
 #define MEMTOUCH_EXIT_USAGE 2

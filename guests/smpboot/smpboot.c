@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* smpboot: start vCPUs 1..N-1 with INIT/SIPI through the x2APIC ICR, as an OS does, and check them. */
-#include "../common/common.h"
+#include "util.h"
 #include "sipi.h"
 #include "smp.h"
 #include "spinlock.h"

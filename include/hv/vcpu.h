@@ -49,8 +49,8 @@ struct vcpu {
 
 	u64 exits;
 	u64 exits_by_reason[32];
-	u64 busy_tsc;  /* TSC ticks spent in the guest */
-	u64 apic_base; /* IA32_APIC_BASE as the guest sees it */
+	u64 busy_tsc;	   /* TSC ticks spent in the guest */
+	u64 apic_base;	   /* IA32_APIC_BASE as the guest sees it */
 	u32 apic_regs[64]; /* x2APIC registers (MSR 0x800 + n) that just hold values */
 	u64 apic_icr;
 	s16 sipi_vector; /* >= 0: start in real mode there (INIT/SIPI), else at boot_entry */

@@ -45,7 +45,7 @@ struct vm {
 	u32 init_pending; /* vCPU ids that got INIT and wait for STARTUP */
 	struct vdev_state dev;
 
-	u64 refused_calls; /* broker-only hypercalls it tried */
+	u64 refused_calls;   /* broker-only hypercalls it tried */
 	u64 parked_busy_tsc; /* guest time and exits of vCPUs since parked */
 	u64 parked_exits;
 

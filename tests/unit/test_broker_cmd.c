@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "../../guests/broker/cmd.h"
-#include "../../guests/broker/fmt.h"
+#include "../../guests/lib/fmt.h"
 #include "utest.h"
 
 static struct command cmd;

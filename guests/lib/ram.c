@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The guest's RAM ranges, copied from the PVH or multiboot memory map, and HC_SELF_STATS. */
-#include "common.h"
+#include "util.h"
 #include "multiboot.h"
 
 #define RAM_MAX_RANGES 16

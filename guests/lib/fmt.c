@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The broker's vsnprintf: the guest lib's printf subset, formatting into a buffer. */
+/* vsnprintf for guests: the formatter behind printf, and for whole-line output (the broker). */
 #include "fmt.h"
 
 struct fmt_out {

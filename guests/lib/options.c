@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Command-line options of the form key=value for the workload guests. */
-#include "common.h"
+#include "util.h"
 
 /* The value of key=value as a pointer into the command line and a length; NULL if absent. */
 static const char *opt_find(const char *key, size_t *len)

@@ -1,13 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* Helpers shared by the workload guests (memtouch, canary, hcfuzz): options, clock, RAM map. */
-#ifndef GUEST_COMMON_H
-#define GUEST_COMMON_H
+/* Guest helpers for workloads: cmdline options, a wall clock, the RAM map. */
+#ifndef GUEST_UTIL_H
+#define GUEST_UTIL_H
 
-/*
- * guests.mk links the files of one directory per guest, so each guest that
- * uses these helpers has a common.c that includes the .c files of this
- * directory.
- */
 #include "guest.h"
 #include "sprout.h"
 

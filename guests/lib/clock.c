@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* TSC-based time for the workload guests: find the TSC rate, convert, and idle politely. */
-#include "common.h"
+#include "util.h"
 #include "x86.h"
 
 #define PIT_HZ		  1193182ull
