@@ -4,6 +4,7 @@
 #include <arch/x86.h>
 #include <hv/broker.h>
 #include <hv/errno.h>
+#include <hv/hcargs.h>
 #include <hv/hvm.h>
 #include <hv/percpu.h>
 #include <hv/pmm.h>
@@ -19,7 +20,7 @@
 
 static struct vm *vm_by_id(u64 id)
 {
-	if (id >= VM_MAX || vm_table[id].state == VM_EMPTY)
+	if (hcargs_vm_id(id, VM_MAX) || vm_table[id].state == VM_EMPTY)
 		return NULL;
 	return &vm_table[id];
 }
@@ -69,6 +70,8 @@ static long hc_vm_list(struct vcpu *v, u64 gpa, u64 max)
 
 	if (max > VM_MAX)
 		max = VM_MAX;
+	if (max && hcargs_buffer(v->vm->mem.ram_size, gpa, max * sizeof(info), 0))
+		return -EFAULT;
 	for (u32 i = 0; i < VM_MAX; i++) {
 		if (vm_table[i].state == VM_EMPTY)
 			continue;
@@ -89,6 +92,8 @@ static long hc_vm_info(struct vcpu *v, u64 id, u64 gpa)
 
 	if (!vm)
 		return -ENOENT;
+	if (hcargs_buffer(v->vm->mem.ram_size, gpa, sizeof(info), 0))
+		return -EFAULT;
 	broker_fill_info(vm, &info);
 	return vm_write(v->vm, gpa, &info, sizeof(info)) ? -EFAULT : 0;
 }
@@ -98,7 +103,7 @@ static long hc_vm_create(struct vcpu *v, u64 gpa, u64 len)
 	char name[CONFIG_NAME_MAX];
 	struct vm *vm;
 
-	if (!len || len >= sizeof(name))
+	if (hcargs_name_len(len))
 		return -EINVAL;
 	if (vm_read(v->vm, gpa, name, len))
 		return -EFAULT;
@@ -170,6 +175,8 @@ static long hc_vm_control(struct vcpu *v, u64 id, u64 op)
 
 	if (!vm)
 		return -ENOENT;
+	if (hcargs_vm_op(op))
+		return -EINVAL;
 	if (vm == v->vm)
 		return -EBUSY; /* the broker does not stop or pause itself */
 	return vm_op(vm, op);
@@ -181,7 +188,7 @@ static long hc_set_quota(u64 id, u64 bytes)
 
 	if (!vm)
 		return -ENOENT;
-	if (bytes < MiB(1) || !IS_ALIGNED(bytes, PAGE_SIZE))
+	if (hcargs_quota(bytes))
 		return -EINVAL;
 	vm->mem.acct.quota = bytes;
 	pr_info("vm %s: quota set to %llu KiB by the broker\n", vm->cfg.name, bytes >> 10);
@@ -195,7 +202,7 @@ static long hc_answer(u64 id, u64 answer)
 
 	if (!r)
 		return -ENOENT;
-	if (answer != SPROUT_ANSWER_GRANT && answer != SPROUT_ANSWER_DENY)
+	if (hcargs_answer(answer))
 		return -EINVAL;
 	v = r->vcpu;
 	*r = (struct broker_request){0};
@@ -244,8 +251,8 @@ static long hc_console_read(struct vcpu *v, u64 id, u64 gpa, u64 len, u64 offset
 	head = vm->dev.ring.head;
 	if (!len)
 		return (long)head;
-	if (len > SPROUT_CONSOLE_RING)
-		return -EINVAL;
+	if (hcargs_buffer(v->vm->mem.ram_size, gpa, len, HC_CONSOLE_READ_MAX))
+		return len > HC_CONSOLE_READ_MAX ? -EINVAL : -EFAULT;
 	first = head > SPROUT_CONSOLE_RING ? head - SPROUT_CONSOLE_RING : 0;
 	offset = MAX(offset, first);
 	if (offset >= head)
@@ -264,6 +271,8 @@ static long hc_host_stats(struct vcpu *v, u64 gpa)
 {
 	static struct sprout_host_stats s;
 
+	if (hcargs_buffer(v->vm->mem.ram_size, gpa, sizeof(s), 0))
+		return -EFAULT;
 	memset(&s, 0, sizeof(s));
 	s.total_bytes = pmm_total_frames() * PAGE_SIZE;
 	s.free_bytes = host_free_bytes();
@@ -280,8 +289,10 @@ static long hc_ring_setup(struct vcpu *v, u64 gpa)
 {
 	struct sprout_ring hdr = {.magic = SPROUT_RING_MAGIC, .slots = SPROUT_RING_SLOTS};
 
-	if (!IS_ALIGNED(gpa, PAGE_SIZE))
-		return -EINVAL;
+	int err = hcargs_ring(v->vm->mem.ram_size, gpa);
+
+	if (err)
+		return err;
 	if (vm_write(v->vm, gpa, &hdr, sizeof(hdr)))
 		return -EFAULT;
 	spin_lock(&broker.lock);

@@ -4,6 +4,7 @@
 #include <arch/x86.h>
 #include <hv/broker.h>
 #include <hv/errno.h>
+#include <hv/hcargs.h>
 #include <hv/hvm.h>
 #include <hv/loader.h>
 #include <hv/printk.h>
@@ -15,24 +16,17 @@
 
 #include "handlers.h"
 
-#define CONSOLE_WRITE_MAX 4096
 #define WAIT_EVENT_MAX_US 10000000ULL
-
-/* True when [gpa, gpa + len) is a non-empty range of the caller's own RAM. */
-static bool guest_range_ok(const struct vm *vm, u64 gpa, u64 len)
-{
-	return len && gpa + len > gpa && loader_gpa_is_ram(vm->mem.ram_size, gpa, len);
-}
 
 static long hc_console_write(struct vcpu *v, u64 gpa, u64 len)
 {
 	char buf[256];
 	u64 done = 0;
 
-	if (len > CONSOLE_WRITE_MAX)
-		return -EINVAL;
-	if (!guest_range_ok(v->vm, gpa, len))
-		return -EFAULT;
+	int err = hcargs_buffer(v->vm->mem.ram_size, gpa, len, HC_CONSOLE_WRITE_MAX);
+
+	if (err)
+		return err;
 	while (done < len) {
 		u64 chunk = MIN(len - done, sizeof(buf));
 
@@ -62,7 +56,10 @@ static long hc_wait_event(struct vcpu *v, u64 timeout_us)
 static long hc_self_stats(struct vcpu *v, u64 gpa)
 {
 	struct sprout_vm_info info;
+	int err = hcargs_buffer(v->vm->mem.ram_size, gpa, sizeof(info), 0);
 
+	if (err)
+		return err;
 	broker_fill_info(v->vm, &info);
 	return vm_write(v->vm, gpa, &info, sizeof(info)) ? -EFAULT : 0;
 }
@@ -71,6 +68,8 @@ static long hc_mem_release(struct vcpu *v, u64 gpa, u64 len)
 {
 	s64 bytes;
 
+	if (hcargs_release(v->vm->mem.ram_size, gpa, len))
+		return -EINVAL;
 	/* The VM's other vCPUs leave guest mode first: none may use a frame once it is freed. */
 	if (!sched_hold_vm(v->vm))
 		return -EBUSY;
@@ -84,9 +83,10 @@ static long hc_mem_release(struct vcpu *v, u64 gpa, u64 len)
 
 static long hc_vcpu_register(struct vcpu *v, u64 entry, u64 arg)
 {
-	/* The entry runs in 32-bit protected mode: it must be RAM below 4 GiB. */
-	if (entry >= GiB(4) || !guest_range_ok(v->vm, entry, 16))
-		return -EFAULT;
+	int err = hcargs_vcpu_entry(v->vm->mem.ram_size, entry);
+
+	if (err)
+		return err;
 	v->vm->vcpu_entry = (u32)entry;
 	v->vm->vcpu_entry_arg = (u32)arg;
 	return 0;
