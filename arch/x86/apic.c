@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Host local APIC driver (xAPIC MMIO or x2APIC MSRs) and the 8259 mask-off. */
 #include <arch/apic.h>
+#include <arch/smp.h>
 #include <arch/time.h>
 #include <arch/traps.h>
 #include <arch/x86.h>
@@ -98,6 +99,8 @@ void apic_send_ipi(u32 dest, u32 icr_low)
 static void apic_kick_irq(struct trap_frame *f)
 {
 	apic_eoi();
+	if (smp_stopping)
+		smp_stop_self();
 }
 
 void apic_init_cpu(bool bsp)

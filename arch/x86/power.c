@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* ACPI S5 power-off (with the isa-debug-exit port for test runs). */
 #include <arch/power.h>
+#include <arch/smp.h>
 #include <arch/time.h>
 #include <arch/x86.h>
 #include <hv/printk.h>
@@ -70,6 +71,7 @@ static void piix4_s5(void)
 void power_off(int status, bool report_status)
 {
 	cli();
+	smp_stop_others();
 	pr_info("sprout: shutdown (status %d)\n", status);
 	if (report_status)
 		outl(DEBUG_EXIT_PORT, (u32)status);

@@ -143,3 +143,29 @@ void smp_kick(u32 cpu)
 {
 	apic_send_ipi(percpu[cpu].apic_id, IPI_KICK_VECTOR);
 }
+
+volatile bool smp_stopping;
+static volatile u32 cpus_stopped;
+
+void smp_stop_self(void)
+{
+	__atomic_fetch_add(&cpus_stopped, 1, __ATOMIC_RELEASE);
+	cpu_halt_forever();
+}
+
+void smp_stop_others(void)
+{
+	u32 self = this_cpu()->cpu_id, others = 0;
+	u64 deadline;
+
+	__atomic_store_n(&smp_stopping, true, __ATOMIC_RELEASE);
+	for (u32 c = 0; c < MAX_CPUS; c++)
+		if (c != self && percpu[c].online) {
+			smp_kick(c);
+			others++;
+		}
+	/* A CPU in guest mode exits at the kick and halts at its next interrupt window. */
+	deadline = time_us() + 100000;
+	while (__atomic_load_n(&cpus_stopped, __ATOMIC_ACQUIRE) < others && time_us() < deadline)
+		__asm__ volatile("pause");
+}

@@ -21,6 +21,15 @@ void smp_boot_aps(const struct acpi_info *acpi);
 /* Interrupt CPU cpu with the kick vector (it exits its guest, if it runs one). */
 void smp_kick(u32 cpu);
 
+/*
+ * Machine shutdown: make every other CPU halt (they leave their guests at the
+ * kick) and wait a little for them, so that nothing runs while the machine
+ * powers off. CPUs that see smp_stopping call smp_stop_self().
+ */
+extern volatile bool smp_stopping;
+void smp_stop_others(void);
+__noreturn void smp_stop_self(void);
+
 /* What a started AP runs once it is set up (core/main.c). */
 __noreturn void ap_main(u32 cpu);
 
