@@ -569,6 +569,11 @@ print_result() { # index
 	PASS*) passed=$((passed + 1)) ;;
 	*)
 		failed=$((failed + 1))
+		# The hypervisor's own error lines say why in most failures; show them always.
+		if [ -s "$d/e9.log" ]; then
+			tr -d '\r' <"$d/e9.log" | grep -aE 'stopped: |^error: |SPROUT CRASH|vector [0-9]+|machine status' |
+				tail -n 8 | sed 's/^/  | /' || true
+		fi
 		if [ $verbose -eq 1 ]; then
 			for f in e9.log com1.log bochs.err verdict.txt; do
 				[ -s "$d/$f" ] || continue
