@@ -27,7 +27,7 @@ void broker_init(const struct sprout_config *cfg, const struct boot_info *bi)
 	broker.cfg = cfg;
 	broker.bi = bi;
 	broker.ring_gpa = INVALID_GPA;
-	broker.next_request_id = 1;
+	reqtab_init(&broker.requests);
 }
 
 void broker_vm_created(struct vm *vm)
@@ -45,7 +45,7 @@ struct vm *broker_vm(void)
 {
 	struct vm *vm = broker.vm;
 
-	return vm && vm->state != VM_STOPPED && vm->state != VM_EMPTY ? vm : NULL;
+	return vm && vm_state(vm) != VM_STOPPED && vm_state(vm) != VM_EMPTY ? vm : NULL;
 }
 
 bool broker_ready(void)
@@ -53,15 +53,16 @@ bool broker_ready(void)
 	return broker_vm() && broker.ring_gpa != INVALID_GPA;
 }
 
+/* Events first, then waiting_event: hc_wait_event() does the opposite (Dekker). */
 static void broker_raise(u32 events)
 {
 	struct vm *vm = broker_vm();
 
-	__atomic_fetch_or(&broker.events, events, __ATOMIC_ACQ_REL);
+	__atomic_fetch_or(&broker.events, events, __ATOMIC_SEQ_CST);
 	if (!vm)
 		return;
 	for (u32 i = 0; i < vm->nr_vcpus; i++)
-		if (vm->vcpus[i]->waiting_event)
+		if (__atomic_load_n(&vm->vcpus[i]->waiting_event, __ATOMIC_SEQ_CST))
 			sched_wake(vm->vcpus[i]);
 }
 
@@ -71,7 +72,7 @@ u32 broker_take_events(struct vm *vm)
 
 	if (vm != broker_vm())
 		return 0;
-	ev = __atomic_exchange_n(&broker.events, 0, __ATOMIC_ACQ_REL);
+	ev = __atomic_exchange_n(&broker.events, 0, __ATOMIC_SEQ_CST);
 	return ev;
 }
 
@@ -120,72 +121,57 @@ static bool broker_post(const struct sprout_msg *msg)
 	return true;
 }
 
+static bool post_request(const struct sprout_msg *msg, void *ctx)
+{
+	return broker_post(msg);
+}
+
 /* Requests are never dropped: one that found the queue full is posted later. */
 static void post_waiting_requests(void)
 {
-	for (u32 i = 0; i < BROKER_REQUESTS_MAX; i++)
-		if (broker.req[i].id && !broker.req[i].queued)
-			broker.req[i].queued = broker_post(&broker.req[i].msg);
+	reqtab_post_waiting(&broker.requests, post_request, NULL);
 }
 
 void broker_ring_registered(void)
 {
 	/* A new (or restarted) broker sees every request still waiting for an answer. */
 	broker.queued = 0;
-	for (u32 i = 0; i < BROKER_REQUESTS_MAX; i++)
-		broker.req[i].queued = false;
+	reqtab_unpost_all(&broker.requests);
 	post_waiting_requests();
 }
 
 bool broker_request_memory(struct vcpu *v, bool host_low, u64 bytes, u64 gpa)
 {
-	struct broker_request *r = NULL;
-
-	if (!broker_ready() || v->vm == broker_vm())
-		return false;
-	spin_lock(&broker.lock);
-	for (u32 i = 0; i < BROKER_REQUESTS_MAX && !r; i++)
-		if (!broker.req[i].id)
-			r = &broker.req[i];
-	if (!r) {
-		spin_unlock(&broker.lock);
-		return false;
-	}
-	r->id = broker.next_request_id++;
-	r->vcpu = v;
-	r->msg = (struct sprout_msg){
+	struct sprout_msg msg = {
 		.type = host_low ? SPROUT_MSG_HOST_LOW : SPROUT_MSG_MEM_REQUEST,
 		.vm_id = v->vm->id,
-		.request_id = r->id,
 		.arg0 = bytes,
 		.arg1 = gpa,
 		.arg2 = v->vm->mem.acct.committed,
 		.arg3 = v->vm->mem.acct.quota,
 	};
-	v->pending_request = r->id;
-	pr_info("vm %s: waiting for the broker: request %llu, %s %llu KiB at GPA 0x%llx "
-		"(committed %llu KiB, quota %llu KiB)\n",
-		v->vm->cfg.name, r->id, host_low ? "host memory short for" : "over quota by",
-		bytes >> 10, gpa, v->vm->mem.acct.committed >> 10, v->vm->mem.acct.quota >> 10);
-	r->queued = broker_post(&r->msg);
+	u64 id;
+
+	if (!broker_ready() || v->vm == broker_vm())
+		return false;
+	spin_lock(&broker.lock);
+	id = reqtab_add(&broker.requests, v, v->vm->id, &msg);
+	if (id) {
+		v->pending_request = id;
+		pr_info("vm %s: waiting for the broker: request %llu, %s %llu KiB at GPA 0x%llx "
+			"(committed %llu KiB, quota %llu KiB)\n",
+			v->vm->cfg.name, id, host_low ? "host memory short for" : "over quota by",
+			bytes >> 10, gpa, v->vm->mem.acct.committed >> 10,
+			v->vm->mem.acct.quota >> 10);
+		post_waiting_requests();
+	}
 	spin_unlock(&broker.lock);
-	return true;
+	return id != 0;
 }
 
-struct broker_request *broker_find_request(u64 id)
+struct vcpu *broker_take_request(u64 id)
 {
-	for (u32 i = 0; id && i < BROKER_REQUESTS_MAX; i++)
-		if (broker.req[i].id == id)
-			return &broker.req[i];
-	return NULL;
-}
-
-/* Forget the requests of a VM that stopped: nobody waits for them any more. */
-static void drop_requests_of(struct vm *vm)
-{
-	for (u32 i = 0; i < BROKER_REQUESTS_MAX; i++)
-		if (broker.req[i].id && broker.req[i].vcpu->vm == vm)
-			broker.req[i] = (struct broker_request){0};
+	return reqtab_take(&broker.requests, id);
 }
 
 void broker_vm_started(struct vm *vm)
@@ -200,7 +186,7 @@ void broker_vm_started(struct vm *vm)
 void broker_vm_stopped(struct vm *vm)
 {
 	spin_lock(&broker.lock);
-	drop_requests_of(vm);
+	reqtab_drop_vm(&broker.requests, vm->id);
 	if (vm->cfg.privileged) {
 		broker.ring_gpa = INVALID_GPA;
 		broker.events = 0;

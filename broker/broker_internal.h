@@ -7,25 +7,19 @@
 #include <hv/types.h>
 #include <public/hypercall.h>
 
-#define BROKER_QUEUE_MAX    128
-#define BROKER_REQUESTS_MAX 32
+#include "reqtab.h"
+
+#define BROKER_QUEUE_MAX 128
 
 struct vm;
 struct vcpu;
 struct sprout_config;
 struct boot_info;
 
-/* A decision a blocked vCPU is waiting for. */
-struct broker_request {
-	u64 id; /* 0: free slot */
-	struct vcpu *vcpu;
-	bool queued; /* in the queue or the ring; else still to be posted */
-	struct sprout_msg msg;
-};
-
 /*
- * The lock covers the ring, the queue and the request table; events are
- * atomic, so waking the broker (which reads them) never needs the lock.
+ * The lock covers the ring and the queue; the request table has its own,
+ * taken inside this one. Events are atomic, so waking the broker (which
+ * reads them) never needs a lock.
  */
 struct broker_state {
 	spinlock_t lock;
@@ -34,8 +28,7 @@ struct broker_state {
 	struct vm *vm;	/* the privileged VM, also while it is down */
 	gpa_t ring_gpa; /* INVALID_GPA until registered */
 	u32 events;	/* SPROUT_EV_* not yet collected by HC_WAIT_EVENT */
-	u64 next_request_id;
-	struct broker_request req[BROKER_REQUESTS_MAX];
+	struct reqtab requests;
 	struct sprout_msg queue[BROKER_QUEUE_MAX]; /* messages not yet in the ring */
 	u32 queued;
 	u32 dropped;
@@ -49,6 +42,7 @@ extern struct broker_state broker;
 /* A new ring is in place: post every pending request into it. */
 void broker_ring_registered(void);
 
-struct broker_request *broker_find_request(u64 id);
+/* Take request id out of the table: the vCPU that waits for it, or NULL. */
+struct vcpu *broker_take_request(u64 id);
 
 #endif

@@ -6,6 +6,7 @@
 #include <hv/errno.h>
 #include <hv/hcargs.h>
 #include <hv/hvm.h>
+#include <hv/lifecycle.h>
 #include <hv/percpu.h>
 #include <hv/pmm.h>
 #include <hv/zeropool.h>
@@ -20,7 +21,7 @@
 
 static struct vm *vm_by_id(u64 id)
 {
-	if (hcargs_vm_id(id, VM_MAX) || vm_table[id].state == VM_EMPTY)
+	if (hcargs_vm_id(id, VM_MAX) || vm_state(&vm_table[id]) == VM_EMPTY)
 		return NULL;
 	return &vm_table[id];
 }
@@ -28,11 +29,11 @@ static struct vm *vm_by_id(u64 id)
 void broker_fill_info(const struct vm *vm, struct sprout_vm_info *info)
 {
 	const struct vm_account *a = &vm->mem.acct;
-	u64 end = vm->state == VM_STOPPED ? vm->stop_tsc : rdtsc();
+	u64 end = vm_state(vm) == VM_STOPPED ? vm->stop_tsc : rdtsc();
 
 	memset(info, 0, sizeof(*info));
 	info->id = vm->id;
-	info->state = vm->state;
+	info->state = vm_state(vm);
 	strlcpy(info->name, vm->cfg.name, sizeof(info->name));
 	info->privileged = vm->cfg.privileged;
 	info->vcpus_min = vm->cfg.vcpus_min;
@@ -73,7 +74,7 @@ static long hc_vm_list(struct vcpu *v, u64 gpa, u64 max)
 	if (max && hcargs_buffer(v->vm->mem.ram_size, gpa, max * sizeof(info), 0))
 		return -EFAULT;
 	for (u32 i = 0; i < VM_MAX; i++) {
-		if (vm_table[i].state == VM_EMPTY)
+		if (vm_state(&vm_table[i]) == VM_EMPTY)
 			continue;
 		if (n == max)
 			return -E2BIG;
@@ -118,17 +119,9 @@ static long hc_vm_create(struct vcpu *v, u64 gpa, u64 len)
 		vm = vm_create(&broker.cfg->vms[i], broker.bi);
 		if (!vm)
 			return -ENOSPC;
-		return vm->state == VM_RUNNING ? (long)vm->id : -ENOEXEC;
+		return vm_state(vm) == VM_RUNNING ? (long)vm->id : -ENOEXEC;
 	}
 	return -ENOENT;
-}
-
-/* Wake the vCPUs of a VM that were blocked waiting for memory. */
-static void vm_wake_all(struct vm *vm)
-{
-	for (u32 i = 0; i < vm->nr_vcpus; i++)
-		if (!vm->vcpus[i]->waiting_event)
-			sched_wake(vm->vcpus[i]);
 }
 
 static long vm_op(struct vm *vm, u64 op)
@@ -137,34 +130,32 @@ static long vm_op(struct vm *vm, u64 op)
 	case SPROUT_VM_OP_START: {
 		struct vm_config cfg = vm->cfg;
 
-		if (vm->state != VM_STOPPED)
+		if (vm_state(vm) != VM_STOPPED)
 			return -EBUSY;
 		vm_create_at(vm, &cfg, broker.bi);
-		return vm->state == VM_RUNNING ? 0 : -ENOEXEC;
+		return vm_state(vm) == VM_RUNNING ? 0 : -ENOEXEC;
 	}
 	case SPROUT_VM_OP_STOP:
-		if (vm->state == VM_STOPPED)
+		if (vm_state(vm) == VM_STOPPED)
 			return -EINVAL;
 		vm_stop(vm, VM_STOP_REQUEST, -1, "stopped by the broker");
 		return 0;
-	case SPROUT_VM_OP_PAUSE:
-		if (vm->state != VM_RUNNING)
-			return -EINVAL;
-		vm->state = VM_PAUSED;
-		pr_info("vm %s: paused by the broker\n", vm->cfg.name);
-		return 0;
-	case SPROUT_VM_OP_RESUME:
-		if (vm->state != VM_PAUSED)
-			return -EINVAL;
-		vm->state = VM_RUNNING;
-		vm_wake_all(vm);
-		pr_info("vm %s: resumed by the broker\n", vm->cfg.name);
-		return 0;
-	case SPROUT_VM_OP_DESTROY:
-		vm_stop(vm, VM_STOP_REQUEST, -1, "destroyed by the broker");
-		pr_info("vm %s: destroyed; its table slot %u is free\n", vm->cfg.name, vm->id);
-		vm->state = VM_EMPTY;
-		return 0;
+	case SPROUT_VM_OP_PAUSE: return vm_pause(vm, "by the broker");
+	case SPROUT_VM_OP_RESUME: {
+		int err = vm_resume(vm);
+
+		if (!err)
+			pr_info("vm %s: resumed by the broker\n", vm->cfg.name);
+		return err;
+	}
+	case SPROUT_VM_OP_DESTROY: {
+		int err = vm_destroy(vm, "destroyed by the broker");
+
+		if (!err)
+			pr_info("vm %s: destroyed; its table slot %u is free\n", vm->cfg.name,
+				vm->id);
+		return err;
+	}
 	}
 	return -EINVAL;
 }
@@ -190,51 +181,48 @@ static long hc_set_quota(u64 id, u64 bytes)
 		return -ENOENT;
 	if (hcargs_quota(bytes))
 		return -EINVAL;
+	/* demand_fault() reads the quota under this lock: one value per decision. */
+	demand_lock(&vm->mem);
 	vm->mem.acct.quota = bytes;
+	demand_unlock(&vm->mem);
 	pr_info("vm %s: quota set to %llu KiB by the broker\n", vm->cfg.name, bytes >> 10);
 	return 0;
 }
 
 static long hc_answer(u64 id, u64 answer)
 {
-	struct broker_request *r = broker_find_request(id);
 	struct vcpu *v;
 
-	if (!r)
-		return -ENOENT;
 	if (hcargs_answer(answer))
 		return -EINVAL;
-	v = r->vcpu;
-	*r = (struct broker_request){0};
-	v->pending_request = 0;
-	if (answer == SPROUT_ANSWER_GRANT) {
-		/* The vCPU re-executes the faulting access: it maps, or asks again. */
-		sched_wake(v);
-		return 0;
-	}
-	v->vm->state = VM_PAUSED;
-	snprintf(v->vm->stop_reason, sizeof(v->vm->stop_reason),
-		 "memory request %llu denied by the broker", id);
-	pr_warn("vm %s: paused: memory request %llu denied by the broker\n", v->vm->cfg.name, id);
+	/* Taken out of the table under its lock: a stop that drops it cannot race. */
+	v = broker_take_request(id);
+	if (!v)
+		return -ENOENT;
+	vm_memory_answered(v, id, answer == SPROUT_ANSWER_GRANT);
 	return 0;
+}
+
+static long reclaim_work(struct vm *vm, void *arg)
+{
+	return (long)reclaim_zero_pages(&vm->mem);
 }
 
 static long hc_reclaim(u64 id)
 {
 	struct vm *vm = vm_by_id(id);
 	u64 bytes;
+	long ret;
 
 	if (!vm)
 		return -ENOENT;
-	if (vm->state == VM_STOPPED)
+	if (vm_state(vm) == VM_STOPPED)
 		return 0;
 	/* Out of guest mode while its pages are checked and taken: no write can race. */
-	if (!sched_hold_vm(vm))
-		return -EBUSY;
-	bytes = reclaim_zero_pages(&vm->mem);
-	for (u32 i = 0; i < vm->nr_vcpus; i++)
-		hvm->s2_flush(vm->vcpus[i]);
-	sched_release_vm(vm);
+	ret = vm_quiesce(vm, reclaim_work, NULL);
+	if (ret < 0)
+		return ret;
+	bytes = (u64)ret;
 	pr_info("vm %s: reclaimed %llu KiB of zero pages (committed now %llu KiB)\n", vm->cfg.name,
 		bytes >> 10, vm->mem.acct.committed >> 10);
 	return (long)bytes;

@@ -5,7 +5,9 @@
 #include <hv/demand.h>
 #include <hv/exit.h>
 #include <hv/hvm.h>
+#include <hv/lifecycle.h>
 #include <hv/printk.h>
+#include <hv/sched.h>
 #include <hv/vdev.h>
 #include <hv/vm.h>
 
@@ -71,8 +73,9 @@ static enum exit_action handle_s2_fault(struct vcpu *v, struct vm_exit *e)
 {
 	struct vm *vm = v->vm;
 	gpa_t gpa = e->s2.gpa;
+	enum demand_result r = demand_fault(&vm->mem, gpa);
 
-	switch (demand_fault(&vm->mem, gpa)) {
+	switch (r) {
 	case DEMAND_MAPPED:
 	case DEMAND_PRESENT: return EXIT_RESUME;
 	case DEMAND_NOT_RAM:
@@ -83,21 +86,10 @@ static enum exit_action handle_s2_fault(struct vcpu *v, struct vm_exit *e)
 			access_name(e->s2.access), gpa, vm->mem.ram_size >> 20, e->rip);
 		return EXIT_STOP_VM;
 	case DEMAND_OVER_QUOTA:
-		if (broker_request_memory(v, false, demand_fault_need(&vm->mem, gpa), gpa))
-			return EXIT_BLOCK;
-		pr_warn("vm %s: paused: %s of GPA 0x%llx needs memory beyond its quota "
-			"(%llu MiB committed of %llu MiB) at rip 0x%llx; no broker to ask\n",
-			vm->cfg.name, access_name(e->s2.access), gpa, vm->mem.acct.committed >> 20,
-			vm->mem.acct.quota >> 20, e->rip);
-		vm->state = VM_PAUSED;
-		return EXIT_BLOCK;
 	case DEMAND_NO_MEMORY:
-		if (broker_request_memory(v, true, demand_fault_need(&vm->mem, gpa), gpa))
-			return EXIT_BLOCK;
-		pr_warn("vm %s: paused: no free host memory for GPA 0x%llx at rip 0x%llx\n",
-			vm->cfg.name, gpa, e->rip);
-		vm->state = VM_PAUSED;
-		return EXIT_BLOCK;
+		return vm_wait_for_memory(v, r == DEMAND_NO_MEMORY,
+					  demand_fault_need(&vm->mem, gpa), gpa, e->rip,
+					  access_name(e->s2.access));
 	case DEMAND_UNBACKED: break; /* only demand_gpa_to_hpa() without commit says this */
 	}
 	vm_stop(vm, VM_STOP_CRASH, -1, "BUG: unexpected demand result for GPA 0x%llx", gpa);
@@ -117,6 +109,7 @@ static enum exit_action handle_hlt(struct vcpu *v, struct vm_exit *e)
 {
 	if (exit_resume_after(v, e) != EXIT_RESUME)
 		return EXIT_STOP_VM;
+	sched_block_prepare(v, 0);
 	if (!(hvm->get_reg(v, VCPU_REG_RFLAGS) & X86_RFLAGS_IF))
 		pr_info("vm %s: vCPU %u halted with interrupts off at rip 0x%llx (idle for good)\n",
 			v->vm->cfg.name, v->id, e->rip);

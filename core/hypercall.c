@@ -6,6 +6,7 @@
 #include <hv/errno.h>
 #include <hv/hcargs.h>
 #include <hv/hvm.h>
+#include <hv/lifecycle.h>
 #include <hv/loader.h>
 #include <hv/printk.h>
 #include <hv/reclaim.h>
@@ -39,18 +40,36 @@ static long hc_console_write(struct vcpu *v, u64 gpa, u64 len)
 	return (long)len;
 }
 
-/* Return pending events at once, or block until one comes or the timeout passes. */
-static long hc_wait_event(struct vcpu *v, u64 timeout_us)
+/*
+ * Return pending events at once, or block until one comes or the timeout
+ * passes; the result is then set by hypercall_wait_done(). waiting_event is
+ * published before the events are looked at, and broker_raise() sets the
+ * events before it looks at waiting_event: one of the two sees the other.
+ */
+static struct hc_result hc_wait_event(struct vcpu *v, u64 timeout_us)
 {
-	u32 ev = broker_take_events(v->vm);
+	u32 ev;
 
 	if (v->vm->cfg.privileged)
 		vdev_console_flush_partial(v->vm);
-	if (ev || !timeout_us)
-		return ev;
-	v->waiting_event = true;
-	v->wake_tsc = rdtsc() + MIN(timeout_us, WAIT_EVENT_MAX_US) * tsc_khz / 1000;
-	return 0;
+	if (!timeout_us)
+		return HC_RET(broker_take_events(v->vm));
+	sched_block_prepare(v, rdtsc() + MIN(timeout_us, WAIT_EVENT_MAX_US) * tsc_khz / 1000);
+	__atomic_store_n(&v->waiting_event, true, __ATOMIC_SEQ_CST);
+	ev = broker_take_events(v->vm);
+	if (!ev)
+		return (struct hc_result){0, EXIT_BLOCK};
+	__atomic_store_n(&v->waiting_event, false, __ATOMIC_SEQ_CST);
+	sched_block_cancel(v);
+	return HC_RET(ev);
+}
+
+void hypercall_wait_done(struct vcpu *v)
+{
+	if (!v->waiting_event)
+		return;
+	__atomic_store_n(&v->waiting_event, false, __ATOMIC_SEQ_CST);
+	v->regs.rax = broker_take_events(v->vm); /* 0 after a timeout */
 }
 
 static long hc_self_stats(struct vcpu *v, u64 gpa)
@@ -64,21 +83,25 @@ static long hc_self_stats(struct vcpu *v, u64 gpa)
 	return vm_write(v->vm, gpa, &info, sizeof(info)) ? -EFAULT : 0;
 }
 
+struct release_args {
+	u64 gpa, len;
+};
+
+static long release_work(struct vm *vm, void *arg)
+{
+	struct release_args *r = arg;
+
+	return (long)reclaim_release_range(&vm->mem, r->gpa, r->len);
+}
+
 static long hc_mem_release(struct vcpu *v, u64 gpa, u64 len)
 {
-	s64 bytes;
+	struct release_args r = {gpa, len};
 
 	if (hcargs_release(v->vm->mem.ram_size, gpa, len))
 		return -EINVAL;
-	/* The VM's other vCPUs leave guest mode first: none may use a frame once it is freed. */
-	if (!sched_hold_vm(v->vm))
-		return -EBUSY;
-	bytes = reclaim_release_range(&v->vm->mem, gpa, len);
-	if (bytes > 0)
-		for (u32 i = 0; i < v->vm->nr_vcpus; i++)
-			hvm->s2_flush(v->vm->vcpus[i]);
-	sched_release_vm(v->vm);
-	return (long)bytes;
+	/* No vCPU of the VM may use a frame once it is freed: quiesce, free, flush. */
+	return vm_quiesce(v->vm, release_work, &r);
 }
 
 static long hc_vcpu_register(struct vcpu *v, u64 entry, u64 arg)
@@ -102,40 +125,62 @@ static long hc_vcpu_online_ack(struct vcpu *v)
 	return 0;
 }
 
-static long hypercall(struct vcpu *v, u64 nr, u64 a0, u64 a1, u64 a2, u64 a3)
+static struct hc_result hc_vcpu_offline_ack(struct vcpu *v)
 {
-	if (nr >= HC_BROKER_FIRST && nr <= HC_BROKER_LAST)
-		return broker_hypercall(v, nr, a0, a1, a2, a3);
-	switch (nr) {
-	case HC_VERSION: return SPROUT_ABI_VERSION;
-	case HC_CONSOLE_WRITE: return hc_console_write(v, a0, a1);
-	case HC_YIELD: return 0;
-	case HC_WAIT_EVENT: return hc_wait_event(v, a0);
-	case HC_SELF_STATS: return hc_self_stats(v, a0);
-	case HC_MEM_RELEASE: return hc_mem_release(v, a0, a1);
-	case HC_VCPU_ONLINE_ACK: return hc_vcpu_online_ack(v);
-	case HC_VCPU_REGISTER: return hc_vcpu_register(v, a0, a1);
-	case HC_VCPU_POLL: return v->park_requested ? SPROUT_VCPU_PARK : SPROUT_VCPU_RUN;
-	case HC_VCPU_OFFLINE_ACK:
-		/* vCPU 0 stays: it is the one the VM boots and ends on. */
-		return v->id ? 0 : -EINVAL;
-	default: return -ENOSYS;
+	/* vCPU 0 stays: it is the one the VM boots and ends on. */
+	if (!v->id)
+		return HC_RET(-EINVAL);
+	return (struct hc_result){0, EXIT_PARK};
+}
+
+static struct hc_result hypercall(struct vcpu *v, const struct hc_args *a)
+{
+	if (a->nr >= HC_BROKER_FIRST && a->nr <= HC_BROKER_LAST)
+		return HC_RET(
+			broker_hypercall(v, a->nr, a->arg[0], a->arg[1], a->arg[2], a->arg[3]));
+	switch (a->nr) {
+	case HC_VERSION: return HC_RET(SPROUT_ABI_VERSION);
+	case HC_CONSOLE_WRITE: return HC_RET(hc_console_write(v, a->arg[0], a->arg[1]));
+	case HC_YIELD: return (struct hc_result){0, EXIT_YIELD};
+	case HC_WAIT_EVENT: return hc_wait_event(v, a->arg[0]);
+	case HC_SELF_STATS: return HC_RET(hc_self_stats(v, a->arg[0]));
+	case HC_MEM_RELEASE: return HC_RET(hc_mem_release(v, a->arg[0], a->arg[1]));
+	case HC_VCPU_ONLINE_ACK: return HC_RET(hc_vcpu_online_ack(v));
+	case HC_VCPU_REGISTER: return HC_RET(hc_vcpu_register(v, a->arg[0], a->arg[1]));
+	case HC_VCPU_POLL: return HC_RET(v->park_requested ? SPROUT_VCPU_PARK : SPROUT_VCPU_RUN);
+	case HC_VCPU_OFFLINE_ACK: return hc_vcpu_offline_ack(v);
+	default: return HC_RET(-ENOSYS);
 	}
+}
+
+/* A call from user mode (or V86): refused before its number is even looked at. */
+static long hc_refuse(struct vcpu *v, u64 nr, u64 cpl)
+{
+	if (v->vm->refused_calls++ < 3)
+		pr_warn("vm %s: hypercall %llu from CPL %llu refused (-EPERM)%s\n", v->vm->cfg.name,
+			nr, cpl,
+			v->vm->refused_calls == 3 ? "; further refusals are only counted" : "");
+	return -EPERM;
 }
 
 enum exit_action handle_hypercall(struct vcpu *v, struct vm_exit *e)
 {
 	struct gprs *r = &v->regs;
-	u64 nr = r->rax;
+	bool wide = hvm->get_reg(v, VCPU_REG_MODE64);
+	u64 cpl = hvm->get_reg(v, VCPU_REG_CPL);
+	struct hc_args a = {
+		.nr = hcargs_reg(r->rax, wide),
+		.arg = {hcargs_reg(r->rdi, wide), hcargs_reg(r->rsi, wide),
+			hcargs_reg(r->rdx, wide), hcargs_reg(r->r10, wide)},
+	};
+	struct hc_result res;
 
-	r->rax = (u64)hypercall(v, nr, r->rdi, r->rsi, r->rdx, r->r10);
-	if (v->vm->state == VM_STOPPED || v->state == VCPU_STOPPED)
-		return EXIT_STOP_VM;
+	if (hcargs_caller(cpl, hvm->get_reg(v, VCPU_REG_RFLAGS)))
+		res = HC_RET(hc_refuse(v, a.nr, cpl));
+	else
+		res = hypercall(v, &a);
+	r->rax = (u64)res.ret;
 	if (exit_resume_after(v, e) != EXIT_RESUME)
 		return EXIT_STOP_VM;
-	if (v->waiting_event)
-		return EXIT_BLOCK;
-	if (nr == HC_VCPU_OFFLINE_ACK && v->id)
-		return EXIT_PARK;
-	return nr == HC_YIELD ? EXIT_YIELD : EXIT_RESUME;
+	return res.act;
 }

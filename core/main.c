@@ -18,6 +18,7 @@
 #include <hv/memmap.h>
 #include <hv/pmm.h>
 #include <hv/percpu.h>
+#include <hv/machine.h>
 #include <hv/printk.h>
 #include <hv/sched.h>
 #include <hv/string.h>
@@ -25,6 +26,8 @@
 #include <hv/demand.h>
 #include <hv/vm.h>
 #include <hv/zeropool.h>
+
+#include "handlers.h"
 
 static struct sprout_config config;
 static struct acpi_info acpi;
@@ -133,6 +136,26 @@ static void crash_test(const char *what)
 		(void)*(volatile u64 *)(uintptr_t)0x00007dead0000000ULL;
 }
 
+/* Periodic work: CPU 0 runs the broker link (console input, stats, restarts). */
+static void core_tick(u32 cpu)
+{
+	if (cpu == 0)
+		broker_tick();
+}
+
+/* CPU 0 decides when the machine is done; the others just wait for work. */
+static void core_idle(u32 cpu)
+{
+	if (cpu == 0)
+		machine_idle_check();
+}
+
+static const struct sched_hooks core_sched_hooks = {
+	.tick = core_tick,
+	.idle = core_idle,
+	.vcpu_unblocked = hypercall_wait_done,
+};
+
 void hv_main(struct boot_info *bi)
 {
 	console_init();
@@ -152,7 +175,8 @@ void hv_main(struct boot_info *bi)
 	}
 	if (config.crash_test[0])
 		crash_test(config.crash_test);
-	sched_init(config.test_vm);
+	machine_init(config.test_vm);
+	sched_init(&core_sched_hooks);
 	broker_init(&config, bi);
 	if (!config.vm_count)
 		power_off(0, config.test_vm[0] != '\0');

@@ -7,6 +7,7 @@
 #include <hv/broker.h>
 #include <hv/errno.h>
 #include <hv/hvm.h>
+#include <hv/lifecycle.h>
 #include <hv/loader.h>
 #include <hv/percpu.h>
 #include <hv/printk.h>
@@ -18,16 +19,6 @@
 
 struct vm vm_table[VM_MAX];
 static struct vcpu vcpu_pool[VM_MAX][VM_MAX_VCPUS];
-
-static const char *const state_names[] = {
-	[VM_EMPTY] = "empty",	[VM_CREATED] = "created", [VM_RUNNING] = "running",
-	[VM_PAUSED] = "paused", [VM_STOPPED] = "stopped",
-};
-
-const char *vm_state_name(enum vm_state s)
-{
-	return s < ARRAY_SIZE(state_names) ? state_names[s] : "?";
-}
 
 /* Walk [gpa, gpa+len) page by page through the stage-2 map, backing pages if commit. */
 static int vm_copy(struct vm *vm, gpa_t gpa, void *buf, size_t len, bool to_guest)
@@ -79,11 +70,8 @@ static int vm_loader_write(void *ctx, gpa_t gpa, const void *src, size_t len)
 static struct vm *vm_alloc_slot(void)
 {
 	for (u32 i = 0; i < VM_MAX; i++)
-		if (vm_table[i].state == VM_EMPTY) {
-			memset(&vm_table[i], 0, sizeof(vm_table[i]));
-			vm_table[i].id = i;
+		if (vm_state(&vm_table[i]) == VM_EMPTY)
 			return &vm_table[i];
-		}
 	return NULL;
 }
 
@@ -146,7 +134,7 @@ static int vm_create_bsp(struct vm *vm, const struct loader_result *res)
 struct vm *vm_find(const char *name)
 {
 	for (u32 i = 0; i < VM_MAX; i++)
-		if (vm_table[i].state != VM_EMPTY && !strcmp(vm_table[i].cfg.name, name))
+		if (vm_state(&vm_table[i]) != VM_EMPTY && !strcmp(vm_table[i].cfg.name, name))
 			return &vm_table[i];
 	return NULL;
 }
@@ -167,13 +155,19 @@ struct vm *vm_create_at(struct vm *vm, const struct vm_config *cfg, const struct
 	struct vm_config c = *cfg; /* cfg may point into the slot being reset */
 	u32 id = (u32)(vm - vm_table);
 	struct loader_result res;
+	struct vm_life life;
 	int ret;
 
+	if (vmstate_apply(&vm->life, VM_T_CREATE)) {
+		pr_err("vm %s: not created: table slot %u is in use\n", c.name, id);
+		return NULL;
+	}
+	life = vm->life; /* the slot is ours now: keep its state across the reset */
 	memset(vm, 0, sizeof(*vm));
+	vm->life = life;
 	vm->id = id;
 	vm->cfg = c;
 	cfg = &vm->cfg;
-	vm->state = VM_CREATED;
 	vm->asid = vm->id + 1; /* ASID/VPID 0 belongs to the host */
 	vdev_init(vm);
 	ret = demand_init(&vm->mem, hvm->s2_format, cfg->memory, cfg->paging, cfg->quota);
@@ -189,9 +183,8 @@ struct vm *vm_create_at(struct vm *vm, const struct vm_config *cfg, const struct
 	if (vm_load_image(vm, bi, &res) || vm_create_bsp(vm, &res))
 		return vm;
 	vm->start_tsc = rdtsc();
-	vm->state = VM_RUNNING;
-	vm->vcpus[0]->state = VCPU_RUNNABLE;
-	sched_add(vm->vcpus[0], -1);
+	if (vm_start(vm))
+		return vm; /* stopped meanwhile */
 	broker_vm_started(vm);
 	pr_info("vm %s: started: %s image %s, %llu MiB RAM, entry 0x%x, %llu KiB committed by "
 		"the loader\n",
@@ -225,57 +218,4 @@ void vm_print_figures(const struct vm *vm)
 		"2M %llu, denied %llu, exits %llu, ran %llu ms\n",
 		vm->cfg.name, a->committed >> 10, a->peak >> 10, a->quota >> 10, a->faults_4k,
 		a->faults_2m, a->denied, exits, ms);
-}
-
-/* Wait until no other CPU runs a vCPU of vm, then forget them all. */
-static void vm_stop_vcpus(struct vm *vm)
-{
-	struct vcpu *self = this_cpu()->current;
-
-	for (u32 i = 0; i < vm->nr_vcpus; i++) {
-		struct vcpu *v = vm->vcpus[i];
-
-		v->state = VCPU_STOPPED;
-		while (v != self && v->on_cpu) {
-			smp_kick(v->cpu);
-			udelay(10);
-		}
-		sched_vcpu_gone(v);
-		if (v->vendor)
-			hvm->vcpu_destroy(v);
-	}
-}
-
-void vm_stop(struct vm *vm, enum vm_stop_kind kind, int status, const char *fmt, ...)
-{
-	va_list ap;
-
-	spin_lock(&vm->lock);
-	if (vm->stopping || vm->state == VM_STOPPED || vm->state == VM_EMPTY) {
-		spin_unlock(&vm->lock);
-		return;
-	}
-	vm->stopping = true;
-	va_start(ap, fmt);
-	vsnprintf(vm->stop_reason, sizeof(vm->stop_reason), fmt, ap);
-	va_end(ap);
-	vm->stop_kind = kind;
-	vm->exit_status = status;
-	vm->stop_tsc = rdtsc();
-	spin_unlock(&vm->lock);
-
-	vdev_console_flush(vm);
-	if (kind == VM_STOP_EXIT)
-		pr_info("vm %s: %s\n", vm->cfg.name, vm->stop_reason);
-	else
-		pr_err("vm %s: stopped: %s\n", vm->cfg.name, vm->stop_reason);
-	vm_stop_vcpus(vm);
-	vdev_release(vm);
-	if (vm->mem.s2.root != INVALID_HPA && vm->mem.s2.root)
-		demand_release_all(&vm->mem);
-	vm->state = VM_STOPPED;
-	vm->stopping = false;
-	vm_print_figures(vm);
-	broker_vm_stopped(vm);
-	sched_vm_stopped(vm);
 }

@@ -55,7 +55,7 @@ long sched_vcpu_add(struct vm *vm)
 	struct vcpu *v;
 
 	spin_lock(&vm->lock);
-	if (vm->state != VM_RUNNING || vm->stopping) {
+	if (vm_state(vm) != VM_RUNNING || vm_stopping(vm)) {
 		spin_unlock(&vm->lock);
 		return -EINVAL;
 	}
@@ -80,19 +80,17 @@ long sched_vcpu_add(struct vm *vm)
 	return slot;
 }
 
-void sched_take_launch(struct percpu *cpu)
+bool sched_create_vcpu(struct percpu *cpu, struct vcpu *v)
 {
-	struct vcpu *v = __atomic_exchange_n(&cpu->launch, NULL, __ATOMIC_ACQ_REL);
-	int err;
+	int err = hvm->vcpu_create(v);
 
-	if (!v)
-		return;
-	err = hvm->vcpu_create(v);
 	if (err) {
 		pr_err("vm %s: vCPU %u could not be created on CPU %u: %s\n", v->vm->cfg.name,
 		       v->id, cpu->cpu_id, strerror_hv(err));
 		v->state = VCPU_STOPPED;
-		return;
+		sched_vcpu_gone(v);
+		__atomic_store_n(&v->on_cpu, false, __ATOMIC_RELEASE);
+		return true;
 	}
 	vcpu_init_platform(v);
 	if (v->sipi_vector >= 0) {
@@ -103,8 +101,10 @@ void sched_take_launch(struct percpu *cpu)
 		v->regs.rdx = v->boot_edx;
 		v->regs.rsi = v->boot_esi;
 	}
-	v->state = VCPU_RUNNABLE;
-	sched_rr_ops.add(v, cpu->cpu_id);
+	/* A stop that came meanwhile wins: the run loop sees VCPU_STOPPED and lets go. */
+	__atomic_compare_exchange_n(&v->state, &(enum vcpu_state){VCPU_NEW}, VCPU_RUNNABLE, false,
+				    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+	return false;
 }
 
 void sched_vcpu_init_sipi(struct vm *vm, u32 id, bool startup, u8 vector)
@@ -115,7 +115,7 @@ void sched_vcpu_init_sipi(struct vm *vm, u32 id, bool startup, u8 vector)
 	if (id >= vm->cfg.vcpus_max || id >= VM_MAX_VCPUS || id == 0)
 		return;
 	spin_lock(&vm->lock);
-	if ((id < vm->nr_vcpus && vm->vcpus[id]->state != VCPU_STOPPED) || vm->stopping) {
+	if ((id < vm->nr_vcpus && vm->vcpus[id]->state != VCPU_STOPPED) || vm_stopping(vm)) {
 		spin_unlock(&vm->lock);
 		return; /* running already: INIT/SIPI to a live vCPU is not supported */
 	}
@@ -146,7 +146,7 @@ long sched_vcpu_park(struct vm *vm)
 	struct vcpu *victim = NULL;
 
 	spin_lock(&vm->lock);
-	if (vm->state != VM_RUNNING || vm->stopping) {
+	if (vm_state(vm) != VM_RUNNING || vm_stopping(vm)) {
 		spin_unlock(&vm->lock);
 		return -EINVAL;
 	}
@@ -193,7 +193,7 @@ void sched_hotplug_tick(struct percpu *cpu)
 	for (u32 i = 0; i < VM_MAX; i++) {
 		struct vm *vm = &vm_table[i];
 
-		if (vm->state != VM_RUNNING && vm->state != VM_PAUSED)
+		if (vm_state(vm) != VM_RUNNING && vm_state(vm) != VM_PAUSED)
 			continue;
 		for (u32 j = 1; j < vm->nr_vcpus; j++) {
 			struct vcpu *v = vm->vcpus[j];
@@ -203,9 +203,4 @@ void sched_hotplug_tick(struct percpu *cpu)
 				sched_park_now(v, "the guest did not answer in time");
 		}
 	}
-}
-
-u32 sched_cpu_load(u32 cpu)
-{
-	return sched_rr_ops.cpu_load(cpu);
 }

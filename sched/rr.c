@@ -59,8 +59,9 @@ static void rr_remove(struct vcpu *v)
 
 static bool runnable(const struct vcpu *v)
 {
-	return v->state == VCPU_RUNNABLE && !v->on_cpu && v->vm->state == VM_RUNNING &&
-	       !v->vm->held && !v->vm->stopping;
+	/* VCPU_NEW: a hotplugged vCPU that the CPU which claims it creates first. */
+	return (v->state == VCPU_RUNNABLE || v->state == VCPU_NEW) && !v->on_cpu &&
+	       vm_state(v->vm) == VM_RUNNING && !v->vm->held && !vm_stopping(v->vm);
 }
 
 /* Claim the next runnable vCPU of q after its cursor; called with q locked. */
@@ -134,9 +135,10 @@ static u32 rr_cpu_load(u32 cpu)
 
 	spin_lock(&q->lock);
 	for (u32 i = 0; i < q->n; i++)
-		n += q->v[i]->on_cpu || q->v[i]->state == VCPU_RUNNABLE;
+		n += q->v[i]->on_cpu || q->v[i]->state == VCPU_RUNNABLE ||
+		     q->v[i]->state == VCPU_NEW;
 	spin_unlock(&q->lock);
-	return n + (percpu[cpu].launch != NULL);
+	return n;
 }
 
 static u32 rr_cpu_queued(u32 cpu)

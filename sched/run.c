@@ -33,11 +33,9 @@ static bool slice_over(struct vcpu *v, enum exit_action act, u64 slice_end)
 {
 	if (act == EXIT_STOP_VM || act == EXIT_PARK || v->state == VCPU_STOPPED)
 		return true;
-	if (act == EXIT_BLOCK) {
-		v->state = VCPU_BLOCKED;
+	if (act == EXIT_BLOCK && sched_block_commit(v))
 		return true;
-	}
-	if (v->vm->state != VM_RUNNING || v->vm->held || v->vm->stopping)
+	if (vm_state(v->vm) != VM_RUNNING || v->vm->held || vm_stopping(v->vm))
 		return true;
 	return act == EXIT_YIELD || rdtsc() >= slice_end;
 }
@@ -57,8 +55,12 @@ void sched_run_slice(struct percpu *cpu, struct vcpu *v)
 		 * Announce the entry, then look for a hold: sched_hold_vm() sets
 		 * the hold, then looks for entries. One of the two sees the other.
 		 */
+		if (v->block_ended) {
+			v->block_ended = false;
+			sched_hooks_vcpu_unblocked(v);
+		}
 		__atomic_store_n(&v->in_guest, true, __ATOMIC_SEQ_CST);
-		if (v->vm->held || v->vm->stopping || v->state == VCPU_STOPPED) {
+		if (v->vm->held || vm_stopping(v->vm) || v->state == VCPU_STOPPED) {
 			__atomic_store_n(&v->in_guest, false, __ATOMIC_SEQ_CST);
 			act = EXIT_YIELD;
 			break;

@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: MIT
 /* The per-CPU run loop: pick a vCPU, run its slice, handle exits, block, wake, idle. */
 #include <arch/apic.h>
-#include <arch/power.h>
 #include <arch/smp.h>
 #include <arch/time.h>
 #include <arch/x86.h>
-#include <hv/broker.h>
 #include <hv/hvm.h>
 #include <hv/percpu.h>
 #include <hv/printk.h>
@@ -16,17 +14,17 @@
 
 #include "sched_internal.h"
 
-/* Exit status of the machine when the test VM did not exit by itself. */
-#define TEST_STATUS_VM_CRASHED	  126
-#define TEST_STATUS_VM_NOT_LOADED 125
-
 static const struct sched_ops *ops = &sched_rr_ops;
-static char test_vm_name[CONFIG_NAME_MAX];
-static spinlock_t launch_lock = SPINLOCK_INIT;
+static const struct sched_hooks *hooks;
 
-void sched_init(const char *test_vm)
+void sched_init(const struct sched_hooks *h)
 {
-	strlcpy(test_vm_name, test_vm, sizeof(test_vm_name));
+	hooks = h;
+}
+
+void sched_hooks_vcpu_unblocked(struct vcpu *v)
+{
+	hooks->vcpu_unblocked(v);
 }
 
 u32 sched_cpu_count(void)
@@ -52,7 +50,7 @@ s32 sched_find_idle_cpu(s32 avoid)
 	for (u32 c = 0; c < MAX_CPUS; c++) {
 		u32 queued;
 
-		if (!percpu[c].online || (s32)c == avoid || !ops->cpu_idle(c) || percpu[c].launch)
+		if (!percpu[c].online || (s32)c == avoid || !ops->cpu_idle(c))
 			continue;
 		queued = ops->cpu_queued(c);
 		if (queued < best_queued)
@@ -71,7 +69,7 @@ u32 sched_least_loaded_cpu(void)
 
 		if (!percpu[c].online)
 			continue;
-		load = sched_cpu_load(c);
+		load = ops->cpu_load(c);
 		if (load < best_load)
 			best = c, best_load = load;
 	}
@@ -102,101 +100,71 @@ void sched_vcpu_gone(struct vcpu *v)
 			percpu[c].fpu_owner = NULL;
 }
 
+/*
+ * Blocking and waking, one protocol under the vCPU's lock. The exit handler
+ * that decides to block announces it (block_pending) before it publishes
+ * anything a waker reacts to; the run loop commits the block after the exit.
+ * A wake in between cancels the block instead of being lost.
+ */
+void sched_block_prepare(struct vcpu *v, u64 deadline_tsc)
+{
+	spin_lock(&v->sched_lock);
+	v->block_pending = true;
+	v->wake_tsc = deadline_tsc;
+	spin_unlock(&v->sched_lock);
+}
+
+void sched_block_cancel(struct vcpu *v)
+{
+	spin_lock(&v->sched_lock);
+	v->block_pending = false;
+	v->wake_tsc = 0;
+	spin_unlock(&v->sched_lock);
+}
+
+bool sched_block_commit(struct vcpu *v)
+{
+	bool blocked;
+
+	spin_lock(&v->sched_lock);
+	blocked = v->block_pending && v->state == VCPU_RUNNABLE;
+	if (blocked)
+		v->state = VCPU_BLOCKED;
+	else
+		v->block_ended = true; /* woken before it slept: the wait is over */
+	v->block_pending = false;
+	spin_unlock(&v->sched_lock);
+	return blocked;
+}
+
 void sched_wake(struct vcpu *v)
 {
-	if (v->state != VCPU_BLOCKED)
-		return;
-	if (v->waiting_event) {
-		/* HC_WAIT_EVENT returns the events that woke it, or 0 on timeout. */
-		v->regs.rax = broker_take_events(v->vm);
-		v->waiting_event = false;
+	bool kick = false;
+
+	spin_lock(&v->sched_lock);
+	if (v->state == VCPU_BLOCKED) {
+		v->state = VCPU_RUNNABLE;
+		v->block_ended = true;
+		v->wake_tsc = 0;
+		kick = true;
+	} else if (v->block_pending) {
+		v->block_pending = false; /* the block it is about to commit is off */
 		v->wake_tsc = 0;
 	}
-	v->state = VCPU_RUNNABLE;
-	if (v->cpu != this_cpu()->cpu_id)
+	spin_unlock(&v->sched_lock);
+	if (kick && v->cpu != this_cpu()->cpu_id)
 		smp_kick(v->cpu);
-}
-
-bool sched_hold_vm(struct vm *vm)
-{
-	struct vcpu *self = this_cpu()->current;
-
-	spin_lock(&vm->lock);
-	if (vm->stopping) {
-		spin_unlock(&vm->lock);
-		return false;
-	}
-	__atomic_fetch_add(&vm->held, 1, __ATOMIC_SEQ_CST);
-	spin_unlock(&vm->lock);
-	for (u32 i = 0; i < vm->nr_vcpus; i++) {
-		struct vcpu *v = vm->vcpus[i];
-
-		while (v != self && __atomic_load_n(&v->in_guest, __ATOMIC_SEQ_CST)) {
-			smp_kick(v->cpu);
-			udelay(10);
-		}
-	}
-	return true;
-}
-
-void sched_release_vm(struct vm *vm)
-{
-	spin_lock(&vm->lock);
-	vm->held--;
-	spin_unlock(&vm->lock);
-	for (u32 i = 0; i < vm->nr_vcpus; i++)
-		if (vm->vcpus[i]->state == VCPU_RUNNABLE && vm->vcpus[i]->cpu != this_cpu()->cpu_id)
-			smp_kick(vm->vcpus[i]->cpu);
 }
 
 void sched_launch_on(struct vcpu *v, u32 cpu)
 {
-	spin_lock(&launch_lock);
-	percpu[cpu].launch = v;
-	spin_unlock(&launch_lock);
-	smp_kick(cpu);
+	/* Queued as VCPU_NEW: the CPU that picks it creates it; nothing can overwrite it. */
+	ops->add(v, cpu);
+	if (cpu != this_cpu()->cpu_id)
+		smp_kick(cpu);
 }
 
-static void print_vm_summary(void);
-
-/* End the machine once: another CPU may reach the same conclusion at the same time. */
-static __noreturn void machine_finish(int status, bool report)
-{
-	static bool finishing;
-
-	if (__atomic_exchange_n(&finishing, true, __ATOMIC_ACQ_REL))
-		cpu_halt_forever();
-	print_vm_summary();
-	power_off(status, report);
-}
-
-static void print_vm_summary(void)
-{
-	for (u32 i = 0; i < VM_MAX; i++) {
-		const struct vm *vm = &vm_table[i];
-
-		if (vm->state != VM_EMPTY)
-			pr_info("sprout: vm %s %s%s%s\n", vm->cfg.name, vm_state_name(vm->state),
-				vm->state == VM_STOPPED ? ": " : "",
-				vm->state == VM_STOPPED ? vm->stop_reason : "");
-	}
-}
-
-void sched_vm_stopped(struct vm *vm)
-{
-	int status;
-
-	if (!test_vm_name[0] || strcmp(vm->cfg.name, test_vm_name))
-		return;
-	status = vm->stop_kind == VM_STOP_EXIT	 ? vm->exit_status
-		 : vm->stop_kind == VM_STOP_LOAD ? TEST_STATUS_VM_NOT_LOADED
-						 : TEST_STATUS_VM_CRASHED;
-	pr_info("sprout: test VM %s finished (%s); machine status %d\n", vm->cfg.name,
-		vm->stop_reason, status);
-	machine_finish(status, true);
-}
-
-/* Wake vCPUs whose HC_WAIT_EVENT timeout has passed. */
+/* Wake blocked vCPUs homed here whose deadline has passed. */
 static void sched_wake_expired(void)
 {
 	u64 now = rdtsc();
@@ -204,7 +172,7 @@ static void sched_wake_expired(void)
 	for (u32 i = 0; i < VM_MAX; i++) {
 		struct vm *vm = &vm_table[i];
 
-		if (vm->state != VM_RUNNING)
+		if (vm_state(vm) != VM_RUNNING)
 			continue;
 		for (u32 j = 0; j < vm->nr_vcpus; j++) {
 			struct vcpu *v = vm->vcpus[j];
@@ -222,28 +190,14 @@ static void sched_tick_work(struct percpu *cpu)
 	if (cpu->seen_tick == cpu->timer_ticks)
 		return;
 	cpu->seen_tick = cpu->timer_ticks;
-	if (cpu->cpu_id == 0)
-		broker_tick();
+	hooks->tick(cpu->cpu_id);
 	sched_wake_expired();
 	sched_hotplug_tick(cpu);
 }
 
-static bool any_vm_alive(void)
-{
-	for (u32 i = 0; i < VM_MAX; i++)
-		if (vm_table[i].state == VM_RUNNING || vm_table[i].state == VM_PAUSED ||
-		    vm_table[i].state == VM_CREATED)
-			return true;
-	return false;
-}
-
-/* CPU 0 decides when the machine is done; the others just wait for work. */
 static void sched_idle(struct percpu *cpu, bool *idle_said)
 {
-	if (cpu->cpu_id == 0 && !any_vm_alive() && !broker_restart_due()) {
-		pr_info("sprout: all VMs have stopped\n");
-		machine_finish(0, test_vm_name[0] != '\0');
-	}
+	hooks->idle(cpu->cpu_id);
 	if (cpu->cpu_id == 0 && !*idle_said) {
 		pr_debug("sprout: no runnable vCPU; idle\n");
 		*idle_said = true;
@@ -270,8 +224,9 @@ void sched_run(void)
 		struct vcpu *v;
 
 		sched_tick_work(cpu);
-		sched_take_launch(cpu);
 		v = ops->pick_next(cpu->cpu_id);
+		if (v && v->state == VCPU_NEW && sched_create_vcpu(cpu, v))
+			continue;
 		if (v) {
 			idle_said = false;
 			sched_run_slice(cpu, v);

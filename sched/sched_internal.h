@@ -14,11 +14,17 @@ void sched_run_slice(struct percpu *cpu, struct vcpu *v);
 /* The online CPU with the fewest vCPUs that want to run. */
 u32 sched_least_loaded_cpu(void);
 
-/* vCPUs queued on cpu that want to run (runnable, running or being launched). */
-u32 sched_cpu_load(u32 cpu);
+/*
+ * v, just picked, is VCPU_NEW (hotplug): create it here. True when that
+ * failed and v is gone; false when v is ready to run (hotplug.c).
+ */
+bool sched_create_vcpu(struct percpu *cpu, struct vcpu *v);
 
-/* Create and queue a vCPU another CPU asked this one to launch (hotplug.c). */
-void sched_take_launch(struct percpu *cpu);
+/* End of an exit that returned EXIT_BLOCK: block v, unless a wake came first. */
+bool sched_block_commit(struct vcpu *v);
+
+/* A wait of v ended (woken, or the block was cancelled): the core finishes it. */
+void sched_hooks_vcpu_unblocked(struct vcpu *v);
 
 /* Park vCPUs whose guest did not let go of them in time (hotplug.c). */
 void sched_hotplug_tick(struct percpu *cpu);

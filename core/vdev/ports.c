@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Port I/O dispatch for a VM's virtual platform; unassigned ports float high. */
+#include <hv/lifecycle.h>
 #include <hv/printk.h>
 #include <hv/vdev.h>
 #include <hv/vm.h>

@@ -56,7 +56,7 @@ static void fill_vm(struct sprout_stats_page *p, u32 slot, const struct vm *vm)
 	u32 online = 0;
 
 	p->vm[slot].id = vm->id;
-	p->vm[slot].state = vm->state;
+	p->vm[slot].state = vm_state(vm);
 	p->vm[slot].vcpus_max = vm->cfg.vcpus_max;
 	for (u32 i = 0; i < SPROUT_STATS_VCPUS; i++) {
 		const struct vcpu *v = i < vm->nr_vcpus ? vm->vcpus[i] : NULL;
@@ -85,7 +85,7 @@ void vdev_stats_update(void)
 		p->cpu[c].idle_us = percpu[c].idle_tsc * 1000 / tsc_khz;
 	}
 	for (u32 i = 0; i < SPROUT_STATS_VMS && i < VM_MAX; i++) {
-		if (vm_table[i].state == VM_EMPTY)
+		if (vm_state(&vm_table[i]) == VM_EMPTY)
 			memset(&p->vm[i], 0, sizeof(p->vm[i]));
 		else
 			fill_vm(p, i, &vm_table[i]);

@@ -39,4 +39,19 @@ int hcargs_answer(u64 answer);
 /* A VM name for HC_VM_CREATE: 1..HC_VM_NAME_MAX bytes. 0 or -EINVAL. */
 int hcargs_name_len(u64 len);
 
+/*
+ * The caller's privilege: hypercalls are for the guest kernel only. 0 from
+ * CPL 0 outside virtual-8086 mode; -EPERM from CPL 1-3 or with RFLAGS.VM set
+ * (a V86 task runs at CPL 3 whatever SS.DPL says).
+ */
+int hcargs_caller(u64 cpl, u64 rflags);
+
+/*
+ * A register argument as the caller wrote it: all 64 bits from 64-bit code
+ * (EFER.LMA and CS.L), the low 32 bits otherwise, since the upper halves of
+ * registers are not architecturally visible outside 64-bit mode and may hold
+ * anything left from before a mode switch.
+ */
+u64 hcargs_reg(u64 val, bool mode64);
+
 #endif

@@ -23,7 +23,6 @@ struct percpu {
 	/* Scheduling. */
 	struct vcpu *current;	  /* vCPU running here */
 	struct vcpu *fpu_owner;	  /* vCPU whose FPU state is in the registers */
-	struct vcpu *launch;	  /* hotplug: a vCPU this CPU is to create and run */
 	volatile u64 timer_ticks; /* LAPIC timer interrupts taken */
 	u64 seen_tick;
 	u64 busy_tsc, idle_tsc;

@@ -30,8 +30,17 @@ struct sched_ops {
 
 extern const struct sched_ops sched_rr_ops;
 
-/* Settings from the config: which VM's exit ends the machine (test mode). */
-void sched_init(const char *test_vm);
+/*
+ * What the scheduler calls back into the core: it knows nothing above it by
+ * name. All three run on the CPU concerned with interrupts off.
+ */
+struct sched_hooks {
+	void (*tick)(u32 cpu);			/* once per host timer tick */
+	void (*idle)(u32 cpu);			/* nothing to run on cpu */
+	void (*vcpu_unblocked)(struct vcpu *v); /* v's wait ended: finish it before v runs */
+};
+
+void sched_init(const struct sched_hooks *hooks);
 
 /* Run vCPUs on this CPU until the machine shuts down; never returns. */
 __noreturn void sched_run(void);
@@ -42,20 +51,17 @@ void sched_add(struct vcpu *v, s32 cpu);
 /* A vCPU will never run again: take it off its queue and this CPU. */
 void sched_vcpu_gone(struct vcpu *v);
 
-/* A VM has stopped: in test mode, the test VM's stop ends the machine. */
-void sched_vm_stopped(struct vm *vm);
-
-/* Make a blocked vCPU runnable, kicking its CPU out of idle. */
-void sched_wake(struct vcpu *v);
-
 /*
- * Make sure no vCPU of vm is in guest mode or about to enter it: the VM is
- * held (not picked) and CPUs running its vCPUs are kicked and waited for.
- * The calling CPU's own vCPU, if it is one of them, is in the hypervisor
- * already. Returns false (nothing held) if the VM is being stopped.
+ * An exit handler of v (running on this CPU) is about to return EXIT_BLOCK:
+ * call this before publishing anything whose answer wakes v. A sched_wake()
+ * from then on cancels the block, so no wake is lost. deadline_tsc (0: none)
+ * wakes v by itself. sched_block_cancel() takes the announcement back.
  */
-bool sched_hold_vm(struct vm *vm);
-void sched_release_vm(struct vm *vm);
+void sched_block_prepare(struct vcpu *v, u64 deadline_tsc);
+void sched_block_cancel(struct vcpu *v);
+
+/* Make a blocked vCPU runnable (kicking its CPU), or cancel the block it announced. */
+void sched_wake(struct vcpu *v);
 
 /* A CPU with nothing runnable or running queued, other than avoid; -1 if none. */
 s32 sched_find_idle_cpu(s32 avoid);

@@ -3,6 +3,7 @@
 #ifndef HV_VCPU_H
 #define HV_VCPU_H
 
+#include <hv/spinlock.h>
 #include <hv/types.h>
 
 struct vm;
@@ -42,9 +43,13 @@ struct vcpu {
 	u64 park_deadline_tsc;
 	bool online_acked;
 
-	/* Blocking: HC_WAIT_EVENT with a deadline, or a broker decision. */
+	/* Blocking (sched/sched.c): state changes under sched_lock. */
+	spinlock_t sched_lock;
+	bool block_pending; /* an exit handler announced a block; a wake cancels it */
+	bool block_ended;   /* woken, or the block was cancelled: the core finishes the wait */
+	u64 wake_tsc;	    /* deadline of the block, 0: none */
+	/* What it waits for (core): HC_WAIT_EVENT's events, or a broker decision. */
 	bool waiting_event;
-	u64 wake_tsc;	     /* 0: no deadline */
 	u64 pending_request; /* broker request id, 0 if none */
 
 	u64 exits;

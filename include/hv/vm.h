@@ -9,32 +9,16 @@
 #include <hv/demand.h>
 #include <hv/vcpu.h>
 #include <hv/vdev.h>
+#include <hv/vmstate.h>
 
 #define VM_MAX	     16
 #define VM_MAX_VCPUS 8
 
-enum vm_state {
-	VM_EMPTY,   /* table slot unused */
-	VM_CREATED, /* loaded, not yet running */
-	VM_RUNNING,
-	VM_PAUSED,  /* by the operator, or waiting on a memory decision */
-	VM_STOPPED, /* exited, crashed or stopped; figures kept until cleared */
-};
-
-enum vm_stop_kind {
-	VM_STOP_NONE,
-	VM_STOP_EXIT,	 /* the guest wrote its status to the debug-exit port */
-	VM_STOP_CRASH,	 /* misbehaviour: bad access, triple fault, bad instruction */
-	VM_STOP_LOAD,	 /* could not be created or loaded */
-	VM_STOP_REQUEST, /* stopped by the operator / broker */
-};
-
 struct vm {
 	u32 id;
-	enum vm_state state;
-	spinlock_t lock;   /* state changes */
-	bool stopping;	   /* vm_stop() is tearing it down */
-	volatile u32 held; /* sched_hold_vm() nesting: not picked while > 0 */
+	struct vm_life life; /* state: written only by core/lifecycle.c */
+	spinlock_t lock;     /* vCPU slots: hotplug, INIT/SIPI */
+	volatile u32 held;   /* sched_hold_vm() nesting: not picked while > 0 */
 	struct vm_config cfg;
 	struct vm_mem mem;
 	struct vcpu *vcpus[VM_MAX_VCPUS];
@@ -57,6 +41,17 @@ struct vm {
 
 extern struct vm vm_table[VM_MAX];
 
+static inline enum vm_state vm_state(const struct vm *vm)
+{
+	return __atomic_load_n(&vm->life.state, __ATOMIC_ACQUIRE);
+}
+
+/* True from the start of a stop until the VM is STOPPED. */
+static inline bool vm_stopping(const struct vm *vm)
+{
+	return __atomic_load_n(&vm->life.stopping, __ATOMIC_ACQUIRE);
+}
+
 /* Create, load and start every autostart VM of the config. */
 void vm_create_all(const struct sprout_config *cfg, const struct boot_info *bi);
 
@@ -72,17 +67,11 @@ struct vcpu *vm_vcpu_storage(struct vm *vm, u32 id);
 /* The VM with that name in the table, or NULL. */
 struct vm *vm_find(const char *name);
 
-/* Stop a VM: log the reason, stop its vCPUs, free its memory, keep its figures. */
-void vm_stop(struct vm *vm, enum vm_stop_kind kind, int status, const char *fmt, ...)
-	__printf(4, 5);
-
 /* Print a VM's final accounting line. */
 void vm_print_figures(const struct vm *vm);
 
 /* Copy between the hypervisor and a VM's RAM; -EFAULT unless all of it is guest RAM. */
 int vm_read(struct vm *vm, gpa_t gpa, void *dst, size_t len);
 int vm_write(struct vm *vm, gpa_t gpa, const void *src, size_t len);
-
-const char *vm_state_name(enum vm_state s);
 
 #endif

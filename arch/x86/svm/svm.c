@@ -326,6 +326,7 @@ static u64 svm_get_reg(struct vcpu *v, enum vcpu_reg r)
 	case VCPU_REG_EFER: return s->efer & ~EFER_SVME;
 	case VCPU_REG_CS_BASE: return s->cs.base;
 	case VCPU_REG_CPL: return s->cpl;
+	case VCPU_REG_MODE64: return (s->efer & EFER_LMA) && (s->cs.attrib & SVM_SEG_L);
 	default: return 0;
 	}
 }

@@ -12,6 +12,8 @@ struct vmcb_seg {
 	u64 base;
 } __packed;
 
+#define SVM_SEG_L BIT(9) /* attrib: 64-bit code segment */
+
 /* Control area, offsets 0x000-0x3ff (APM Vol. 2, Table B-1). */
 struct vmcb_control {
 	u32 intercept_cr;	  /* 0x000: bits 0-15 reads, 16-31 writes */

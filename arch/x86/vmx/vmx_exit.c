@@ -167,6 +167,9 @@ u64 vmx_read_reg(enum vcpu_reg r)
 	case VCPU_REG_EFER: return vmcs_read(GUEST_IA32_EFER);
 	case VCPU_REG_CS_BASE: return vmcs_read(GUEST_CS_BASE);
 	case VCPU_REG_CPL: return AR_DPL(vmcs_read(GUEST_SS_AR_BYTES)); /* CPL is SS.DPL */
+	case VCPU_REG_MODE64:
+		return (vmcs_read(GUEST_IA32_EFER) & EFER_LMA) &&
+		       (vmcs_read(GUEST_CS_AR_BYTES) & AR_L);
 	default: return 0;
 	}
 }

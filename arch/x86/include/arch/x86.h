@@ -174,5 +174,6 @@ static inline __noreturn void cpu_halt_forever(void)
 #define EFER_SVME		 BIT(12)
 
 #define X86_RFLAGS_IF		 BIT(9)
+#define X86_RFLAGS_VM		 BIT(17)
 
 #endif
