@@ -113,7 +113,7 @@ UNIT_TESTS :=
 include $(wildcard tests/unit/*.mk)
 HOST_CFLAGS := -std=gnu11 -O1 -g -DSPROUT_HOST -Iinclude -Iarch/x86/include \
 	-fsanitize=address,undefined -fno-sanitize-recover=undefined \
-	-fno-omit-frame-pointer -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
+	-fno-omit-frame-pointer -pthread -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
 
 $(BUILD)/host/unit: $(UNIT_SRCS) $(UNIT_TESTS) $(wildcard include/hv/*.h tests/unit/*.h)
 	@mkdir -p $(dir $@)

@@ -101,3 +101,22 @@ UTEST(hcargs_quota_bounds)
 	CHECK_EQ(hcargs_quota(MiB(16) + 1), -EINVAL);
 	CHECK_EQ(hcargs_quota(0), -EINVAL);
 }
+
+UTEST(hcargs_caller_kernel_only)
+{
+	CHECK_EQ(hcargs_caller(0, 0x2), 0);
+	CHECK_EQ(hcargs_caller(0, 0x202), 0);
+	CHECK_EQ(hcargs_caller(3, 0x202), -EPERM);
+	CHECK_EQ(hcargs_caller(1, 0x2), -EPERM);
+	CHECK_EQ(hcargs_caller(2, 0x2), -EPERM);
+	/* Virtual-8086 mode: refused even if the CPL field reads 0. */
+	CHECK_EQ(hcargs_caller(0, 0x20202), -EPERM);
+	CHECK_EQ(hcargs_caller(3, 0x20202), -EPERM);
+}
+
+UTEST(hcargs_reg_masked_outside_64bit_mode)
+{
+	CHECK_EQ(hcargs_reg(0xdeadbeef00001234ULL, true), 0xdeadbeef00001234ULL);
+	CHECK_EQ(hcargs_reg(0xdeadbeef00001234ULL, false), 0x1234);
+	CHECK_EQ(hcargs_reg(0xffffffffULL, false), 0xffffffffULL);
+}
