@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* hello: checks what every Sprout guest may rely on: CPUID, hypercalls, fw_cfg, ports, RAM. */
 #include "guest.h"
+#include "util.h"
 #include "fw_cfg.h"
 #include "multiboot.h"
 #include "sprout.h"
@@ -153,6 +154,8 @@ static void ticker(void)
 
 int main(void)
 {
+	u64 deliberate;
+
 	print_boot_info();
 	if (!report(sprout_present(), "running under Sprout (CPUID signature)"))
 		puts("hello: not under Sprout");
@@ -164,5 +167,9 @@ int main(void)
 	check_fault_recovery();
 	if (cmdline_has("ticker"))
 		ticker();
+	/* fail=N: N checks that fail on purpose, so a harness can prove it notices. */
+	if (opt_u64("fail", &deliberate) == OPT_SET)
+		for (u64 i = 0; i < deliberate; i++)
+			report(false, "deliberate failure %llu of %llu (fail=N)", i + 1, deliberate);
 	return report_summary();
 }
