@@ -326,8 +326,8 @@ static int set_crash_test(struct parser *p, const char *key, struct span v)
 {
 	char vb[SHOW_MAX];
 
-	if (!span_is(v, "pagefault"))
-		return cfg_err(p, key, "invalid value \"%s\" (expected pagefault)",
+	if (!span_is(v, "pagefault") && !span_is(v, "null"))
+		return cfg_err(p, key, "invalid value \"%s\" (expected pagefault or null)",
 			       show(vb, sizeof(vb), v));
 	span_copy(p->cfg->crash_test, v);
 	return 0;

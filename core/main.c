@@ -69,6 +69,9 @@ static const void *acpi_map_identity(u64 pa, size_t len, void *ctx)
 {
 	if (pa + len < pa || pa + len > PAGING_IDENTITY_LIMIT)
 		return NULL;
+	if (pa < PAGE_SIZE) /* page 0 is not mapped where it is */
+		return pa + len <= PAGE_SIZE ? (const void *)(uintptr_t)(PAGING_PAGE0_ALIAS + pa)
+					     : NULL;
 	return (const void *)(uintptr_t)pa;
 }
 
@@ -134,6 +137,12 @@ static void crash_test(const char *what)
 	if (!strcmp(what, "pagefault"))
 		/* Canonical, but far above the identity map: a not-present #PF. */
 		(void)*(volatile u64 *)(uintptr_t)0x00007dead0000000ULL;
+	if (!strcmp(what, "null")) {
+		uintptr_t near_null = 8; /* page 0 is not mapped */
+
+		__asm__("" : "+r"(near_null)); /* a real dereference, not a known-bad constant */
+		(void)*(volatile u64 *)near_null;
+	}
 }
 
 /* Periodic work: CPU 0 runs the broker link (console input, stats, restarts). */

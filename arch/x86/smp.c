@@ -58,6 +58,7 @@ void smp_reserve_trampoline(struct boot_info *bi)
 				ok = false;
 		if (ok) {
 			trampoline_page = p;
+			paging_allow_exec(p, PAGE_SIZE); /* APs run it under the hypervisor's CR3 */
 			return;
 		}
 	}

@@ -170,6 +170,7 @@ int main(void)
 	/* fail=N: N checks that fail on purpose, so a harness can prove it notices. */
 	if (opt_u64("fail", &deliberate) == OPT_SET)
 		for (u64 i = 0; i < deliberate; i++)
-			report(false, "deliberate failure %llu of %llu (fail=N)", i + 1, deliberate);
+			report(false, "deliberate failure %llu of %llu (fail=N)", i + 1,
+			       deliberate);
 	return report_summary();
 }

@@ -56,7 +56,7 @@ UTEST(vmstate_refuses_what_does_not_apply)
 
 UTEST(vmstate_stopping_blocks_everything_but_the_end)
 {
-	static const enum vm_transition all[] = {VM_T_CREATE, VM_T_START,	VM_T_PAUSE,
+	static const enum vm_transition all[] = {VM_T_CREATE, VM_T_START,      VM_T_PAUSE,
 						 VM_T_RESUME, VM_T_STOP_BEGIN, VM_T_DESTROY};
 	enum vm_state states[] = {VM_CREATED, VM_RUNNING, VM_PAUSED};
 	enum vm_state to;
