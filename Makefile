@@ -41,7 +41,7 @@ HV_OBJS  := $(call obj,$(HV_SRCS))
 EFI_OBJS := $(call obj,$(EFI_SRCS))
 MB2_OBJS := $(call obj,$(MB2_SRCS))
 
-.PHONY: all hv guests images run test unit integration integration-slow bench analyze cppcheck tidy \
+.PHONY: all hv guests images run test unit integration integration-slow soak bench analyze cppcheck tidy \
 	fuzz format format-check analyze tidy cppcheck deps clean help
 
 all: hv guests images
@@ -57,6 +57,7 @@ help:
 	@echo "  make unit       host unit tests only"
 	@echo "  make integration  boot scenarios only (QEMU and Bochs)"
 	@echo "  make integration-slow  exhaustive scenarios, not part of make test"
+	@echo "  make soak       the integration suite SOAK=20 times, failures per scenario"
 	@echo "  make bench      microbenchmarks under QEMU and Bochs, with ratios"
 	@echo "  make fuzz       run the parser fuzzers for a while (clang libFuzzer; fuzz-check: 10 s each)"
 	@echo "  make format / format-check   clang-format the tree / check it"

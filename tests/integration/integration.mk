@@ -12,3 +12,9 @@ integration: hv guests $(BUILD)/.deps-ok
 integration-slow: hv guests $(BUILD)/.deps-ok
 	$(Q)BUILD=$(BUILD) tests/integration/run.sh -f tests/integration/scenarios-slow \
 		$(INTEGRATION_FLAGS) $(SCENARIOS)
+
+# Reliability: the whole suite SOAK times (default 20), failures counted per scenario.
+# Not part of `make test`; e.g. make soak SOAK=5 SCENARIOS='hcfuzz vcpu-*'.
+SOAK ?= 20
+soak: hv guests $(BUILD)/.deps-ok
+	$(Q)BUILD=$(BUILD) SOAK=$(SOAK) tools/soak.sh $(INTEGRATION_FLAGS) $(SCENARIOS)
