@@ -20,7 +20,10 @@ u32 sched_cpu_load(u32 cpu);
 /* Create and queue a vCPU another CPU asked this one to launch (hotplug.c). */
 void sched_take_launch(struct percpu *cpu);
 
-/* Park vCPUs whose guest did not let go of them in time (hotplug.c). */
+/*
+ * Once a tick on every CPU (hotplug.c): sample its busy time for placing new
+ * vCPUs, park vCPUs whose guest did not let go of them in time.
+ */
 void sched_hotplug_tick(struct percpu *cpu);
 
 #endif
