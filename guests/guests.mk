@@ -14,7 +14,12 @@ GUEST_LDS := guests/lib/guest.ld
 GUEST_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
 	--no-dynamic-linker --build-id=none -T $(GUEST_LDS)
 
+# Pure C of the hypervisor a guest links too (built with the guest's flags):
+# the placement rule, so the broker counts free cores as the hypervisor does.
+broker_SHARED_SRCS := sched/place.c
+
 guest_obj = $(patsubst %,$(BUILD)/%.o,$(basename $(1)))
+shared_obj = $(patsubst %,$(BUILD)/guests/shared/%.o,$(basename $(1)))
 GUEST_LIB_OBJS := $(call guest_obj,$(wildcard guests/lib/*.c guests/lib/*.S))
 GUEST_ELFS := $(patsubst %,$(BUILD)/guests/%.elf,$(GUESTS))
 
@@ -25,6 +30,11 @@ $(BUILD)/guests/%.o: guests/%.c
 	@echo "  CC      $<"
 	$(Q)$(CC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
 
+$(BUILD)/guests/shared/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< (guest)"
+	$(Q)$(CC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
+
 $(BUILD)/guests/%.o: guests/%.S
 	@mkdir -p $(dir $@)
 	@echo "  AS      $<"
@@ -32,7 +42,8 @@ $(BUILD)/guests/%.o: guests/%.S
 
 # One link rule per guest, since each links the objects of its own directory.
 define guest_rule
-$(1)_GUEST_OBJS := $$(call guest_obj,$$(wildcard guests/$(1)/*.c guests/$(1)/*.S))
+$(1)_GUEST_OBJS := $$(call guest_obj,$$(wildcard guests/$(1)/*.c guests/$(1)/*.S)) \
+	$$(call shared_obj,$$($(1)_SHARED_SRCS))
 $$(BUILD)/guests/$(1).elf: $$($(1)_GUEST_OBJS) $$(GUEST_LIB_OBJS) $$(GUEST_LDS)
 	@echo "  LD      $$@"
 	$$(Q)$$(LD) $$(GUEST_LDFLAGS) $$($(1)_GUEST_OBJS) $$(GUEST_LIB_OBJS) -o $$@

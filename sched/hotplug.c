@@ -67,7 +67,7 @@ long sched_vcpu_add(struct vm *vm)
 		spin_unlock(&vm->lock);
 		return -ENOENT; /* the guest has not registered where new vCPUs start */
 	}
-	cpu = sched_find_idle_cpu(-1);
+	cpu = sched_find_idle_cpu();
 	if (cpu < 0) {
 		spin_unlock(&vm->lock);
 		return -EBUSY;
@@ -132,7 +132,7 @@ void sched_vcpu_init_sipi(struct vm *vm, u32 id, bool startup, u8 vector)
 	v = vm_vcpu_storage(vm, id);
 	vcpu_prepare_launch(vm, v, id);
 	v->sipi_vector = vector;
-	cpu = sched_find_idle_cpu(-1);
+	cpu = sched_find_idle_cpu();
 	spin_unlock(&vm->lock);
 	if (cpu < 0)
 		cpu = (s32)sched_least_loaded_cpu();
@@ -189,6 +189,8 @@ void sched_park_now(struct vcpu *v, const char *how)
 void sched_hotplug_tick(struct percpu *cpu)
 {
 	u64 now = rdtsc();
+
+	sched_load_sample(cpu);
 
 	for (u32 i = 0; i < VM_MAX; i++) {
 		struct vm *vm = &vm_table[i];

@@ -114,18 +114,26 @@ static struct vcpu *rr_pick_next(u32 cpu)
 	return v ? v : rr_steal(cpu);
 }
 
-static bool rr_cpu_idle(u32 cpu)
+/* vCPUs queued on cpu that run or want to run, and those blocked (halted, waiting). */
+static void rr_cpu_count(u32 cpu, u32 *runnable, u32 *blocked, u32 *launching)
 {
 	struct runqueue *q = &rq[cpu];
-	bool idle = true;
 
+	*runnable = 0;
+	*blocked = 0;
+	*launching = 0;
 	spin_lock(&q->lock);
-	for (u32 i = 0; i < q->n && idle; i++)
-		if (q->v[i]->on_cpu || q->v[i]->state == VCPU_RUNNABLE ||
-		    q->v[i]->state == VCPU_NEW)
-			idle = false;
+	for (u32 i = 0; i < q->n; i++) {
+		const struct vcpu *v = q->v[i];
+
+		if (v->state == VCPU_NEW)
+			(*launching)++;
+		else if (v->on_cpu || v->state == VCPU_RUNNABLE)
+			(*runnable)++;
+		else if (v->state == VCPU_BLOCKED)
+			(*blocked)++;
+	}
 	spin_unlock(&q->lock);
-	return idle && !percpu[cpu].current;
 }
 
 static u32 rr_cpu_load(u32 cpu)
@@ -141,17 +149,11 @@ static u32 rr_cpu_load(u32 cpu)
 	return n;
 }
 
-static u32 rr_cpu_queued(u32 cpu)
-{
-	return __atomic_load_n(&rq[cpu].n, __ATOMIC_RELAXED);
-}
-
 const struct sched_ops sched_rr_ops = {
 	.name = "rr",
 	.add = rr_add,
 	.remove = rr_remove,
 	.pick_next = rr_pick_next,
-	.cpu_idle = rr_cpu_idle,
+	.cpu_count = rr_cpu_count,
 	.cpu_load = rr_cpu_load,
-	.cpu_queued = rr_cpu_queued,
 };

@@ -11,6 +11,7 @@
 #include <hv/string.h>
 #include <hv/vm.h>
 #include <hv/zeropool.h>
+#include <public/place.h>
 
 #include "sched_internal.h"
 
@@ -20,6 +21,11 @@ static const struct sched_hooks *hooks;
 void sched_init(const struct sched_hooks *h)
 {
 	hooks = h;
+}
+
+void sched_cpu_counts(u32 cpu, u32 *runnable, u32 *blocked, u32 *launching)
+{
+	ops->cpu_count(cpu, runnable, blocked, launching);
 }
 
 void sched_hooks_vcpu_unblocked(struct vcpu *v)
@@ -34,29 +40,18 @@ u32 sched_cpu_count(void)
 
 u32 sched_idle_count(void)
 {
-	u32 n = 0;
+	struct sprout_core_load core[MAX_CPUS];
 
-	for (u32 c = 0; c < MAX_CPUS; c++)
-		n += percpu[c].online && ops->cpu_idle(c);
-	return n;
+	sched_core_loads(core, MAX_CPUS);
+	return place_free_count(core, MAX_CPUS);
 }
 
-s32 sched_find_idle_cpu(s32 avoid)
+s32 sched_find_idle_cpu(void)
 {
-	s32 best = -1;
-	u32 best_queued = ~0u;
+	struct sprout_core_load core[MAX_CPUS];
 
-	/* Among idle cores, the one with the fewest vCPUs queued at all (blocked ones too). */
-	for (u32 c = 0; c < MAX_CPUS; c++) {
-		u32 queued;
-
-		if (!percpu[c].online || (s32)c == avoid || !ops->cpu_idle(c))
-			continue;
-		queued = ops->cpu_queued(c);
-		if (queued < best_queued)
-			best = (s32)c, best_queued = queued;
-	}
-	return best;
+	sched_core_loads(core, MAX_CPUS);
+	return place_pick(core, MAX_CPUS);
 }
 
 /* Least loaded online CPU: the one with the fewest vCPUs that want to run. */

@@ -26,7 +26,13 @@ bool sched_block_commit(struct vcpu *v);
 /* A wait of v ended (woken, or the block was cancelled): the core finishes it. */
 void sched_hooks_vcpu_unblocked(struct vcpu *v);
 
-/* Park vCPUs whose guest did not let go of them in time (hotplug.c). */
+/*
+ * Once a tick on every CPU (hotplug.c): sample its busy time for placing new
+ * vCPUs, park vCPUs whose guest did not let go of them in time.
+ */
 void sched_hotplug_tick(struct percpu *cpu);
+
+/* The policy's counts of the vCPUs queued on cpu (struct sched_ops.cpu_count). */
+void sched_cpu_counts(u32 cpu, u32 *runnable, u32 *blocked, u32 *launching);
 
 #endif

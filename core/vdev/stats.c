@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* The broker's read-only load page: per-CPU and per-vCPU times, rewritten every tick. */
+/* The broker's read-only load page: per-CPU placement figures and per-vCPU times, every tick. */
 #include <arch/time.h>
 #include <hv/percpu.h>
 #include <hv/pmm.h>
@@ -11,6 +11,7 @@
 #include <hv/vdev.h>
 #include <hv/vm.h>
 #include <public/hypercall.h>
+#include <public/place.h>
 
 static hpa_t stats_page = INVALID_HPA;
 
@@ -77,7 +78,9 @@ void vdev_stats_update(void)
 		return;
 	__atomic_fetch_add(&p->seq, 1, __ATOMIC_ACQ_REL);
 	p->cpus = sched_cpu_count();
-	p->cpus_idle = sched_idle_count();
+	/* The figures the hypervisor places new vCPUs by, and the free count they give. */
+	sched_core_loads(p->core, SPROUT_STATS_CPUS);
+	p->cpus_idle = place_free_count(p->core, SPROUT_STATS_CPUS);
 	p->now_us = time_us();
 	p->free_bytes = host_free_bytes();
 	for (u32 c = 0; c < SPROUT_STATS_CPUS && c < MAX_CPUS; c++) {

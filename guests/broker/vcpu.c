@@ -34,9 +34,8 @@ static const struct option options[] = {
 };
 
 static struct vcpu_policy policy;
-/* This period's copy of the load page, and the last consistent one before it. */
-static struct sprout_stats_page fresh, last;
-static bool last_ok;
+/* This period's copy of the load page. */
+static struct sprout_stats_page fresh;
 static bool read_failure_told;
 
 /*
@@ -148,6 +147,30 @@ static void log_decision(const struct vcpu_decision *d, long ret)
 			   result);
 }
 
+/* Why no core was free: each online core's figures on the page, as the rule saw them. */
+static void log_cores(void)
+{
+	char line[200];
+	size_t len = 0;
+
+	line[0] = 0;
+	for (unsigned int c = 0; c < SPROUT_STATS_CPUS && len + 48 < sizeof(line); c++) {
+		const struct sprout_core_load *k = &fresh.core[c];
+		int n;
+
+		if (!(k->flags & SPROUT_CORE_ONLINE))
+			continue;
+		n = fmt_snprintf(line + len, sizeof(line) - len,
+				 "%s%u: %u runnable %u blocked busy %u%%%s", len ? ", " : "", c,
+				 k->runnable, k->blocked, k->busy_pm / 10,
+				 k->flags & SPROUT_CORE_LAUNCH ? " launch" : "");
+		if (n < 0)
+			break;
+		len = MIN(len + (size_t)n, sizeof(line) - 1);
+	}
+	broker_log("vcpu cores: %s", line);
+}
+
 static void act(const struct vcpu_decision *d)
 {
 	long ret = 0;
@@ -157,6 +180,8 @@ static void act(const struct vcpu_decision *d)
 	else if (d->action == VCPU_PARK)
 		ret = hypercall(HC_VCPU_PARK, d->vm_id, 0, 0, 0);
 	log_decision(d, ret);
+	if (d->action == VCPU_WAIT || (d->action == VCPU_ADD && ret == -SPROUT_EBUSY))
+		log_cores();
 	vcpu_policy_result(&policy, d, ret);
 }
 
@@ -176,12 +201,9 @@ void vcpu_period(void)
 		read_failure_told = true;
 		return;
 	}
-	h = (struct vcpu_host){fresh.now_us,
-			       vcpu_idle_cores(last_ok ? &last : NULL, &fresh, self_id())};
+	h = (struct vcpu_host){fresh.now_us, vcpu_idle_cores(&fresh, self_id())};
 	n = build_samples(&fresh, samples);
 	n = vcpu_policy_period(&policy, &h, samples, n, d, ARRAY_SIZE(d));
-	last = fresh;
-	last_ok = true;
 	for (unsigned int i = 0; i < n; i++)
 		act(&d[i]);
 }

@@ -3,6 +3,8 @@
 #include "vcpu_policy.h"
 #include "cmd.h"
 
+#include <public/place.h>
+
 void vcpu_policy_config_default(struct vcpu_policy_config *cfg)
 {
 	*cfg = (struct vcpu_policy_config){
@@ -327,53 +329,19 @@ static int page_slot(const struct sprout_stats_page *pg, u32 id)
 	return -1;
 }
 
-/* Some vCPU that wants to run queues on cpu. */
-static bool cpu_has_runnable(const struct sprout_stats_page *pg, u32 cpu)
+u32 vcpu_idle_cores(const struct sprout_stats_page *pg, u32 self_id)
 {
-	for (unsigned int i = 0; i < SPROUT_STATS_VMS; i++) {
-		if (pg->vm[i].state == SPROUT_VM_EMPTY)
-			continue;
-		for (unsigned int j = 0; j < SPROUT_STATS_VCPUS; j++) {
-			if (pg->vm[i].vcpu_state[j] == SPROUT_VCPU_RUNNABLE &&
-			    pg->vm[i].vcpu_cpu[j] == cpu)
-				return true;
-		}
-	}
-	return false;
-}
-
-/* Cores other than skip that ran vCPUs for at most VCPU_CORE_FREE_PCT of the period. */
-static u32 cores_free(const struct sprout_stats_page *prev, const struct sprout_stats_page *pg,
-		      u32 skip)
-{
-	u64 period = pg->now_us > prev->now_us ? pg->now_us - prev->now_us : 0;
-	u32 n = 0;
-
-	for (u32 c = 0; c < MIN(pg->cpus, (u32)SPROUT_STATS_CPUS); c++) {
-		u64 busy = pg->cpu[c].busy_us - prev->cpu[c].busy_us;
-
-		/* A counter that went back says nothing about the period: not free. */
-		if (c != skip && pg->cpu[c].busy_us >= prev->cpu[c].busy_us &&
-		    busy * 100 <= period * VCPU_CORE_FREE_PCT)
-			n++;
-	}
-	return n;
-}
-
-u32 vcpu_idle_cores(const struct sprout_stats_page *prev, const struct sprout_stats_page *pg,
-		    u32 self_id)
-{
+	struct sprout_core_load core[SPROUT_STATS_CPUS];
 	int self = page_slot(pg, self_id);
-	u32 self_cpu = self >= 0 ? pg->vm[self].vcpu_cpu[0] : ~0u;
-	u32 idle = MIN(pg->cpus_idle, pg->cpus);
 
+	for (unsigned int c = 0; c < SPROUT_STATS_CPUS; c++)
+		core[c] = pg->core[c];
 	/*
-	 * The page was written while the broker waited, its core idle; when it
-	 * asks for a vCPU it is running there, and the hypervisor does not pick
-	 * a core with a vCPU on it.
+	 * The broker makes the call from its core and waits again after it, as
+	 * the hypervisor counts it then; the page may have caught it running.
 	 */
-	if (idle && self >= 0 && pg->vm[self].vcpu_state[0] != SPROUT_VCPU_RUNNABLE &&
-	    !cpu_has_runnable(pg, self_cpu))
-		idle--;
-	return prev ? MIN(idle, cores_free(prev, pg, self_cpu)) : idle;
+	if (self >= 0 && pg->vm[self].vcpu_state[0] == SPROUT_VCPU_RUNNABLE &&
+	    pg->vm[self].vcpu_cpu[0] < SPROUT_STATS_CPUS)
+		place_caller_waits(&core[pg->vm[self].vcpu_cpu[0]]);
+	return place_free_count(core, SPROUT_STATS_CPUS);
 }

@@ -24,9 +24,6 @@
  */
 #define VCPU_BACKOFF_MAX 4
 
-/* A core counts as free over a period when it ran vCPUs for at most this share of it. */
-#define VCPU_CORE_FREE_PCT 50
-
 /* Loads are kept in basis points: 10000 is one vCPU busy for the whole period. */
 #define VCPU_LOAD_FULL 10000u
 
@@ -132,17 +129,14 @@ unsigned int vcpu_policy_period(struct vcpu_policy *p, const struct vcpu_host *h
 void vcpu_policy_result(struct vcpu_policy *p, const struct vcpu_decision *d, long ret);
 
 /*
- * Cores the hypervisor could start a new vCPU on when the broker asks now,
- * from the page pg and the one of the period before, prev (NULL: none):
- * the page's cpus_idle, less the broker's own core when the page counted it
- * idle (the broker, VM self_id, runs there while it makes the call), and at
- * most the cores other than the broker's that ran vCPUs for no more than
- * VCPU_CORE_FREE_PCT of the period. The second count keeps a VM whose own
- * vCPU has just halted at the end of its busy spell from being given a core
- * that was busy with it all period.
+ * Cores the hypervisor could start a new vCPU on when the broker, VM
+ * self_id, asks now: the cores of the page pg that are free by the placement
+ * rule the hypervisor itself applies (public/place.h), with the broker's own
+ * vCPU counted as waiting, as the hypervisor counts the vCPU making the call.
+ * A core where only the halted broker queues is free; one that ran vCPUs for
+ * more than half of the last SPROUT_PLACE_WINDOW_MS is not.
  */
-u32 vcpu_idle_cores(const struct sprout_stats_page *prev, const struct sprout_stats_page *pg,
-		    u32 self_id);
+u32 vcpu_idle_cores(const struct sprout_stats_page *pg, u32 self_id);
 
 /* ---- vcpu.c: the broker side (reads the load page, makes the calls, logs) ---- */
 

@@ -7,6 +7,8 @@
 
 struct vm;
 struct vcpu;
+struct percpu;
+struct sprout_core_load;
 
 /* Time slice before a runnable vCPU gives way to another on the same core. */
 #define SCHED_SLICE_US 10000
@@ -20,12 +22,10 @@ struct sched_ops {
 	void (*add)(struct vcpu *v, u32 cpu);
 	void (*remove)(struct vcpu *v);
 	struct vcpu *(*pick_next)(u32 cpu);
-	/* True when cpu has no vCPU that is runnable or running (blocked ones don't count). */
-	bool (*cpu_idle)(u32 cpu);
+	/* vCPUs queued on cpu that run or want to run, blocked ones, and new ones to launch. */
+	void (*cpu_count)(u32 cpu, u32 *runnable, u32 *blocked, u32 *launching);
 	/* vCPUs queued on cpu that want to run. */
 	u32 (*cpu_load)(u32 cpu);
-	/* vCPUs queued on cpu in any state. */
-	u32 (*cpu_queued)(u32 cpu);
 };
 
 extern const struct sched_ops sched_rr_ops;
@@ -63,8 +63,12 @@ void sched_block_cancel(struct vcpu *v);
 /* Make a blocked vCPU runnable (kicking its CPU), or cancel the block it announced. */
 void sched_wake(struct vcpu *v);
 
-/* A CPU with nothing runnable or running queued, other than avoid; -1 if none. */
-s32 sched_find_idle_cpu(s32 avoid);
+/*
+ * The core a new vCPU goes to by the placement rule (public/place.h), from
+ * the cores' figures now, the calling vCPU counted as waiting; -1 if none is
+ * free.
+ */
+s32 sched_find_idle_cpu(void);
 
 /* Ask CPU cpu to create and launch v (vCPU hotplug); it runs it from its queue. */
 void sched_launch_on(struct vcpu *v, u32 cpu);
@@ -88,8 +92,22 @@ void sched_vcpu_init_sipi(struct vm *vm, u32 id, bool startup, u8 vector);
 /* Park v now (its guest let go of it, or did not answer in time); v is not running. */
 void sched_park_now(struct vcpu *v, const char *how);
 
-/* Number of CPUs and how many are idle now (for the broker's statistics). */
+/*
+ * Number of CPUs, and how many are free for a new vCPU now by the placement
+ * rule, the calling vCPU counted as waiting (for the broker's statistics).
+ */
 u32 sched_cpu_count(void);
 u32 sched_idle_count(void);
+
+/*
+ * The placement figures of cores 0..n-1 now (struct sprout_core_load: queue
+ * counts, pending launch, busy share of the last SPROUT_PLACE_WINDOW_MS), the
+ * vCPU running on the calling CPU, if any, counted as waiting. What the load
+ * page publishes and what sched_find_idle_cpu() decides from.
+ */
+void sched_core_loads(struct sprout_core_load *core, u32 n);
+
+/* Take this CPU's busy-time sample for the placement window; once per host tick. */
+void sched_load_sample(struct percpu *cpu);
 
 #endif

@@ -211,11 +211,29 @@ enum sprout_vcpu_state {
 	SPROUT_VCPU_HALTED = 2,	  /* blocked: HLT or waiting for an event */
 };
 
+/*
+ * What the hypervisor knows of one physical core when it places a new vCPU
+ * (include/public/place.h decides from these figures, in the hypervisor and
+ * in the broker alike).
+ */
+#define SPROUT_CORE_ONLINE (1u << 0) /* the core runs the scheduler */
+#define SPROUT_CORE_LAUNCH (1u << 1) /* a new vCPU is about to be launched on it */
+
+/* busy_pm covers the last SPROUT_PLACE_WINDOW_MS (one policy period of the broker). */
+#define SPROUT_PLACE_WINDOW_MS 100
+
+struct sprout_core_load {
+	uint32_t flags;	   /* SPROUT_CORE_* */
+	uint32_t runnable; /* vCPUs queued here that run or want to (new ones too) */
+	uint32_t blocked;  /* vCPUs queued here that are halted or wait for an event */
+	uint32_t busy_pm;  /* share of the window spent running vCPUs, per mille */
+};
+
 struct sprout_stats_page {
 	volatile uint32_t seq;
 	uint32_t cpus; /* physical CPUs online */
 	uint64_t now_us;
-	uint32_t cpus_idle; /* with nothing runnable queued */
+	uint32_t cpus_idle; /* free for a new vCPU (place_core_free()), as the page was written */
 	uint32_t reserved0;
 	uint64_t free_bytes; /* host memory free */
 	uint64_t reserved1[4];
@@ -232,6 +250,7 @@ struct sprout_stats_page {
 		uint8_t vcpu_state[SPROUT_STATS_VCPUS];	   /* enum sprout_vcpu_state */
 		uint32_t vcpu_cpu[SPROUT_STATS_VCPUS];	   /* physical CPU it queues on */
 	} vm[SPROUT_STATS_VMS];
+	struct sprout_core_load core[SPROUT_STATS_CPUS]; /* per physical CPU, for placement */
 };
 
 _Static_assert(sizeof(struct sprout_vm_info) == 256, "vm_info is 256 bytes");

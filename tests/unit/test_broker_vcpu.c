@@ -2,6 +2,8 @@
 /* Unit tests of the broker's vCPU load policy (guests/broker/vcpu_policy.c) on synthetic traces. */
 #include <string.h>
 
+#include <public/place.h>
+
 #include "../../guests/broker/vcpu_policy.h"
 #include "utest.h"
 
@@ -734,94 +736,77 @@ UTEST(broker_vcpu_refused_add_backs_off)
 	}
 }
 
+/* A page with the broker (halted) on CPU 0 and burn's one vCPU running on CPU 1, of 4. */
+static void page_setup(struct sprout_stats_page *pg)
+{
+	memset(pg, 0, sizeof(*pg));
+	pg->cpus = 4;
+	for (u32 c = 0; c < 4; c++)
+		pg->core[c].flags = SPROUT_CORE_ONLINE;
+	pg->core[0].blocked = 1;
+	pg->core[0].busy_pm = 15;
+	pg->core[1].runnable = 1;
+	pg->core[1].busy_pm = 1000;
+	pg->vm[0].id = BROKER;
+	pg->vm[0].state = SPROUT_VM_RUNNING;
+	pg->vm[0].vcpu_state[0] = SPROUT_VCPU_HALTED;
+	pg->vm[0].vcpu_cpu[0] = 0;
+	pg->vm[1].id = BURN;
+	pg->vm[1].state = SPROUT_VM_RUNNING;
+	pg->vm[1].vcpu_state[0] = SPROUT_VCPU_RUNNABLE;
+	pg->vm[1].vcpu_cpu[0] = 1;
+}
+
 UTEST(broker_vcpu_idle_cores_from_the_page)
 {
 	static struct sprout_stats_page pg;
 
-	memset(&pg, 0, sizeof(pg));
-	pg.cpus = 4;
-	pg.cpus_idle = 3;
-	pg.vm[0].id = BROKER;
-	pg.vm[0].state = SPROUT_VM_RUNNING;
-	pg.vm[0].vcpu_state[0] = SPROUT_VCPU_HALTED;
-	pg.vm[0].vcpu_cpu[0] = 0;
-	pg.vm[1].id = BURN;
-	pg.vm[1].state = SPROUT_VM_RUNNING;
-	pg.vm[1].vcpu_state[0] = SPROUT_VCPU_RUNNABLE;
-	pg.vm[1].vcpu_cpu[0] = 1;
-	pg.vm[1].vcpu_state[1] = SPROUT_VCPU_OFF;
-	pg.vm[1].vcpu_cpu[1] = 0;
-
-	/* The broker waited on CPU 0, which counted as idle: it is not free for an add. */
-	CHECK_EQ(vcpu_idle_cores(NULL, &pg, BROKER), 2);
-	/* The broker was running: its core was not counted. */
+	/* The halted broker's core is free, as are the two empty ones. */
+	page_setup(&pg);
+	CHECK_EQ(vcpu_idle_cores(&pg, BROKER), 3);
+	/* The page caught the broker running: it waits again after its call. */
 	pg.vm[0].vcpu_state[0] = SPROUT_VCPU_RUNNABLE;
-	CHECK_EQ(vcpu_idle_cores(NULL, &pg, BROKER), 3);
-	/* Something else wants CPU 0: it was not counted either. */
-	pg.vm[0].vcpu_state[0] = SPROUT_VCPU_HALTED;
-	pg.vm[1].vcpu_state[1] = SPROUT_VCPU_RUNNABLE;
-	CHECK_EQ(vcpu_idle_cores(NULL, &pg, BROKER), 3);
-	/* No broker on the page: the page's figure, capped at the CPUs. */
-	CHECK_EQ(vcpu_idle_cores(NULL, &pg, 9), 3);
-	pg.cpus_idle = 40;
-	CHECK_EQ(vcpu_idle_cores(NULL, &pg, 9), 4);
-	pg.cpus_idle = 0;
-	pg.vm[1].vcpu_state[1] = SPROUT_VCPU_OFF;
-	CHECK_EQ(vcpu_idle_cores(NULL, &pg, BROKER), 0);
+	pg.core[0].runnable = 1;
+	pg.core[0].blocked = 0;
+	CHECK_EQ(vcpu_idle_cores(&pg, BROKER), 3);
+	/* ... unless the page does not say which VM is the broker. */
+	CHECK_EQ(vcpu_idle_cores(&pg, 9), 2);
+	/* Something else wants CPU 0 too. */
+	pg.core[0].runnable = 2;
+	CHECK_EQ(vcpu_idle_cores(&pg, BROKER), 2);
+	/* A launch pending, a core offline, a core busy in the window: not free. */
+	page_setup(&pg);
+	pg.core[2].flags |= SPROUT_CORE_LAUNCH;
+	CHECK_EQ(vcpu_idle_cores(&pg, BROKER), 2);
+	pg.core[3].flags = 0;
+	CHECK_EQ(vcpu_idle_cores(&pg, BROKER), 1);
+	pg.core[0].busy_pm = PLACE_FREE_BUSY_PM + 1;
+	CHECK_EQ(vcpu_idle_cores(&pg, BROKER), 0);
 }
 
-UTEST(broker_vcpu_idle_cores_over_the_period)
+UTEST(broker_vcpu_idle_cores_after_a_busy_spell)
 {
-	static struct sprout_stats_page prev, pg;
-
-	/* Two CPUs: the broker on 0, burn's only vCPU on 1. */
-	memset(&prev, 0, sizeof(prev));
-	prev.cpus = 2;
-	prev.now_us = 5000000;
-	prev.cpu[0].busy_us = 100000;
-	prev.cpu[1].busy_us = 3000000;
-	prev.vm[0].id = BROKER;
-	prev.vm[0].state = SPROUT_VM_RUNNING;
-	prev.vm[0].vcpu_state[0] = SPROUT_VCPU_HALTED;
-	prev.vm[1].id = BURN;
-	prev.vm[1].state = SPROUT_VM_RUNNING;
-	prev.vm[1].vcpu_state[0] = SPROUT_VCPU_RUNNABLE;
-	prev.vm[1].vcpu_cpu[0] = 1;
-	pg = prev;
-	pg.now_us += PERIOD_US;
-	pg.cpu[0].busy_us += 2000;
+	static struct sprout_stats_page pg;
 
 	/*
 	 * burn's vCPU halted just before the page was written, after a busy
-	 * period: CPU 1 shows idle but was not free; CPU 0 is the broker's.
+	 * window: CPU 1 has no runnable vCPU but is not free.
 	 */
-	pg.cpus_idle = 2;
+	page_setup(&pg);
+	pg.cpus = 2;
+	pg.core[2].flags = 0;
+	pg.core[3].flags = 0;
 	pg.vm[1].vcpu_state[0] = SPROUT_VCPU_HALTED;
-	pg.cpu[1].busy_us += PERIOD_US * 98 / 100;
-	CHECK_EQ(vcpu_idle_cores(&prev, &pg, BROKER), 0);
-	CHECK_EQ(vcpu_idle_cores(NULL, &pg, BROKER), 1);
-
-	/* Busy for half the period or less: free. */
-	pg.cpu[1].busy_us = prev.cpu[1].busy_us + PERIOD_US / 2;
-	CHECK_EQ(vcpu_idle_cores(&prev, &pg, BROKER), 1);
-	pg.cpu[1].busy_us += 1;
-	CHECK_EQ(vcpu_idle_cores(&prev, &pg, BROKER), 0);
-
-	/* Free all period but busy now: the page's count decides. */
-	pg.cpu[1].busy_us = prev.cpu[1].busy_us;
-	pg.cpus_idle = 1;
-	pg.vm[1].vcpu_state[0] = SPROUT_VCPU_RUNNABLE;
-	CHECK_EQ(vcpu_idle_cores(&prev, &pg, BROKER), 0);
-
-	/* A per-CPU counter that went back, or a clock that did not move: not free. */
-	pg.cpus_idle = 2;
-	pg.vm[1].vcpu_state[0] = SPROUT_VCPU_HALTED;
-	pg.cpu[1].busy_us = prev.cpu[1].busy_us - 1;
-	CHECK_EQ(vcpu_idle_cores(&prev, &pg, BROKER), 0);
-	pg.cpu[1].busy_us = prev.cpu[1].busy_us;
-	CHECK_EQ(vcpu_idle_cores(&prev, &pg, BROKER), 1);
-	pg.now_us = prev.now_us;
-	CHECK_EQ(vcpu_idle_cores(&prev, &pg, BROKER), 1); /* nothing ran: free */
-	pg.cpu[1].busy_us += 1;
-	CHECK_EQ(vcpu_idle_cores(&prev, &pg, BROKER), 0);
+	pg.core[1].runnable = 0;
+	pg.core[1].blocked = 1;
+	pg.core[1].busy_pm = 980;
+	CHECK_EQ(vcpu_idle_cores(&pg, BROKER), 1);
+	/* Busy for half the window or less: free. */
+	pg.core[1].busy_pm = PLACE_FREE_BUSY_PM;
+	CHECK_EQ(vcpu_idle_cores(&pg, BROKER), 2);
+	/* Free all window but busy now: the run queue decides. */
+	pg.core[1].busy_pm = 0;
+	pg.core[1].runnable = 1;
+	pg.core[1].blocked = 0;
+	CHECK_EQ(vcpu_idle_cores(&pg, BROKER), 1);
 }
