@@ -165,8 +165,8 @@ long vm_quiesce(struct vm *vm, long (*work)(struct vm *vm, void *arg), void *arg
 	return ret;
 }
 
-enum exit_action vm_wait_for_memory(struct vcpu *v, bool host_low, u64 bytes, u64 gpa,
-				    u64 rip, const char *access)
+enum exit_action vm_wait_for_memory(struct vcpu *v, bool host_low, u64 bytes, u64 gpa, u64 rip,
+				    const char *access)
 {
 	struct vm *vm = v->vm;
 

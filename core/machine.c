@@ -29,7 +29,8 @@ static void print_vm_summary(void)
 
 		if (s != VM_EMPTY)
 			pr_info("sprout: vm %s %s%s%s\n", vm->cfg.name, vm_state_name(s),
-				s == VM_STOPPED ? ": " : "", s == VM_STOPPED ? vm->stop_reason : "");
+				s == VM_STOPPED ? ": " : "",
+				s == VM_STOPPED ? vm->stop_reason : "");
 	}
 }
 

@@ -50,8 +50,8 @@ long vm_quiesce(struct vm *vm, long (*work)(struct vm *vm, void *arg), void *arg
  * on a request to the broker, or pause the VM when there is no broker.
  * Returns the exit action for the fault.
  */
-enum exit_action vm_wait_for_memory(struct vcpu *v, bool host_low, u64 bytes, u64 gpa,
-				    u64 rip, const char *access);
+enum exit_action vm_wait_for_memory(struct vcpu *v, bool host_low, u64 bytes, u64 gpa, u64 rip,
+				    const char *access);
 
 /* The broker answered v's memory request id: wake v (grant) or pause its VM (deny). */
 void vm_memory_answered(struct vcpu *v, u64 id, bool grant);
