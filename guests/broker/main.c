@@ -2,6 +2,7 @@
 /* The broker domain: start-up, the event loop, console input and log lines. */
 #include "guest.h"
 #include "sprout.h"
+#include "user.h"
 #include "x86.h"
 #include "broker.h"
 #include "cmd.h"
@@ -201,6 +202,36 @@ static void run_startup_commands(void)
 	}
 }
 
+/*
+ * Once at start-up: hypercalls from ring 3 of the broker's own VM must be
+ * refused like anyone else's, a broker-only one (HC_VM_LIST of zero rows,
+ * harmless should it go through) as well as a public one.
+ */
+static void ring3_probe(void)
+{
+	static const struct {
+		const char *name;
+		u64 nr;
+	} calls[] = {{"HC_VM_LIST", HC_VM_LIST}, {"HC_VERSION", HC_VERSION}};
+	unsigned int cpl = user_cpl(), bad = 0;
+
+	if (cpl != 3) {
+		broker_log("ring-3 probe: the probe ran at CPL %u, not 3; nothing checked", cpl);
+		return;
+	}
+	for (unsigned int i = 0; i < ARRAY_SIZE(calls); i++) {
+		long ret = user_hypercall(calls[i].nr, 0, 0, 0, 0);
+
+		if (ret == -SPROUT_EPERM)
+			continue;
+		broker_log("ring-3 probe: %s returned %ld from ring 3 (want -EPERM)", calls[i].name,
+			   ret);
+		bad++;
+	}
+	if (!bad)
+		broker_log("ring-3 probe: hypercalls refused (-EPERM)");
+}
+
 static void start(void)
 {
 	long version = sprout_version();
@@ -235,6 +266,7 @@ int main(void)
 	read_options();
 	broker_log("period %llu ms, quota step %s", broker_period_us / 1000,
 		   cmd_fmt_size(step, broker_policy.step));
+	ring3_probe();
 	start();
 	run_startup_commands();
 	prompt_show();

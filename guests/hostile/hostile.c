@@ -2,9 +2,10 @@
 /* hostile: misbehaves in one way chosen on the command line, to check that Sprout contains it. */
 #include "guest.h"
 #include "sprout.h"
+#include "user.h"
 #include "x86.h"
 
-/* Exit statuses besides report_summary()'s 0/1 (flood) and GUEST_EXIT_CRASH (ud2). */
+/* Exit statuses besides report_summary()'s 0/1 (flood, broker-calls, user-calls) and GUEST_EXIT_CRASH (ud2). */
 #define EXIT_USAGE	 2 /* no known mode on the command line */
 #define EXIT_NOT_STOPPED 3 /* the misbehaviour went through unnoticed */
 #define EXIT_REJECTED	 4 /* the guest got an exception (#GP, #UD, ...) instead */
@@ -262,11 +263,14 @@ static void expect_eperm(const char *name, u64 nr, const u64 *a)
 	       name, nr, ret, -SPROUT_EPERM);
 }
 
-/* Every number from HC_BROKER_FIRST to HC_BROKER_LAST, also ones missing from the table. */
-static void check_broker_calls(void)
+/*
+ * The arguments a broker would pass to broker-only call nr, naming this VM
+ * (self); "broker call" with no arguments for a number not listed here.
+ */
+static struct hc broker_call(u64 nr, u64 self)
 {
 	static const char vm_name[] = "hostile";
-	const u64 buf = (u64)hc_buf, self = self_id();
+	const u64 buf = (u64)hc_buf;
 	const struct hc calls[] = {
 		{"HC_BROKER_RING_SETUP", HC_BROKER_RING_SETUP, {buf}},
 		{"HC_VM_LIST", HC_VM_LIST, {buf, PAGE_SIZE / sizeof(struct sprout_vm_info)}},
@@ -281,18 +285,24 @@ static void check_broker_calls(void)
 		{"HC_VCPU_PARK", HC_VCPU_PARK, {self}},
 		{"HC_HOST_STATS", HC_HOST_STATS, {buf}},
 	};
-	static const u64 none[4];
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(calls); i++) {
+		if (calls[i].nr == nr)
+			return calls[i];
+	}
+	return (struct hc){"broker call", nr, {0}};
+}
+
+/* Every number from HC_BROKER_FIRST to HC_BROKER_LAST, also ones missing from the table. */
+static void check_broker_calls(void)
+{
+	const u64 self = self_id();
 
 	printf("hostile: broker-calls: own VM id %llu\n", self);
 	for (u64 nr = HC_BROKER_FIRST; nr <= HC_BROKER_LAST; nr++) {
-		unsigned int i = 0;
+		struct hc c = broker_call(nr, self);
 
-		while (i < ARRAY_SIZE(calls) && calls[i].nr != nr)
-			i++;
-		if (i < ARRAY_SIZE(calls))
-			expect_eperm(calls[i].name, nr, calls[i].a);
-		else
-			expect_eperm("broker call", nr, none);
+		expect_eperm(c.name, nr, c.a);
 	}
 }
 
@@ -406,6 +416,100 @@ static int mode_broker_calls(const struct mode *m)
 	return report_summary();
 }
 
+/* The lib's 32-bit vCPU entry (smp_entry.S): a harmless HC_VCPU_REGISTER argument. */
+extern const char smp_ap_start32[];
+
+/*
+ * The arguments a well-behaved caller passes to public call nr, so that a
+ * refusal cannot come from the arguments. None harms the VM should it go
+ * through: the console line says so, the release is of RAM above the image
+ * that was never touched, the vCPU entry is the lib's own and nobody adds a
+ * vCPU, and HC_VCPU_OFFLINE_ACK on vCPU 0 returns -EINVAL.
+ */
+static struct hc public_call(u64 nr)
+{
+	static const char msg[] = "hostile: user-calls: HC_CONSOLE_WRITE from ring 3 got through\n";
+	const u64 base = ALIGN_UP((u64)__image_end, LARGE_PAGE_SIZE);
+	const struct hc calls[] = {
+		{"HC_VERSION", HC_VERSION, {0}},
+		{"HC_CONSOLE_WRITE", HC_CONSOLE_WRITE, {(u64)msg, sizeof(msg) - 1}},
+		{"HC_YIELD", HC_YIELD, {0}},
+		{"HC_WAIT_EVENT", HC_WAIT_EVENT, {1000}},
+		{"HC_SELF_STATS", HC_SELF_STATS, {(u64)hc_buf}},
+		{"HC_MEM_RELEASE", HC_MEM_RELEASE, {base, PAGE_SIZE}},
+		{"HC_VCPU_ONLINE_ACK", HC_VCPU_ONLINE_ACK, {0}},
+		{"HC_VCPU_REGISTER", HC_VCPU_REGISTER, {(u64)smp_ap_start32, 0}},
+		{"HC_VCPU_OFFLINE_ACK", HC_VCPU_OFFLINE_ACK, {0}},
+		{"HC_VCPU_POLL", HC_VCPU_POLL, {0}},
+	};
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(calls); i++) {
+		if (calls[i].nr == nr)
+			return calls[i];
+	}
+	return (struct hc){"public call", nr, {0}};
+}
+
+static void expect_user_eperm(const struct hc *c)
+{
+	long ret = user_hypercall(c->nr, c->a[0], c->a[1], c->a[2], c->a[3]);
+
+	report(ret == -SPROUT_EPERM, "%s (%llu) from ring 3 returns %ld (want -EPERM, %d)", c->name,
+	       c->nr, ret, -SPROUT_EPERM);
+}
+
+/*
+ * Every call number of the ABI, public and broker-only, and numbers it does
+ * not define, made at CPL 3: Sprout refuses each before looking at it. Then
+ * the same VM's calls from ring 0 still work.
+ */
+static int mode_user_calls(const struct mode *m)
+{
+	static const char msg[] = "hostile: user-calls: HC_CONSOLE_WRITE from ring 0 works\n";
+	static const u64 undefined[] = {
+		HC_COUNT_PUBLIC,
+		HC_BROKER_FIRST - 1,
+		HC_BROKER_LAST + 1,
+		1000,
+		0xffffffffull,
+		BIT(32) | HC_VERSION,
+		~0ull,
+	};
+	unsigned int cpl;
+	u64 self;
+	long ret;
+
+	/* Ring 3 itself needs no hypervisor: this check also runs under plain QEMU. */
+	cpl = user_cpl();
+	if (!report(cpl == 3, "code run by user_call() sees CPL %u (want 3)", cpl) ||
+	    !report(sprout_present(), "running under Sprout (CPUID signature)"))
+		return report_summary();
+	self = self_id();
+	about_to(m);
+	for (u64 nr = 0; nr < HC_COUNT_PUBLIC; nr++) {
+		struct hc c = public_call(nr);
+
+		expect_user_eperm(&c);
+	}
+	for (u64 nr = HC_BROKER_FIRST; nr <= HC_BROKER_LAST; nr++) {
+		struct hc c = broker_call(nr, self);
+
+		expect_user_eperm(&c);
+	}
+	for (unsigned int i = 0; i < ARRAY_SIZE(undefined); i++) {
+		struct hc c = {"undefined call", undefined[i], {0}};
+
+		expect_user_eperm(&c);
+	}
+	ret = sprout_version();
+	report(ret == SPROUT_ABI_VERSION, "HC_VERSION from ring 0 afterwards returns %ld (want %u)",
+	       ret, SPROUT_ABI_VERSION);
+	ret = sprout_console_write(msg, sizeof(msg) - 1);
+	report(ret == (long)sizeof(msg) - 1, "HC_CONSOLE_WRITE from ring 0 afterwards returns %ld",
+	       ret);
+	return report_summary();
+}
+
 static const struct mode modes[] = {
 	{"oob-write", "write 64 MiB past the end of RAM", mode_oob_write},
 	{"oob-read", "read 64 MiB past the end of RAM", mode_oob_read},
@@ -415,6 +519,7 @@ static const struct mode modes[] = {
 	{"msr", "enable VMX in FEATURE_CONTROL and SVM in EFER", mode_msr},
 	{"flood", "100000 HC_CONSOLE_WRITE calls with bad arguments", mode_flood},
 	{"broker-calls", "every broker-only call, bad pointers to public calls", mode_broker_calls},
+	{"user-calls", "every hypercall number from ring 3 (CPL 3)", mode_user_calls},
 	{"ud2", "an unexpected #UD (checks the lib's crash report)", mode_ud2},
 	{"hlt-forever", "cli; hlt for ever (never ends by itself)", mode_hlt_forever},
 };

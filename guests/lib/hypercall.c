@@ -2,6 +2,7 @@
 /* Sprout detection and the hypercall instruction (VMCALL on Intel, VMMCALL on AMD). */
 #include "sprout.h"
 #include "guest.h"
+#include "user.h"
 #include "x86.h"
 
 enum hc_insn { HC_UNKNOWN, HC_NONE, HC_VMCALL, HC_VMMCALL };
@@ -49,6 +50,16 @@ long hypercall(unsigned long nr, unsigned long a0, unsigned long a1, unsigned lo
 	else
 		ret = -SPROUT_ENOSYS;
 	return ret;
+}
+
+long user_hypercall(unsigned long nr, unsigned long a0, unsigned long a1, unsigned long a2,
+		    unsigned long a3)
+{
+	if (hc_insn == HC_UNKNOWN)
+		hc_insn = pick_insn();
+	if (hc_insn == HC_NONE)
+		return -SPROUT_ENOSYS;
+	return user_call(hc_insn == HC_VMMCALL ? user_vmmcall : user_vmcall, nr, a0, a1, a2, a3);
 }
 
 long sprout_version(void)

@@ -18,6 +18,14 @@ bool sprout_present(void);
 long hypercall(unsigned long nr, unsigned long a0, unsigned long a1, unsigned long a2,
 	       unsigned long a3);
 
+/*
+ * The same hypercall made from ring 3 (CPL 3) of this VM, through user_call()
+ * (user.h): Sprout must refuse it with -SPROUT_EPERM whatever nr is. Returns
+ * RAX, or -SPROUT_ENOSYS without Sprout. vCPU 0 only (-SPROUT_EINVAL elsewhere).
+ */
+long user_hypercall(unsigned long nr, unsigned long a0, unsigned long a1, unsigned long a2,
+		    unsigned long a3);
+
 /* HC_VERSION: the ABI version, or a negative error. */
 long sprout_version(void);
 

@@ -4,8 +4,10 @@
 #include "internal.h"
 #include "x86.h"
 
-#define IDT_VECTORS	   32
+#define IDT_VECTORS	   32	/* exceptions, with a stub each in isr.S */
+#define IDT_ENTRIES	   256	/* the rest are empty unless traps_set_gate() fills them */
 #define IDT_INTERRUPT_GATE 0x8e /* present, DPL 0, 64-bit interrupt gate */
+#define IDT_DPL_SHIFT	   5
 #define SEL_CODE64	   0x08
 
 /* Saved by isr.S, lowest address first. */
@@ -35,7 +37,7 @@ extern const struct extable_entry __extable_start[], __extable_end[];
 
 struct guest_fault guest_fault = {.vector = GUEST_NO_FAULT};
 
-static struct idt_entry idt[IDT_VECTORS] __aligned(16);
+static struct idt_entry idt[IDT_ENTRIES] __aligned(16);
 
 static const char *const vector_names[IDT_VECTORS] = {
 	"#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "#??", "#TS",
@@ -49,6 +51,17 @@ const char *x86_vector_name(unsigned int vector)
 	return vector_names[vector];
 }
 
+static void set_gate(unsigned int vector, u64 addr, unsigned int dpl)
+{
+	idt[vector] = (struct idt_entry){
+		.offset_lo = (u16)addr,
+		.selector = SEL_CODE64,
+		.type = (u8)(IDT_INTERRUPT_GATE | dpl << IDT_DPL_SHIFT),
+		.offset_mid = (u16)(addr >> 16),
+		.offset_hi = (u32)(addr >> 32),
+	};
+}
+
 void traps_init(void)
 {
 	struct {
@@ -56,18 +69,15 @@ void traps_init(void)
 		u64 base;
 	} __packed idtr = {sizeof(idt) - 1, (u64)idt};
 
-	for (unsigned int i = 0; i < IDT_VECTORS; i++) {
-		u64 addr = isr_stub_table[i];
-
-		idt[i] = (struct idt_entry){
-			.offset_lo = (u16)addr,
-			.selector = SEL_CODE64,
-			.type = IDT_INTERRUPT_GATE,
-			.offset_mid = (u16)(addr >> 16),
-			.offset_hi = (u32)(addr >> 32),
-		};
-	}
+	for (unsigned int i = 0; i < IDT_VECTORS; i++)
+		set_gate(i, isr_stub_table[i], 0);
 	asm volatile("lidt %0" : : "m"(idtr));
+}
+
+void traps_set_gate(unsigned int vector, void (*handler)(void), unsigned int dpl)
+{
+	if (vector >= IDT_VECTORS && vector < IDT_ENTRIES)
+		set_gate(vector, (u64)handler, dpl & 3);
 }
 
 static u64 read_cr2(void)
