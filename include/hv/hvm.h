@@ -21,6 +21,7 @@ enum vcpu_reg {
 	VCPU_REG_EFER,
 	VCPU_REG_CS_BASE,
 	VCPU_REG_CPL,
+	VCPU_REG_CS_LONG, /* CS.L as 0 or 1 */
 	VCPU_REG_COUNT
 };
 
