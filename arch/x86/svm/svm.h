@@ -101,6 +101,7 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668, "G_PAT offs
 #define SVM_INTERCEPT_SMI	  BIT(2)
 #define SVM_INTERCEPT_INIT	  BIT(3)
 #define SVM_INTERCEPT_CPUID	  BIT(18)
+#define SVM_INTERCEPT_PAUSE	  BIT(23)
 #define SVM_INTERCEPT_INVD	  BIT(22)
 #define SVM_INTERCEPT_HLT	  BIT(24)
 #define SVM_INTERCEPT_INVLPGA	  BIT(26)
