@@ -250,8 +250,9 @@ static bool vmx_cr4_faults(struct vcpu *v, u64 val)
  * A MOV to CR0/CR4 exits only when it would change a bit of the guest/host
  * masks (SDM Vol. 3C, 26.1.3): CR0.NE, which VMX fixes to 1, and every CR4
  * bit the guest may not set (vmx_cr4_mask()). Emulate it here, with the
- * checks hardware would make, and resume: the core never sees these exits. CR3 exits only on CPUs
- * that force CR3-load/store exiting (no TRUE controls).
+ * checks hardware would make, and resume: the core never sees these exits.
+ * CR3 exits only on CPUs that force CR3-load/store exiting (no TRUE
+ * controls).
  */
 static enum exit_reason vmx_cr_access(struct vcpu *v, struct vm_exit *e)
 {
