@@ -2,6 +2,7 @@
 /* The CPUID a guest sees: the host's, minus virtualization and XSAVE, plus Sprout's leaves. */
 #include <arch/x86.h>
 #include <hv/exit.h>
+#include <hv/gstate.h>
 #include <hv/hvm.h>
 #include <hv/vm.h>
 
@@ -18,7 +19,8 @@
 #define CPUIDX1_ECX_SVM	      BIT(2)
 #define CPUID7_EBX_AVX_MASK   (BIT(5) | BIT(16) | BIT(17) | BIT(28) | BIT(30) | BIT(31))
 
-static void cpuid_filter(struct vcpu *v, u32 leaf, struct cpuid_regs *r)
+/* The feature bits every guest sees, whatever vCPU asks. */
+static void cpuid_filter_features(u32 leaf, struct cpuid_regs *r)
 {
 	switch (leaf) {
 	case 1:
@@ -30,8 +32,6 @@ static void cpuid_filter(struct vcpu *v, u32 leaf, struct cpuid_regs *r)
 		r->ecx &= ~(CPUID1_ECX_VMX | CPUID1_ECX_MONITOR | CPUID1_ECX_XSAVE |
 			    CPUID1_ECX_OSXSAVE | CPUID1_ECX_AVX);
 		r->ecx |= CPUID1_ECX_HYPERVISOR | CPUID1_ECX_X2APIC;
-		/* Initial APIC ID and logical processor count of this vCPU. */
-		r->ebx = (r->ebx & 0x0000ffff) | (v->id << 24) | ((u32)v->vm->nr_vcpus << 16);
 		break;
 	case 7:
 		r->ebx &= ~CPUID7_EBX_AVX_MASK;
@@ -45,6 +45,52 @@ static void cpuid_filter(struct vcpu *v, u32 leaf, struct cpuid_regs *r)
 	case 0x80000001: r->ecx &= ~CPUIDX1_ECX_SVM; break;
 	case 0x8000000a: *r = (struct cpuid_regs){0}; break;
 	}
+}
+
+static struct cpuid_regs cpuid_guest(u32 leaf, u32 sub)
+{
+	struct cpuid_regs r = cpuid(leaf, sub);
+
+	cpuid_filter_features(leaf, &r);
+	return r;
+}
+
+static void cpuid_filter(struct vcpu *v, u32 leaf, struct cpuid_regs *r)
+{
+	cpuid_filter_features(leaf, r);
+	/* Initial APIC ID and logical processor count of this vCPU. */
+	if (leaf == 1)
+		r->ebx = (r->ebx & 0x0000ffff) | (v->id << 24) | ((u32)v->vm->nr_vcpus << 16);
+}
+
+/*
+ * The guest may set only the CR4/EFER/XCR0 bits of features its CPUID shows
+ * (SDM Vol. 3A, 2.5): a bit the CPU has but the guest was not offered must
+ * fault as on a CPU without the feature. Every CPU is assumed identical, so
+ * racing first callers compute the same answer.
+ */
+const struct gstate_caps *cpuid_guest_caps(void)
+{
+	static struct gstate_caps caps;
+	static volatile bool ready;
+	struct gstate_cpuid c;
+	struct cpuid_regs r;
+	u32 max_ext = cpuid(0x80000000, 0).eax;
+
+	if (ready)
+		return &caps;
+	r = cpuid_guest(1, 0);
+	c = (struct gstate_cpuid){.l1_ecx = r.ecx, .l1_edx = r.edx};
+	if (cpuid(0, 0).eax >= 7) {
+		r = cpuid_guest(7, 0);
+		c.l7_ebx = r.ebx, c.l7_ecx = r.ecx, c.l7_edx = r.edx;
+	}
+	c.d_eax = cpuid_guest(0xd, 0).eax;
+	c.x1_edx = max_ext >= 0x80000001 ? cpuid_guest(0x80000001, 0).edx : 0;
+	c.x8_eax = max_ext >= 0x80000008 ? cpuid_guest(0x80000008, 0).eax : 0;
+	gstate_caps_from_cpuid(&c, &caps);
+	ready = true;
+	return &caps;
 }
 
 enum exit_action handle_cpuid(struct vcpu *v, struct vm_exit *e)

@@ -4,6 +4,7 @@
 #include <hv/broker.h>
 #include <hv/demand.h>
 #include <hv/exit.h>
+#include <hv/gstate.h>
 #include <hv/hvm.h>
 #include <hv/lifecycle.h>
 #include <hv/printk.h>
@@ -126,10 +127,20 @@ static enum exit_action handle_skip(struct vcpu *v, struct vm_exit *e)
 	return exit_resume_after(v, e);
 }
 
+/*
+ * XSAVE is hidden from guests (core/cpuid.c), so XSETBV raises #UD as on a CPU
+ * without it; should a guest ever pass the checks, it still gets #UD, since
+ * guest XCR0 is not switched.
+ */
 static enum exit_action handle_xsetbv(struct vcpu *v, struct vm_exit *e)
 {
-	/* XSAVE is hidden from guests, so XSETBV faults as it would without it. */
-	vcpu_inject_ud(v);
+	struct gstate s;
+	int vector;
+
+	vcpu_gstate(v, &s);
+	vector = gstate_xsetbv_check(&s, cpuid_guest_caps(), (u32)v->regs.rcx,
+				     (v->regs.rdx << 32) | (u32)v->regs.rax);
+	vcpu_inject_fault(v, vector == GSTATE_OK ? GSTATE_UD : vector);
 	return EXIT_RESUME;
 }
 

@@ -92,3 +92,51 @@ u32 insn_length(const u8 *bytes, u32 n, bool long64)
 	}
 	return 0;
 }
+
+/* Skip legacy prefixes and, in 64-bit mode, a REX prefix; *rex gets it (0 if none). */
+static u32 skip_prefixes(const u8 *bytes, u32 n, bool long64, u8 *rex, bool *lock)
+{
+	u32 i = 0;
+
+	*rex = 0;
+	*lock = false;
+	while (i < n && is_legacy_prefix(bytes[i]))
+		*lock |= bytes[i++] == 0xf0;
+	if (long64 && i < n && (bytes[i] & 0xf0) == 0x40)
+		*rex = bytes[i++];
+	return i;
+}
+
+u32 insn_decode_cr_write(const u8 *bytes, u32 n, bool long64, struct insn_cr_write *out)
+{
+	u8 rex, modrm;
+	bool lock;
+	u32 i;
+
+	if (n > 15)
+		n = 15;
+	i = skip_prefixes(bytes, n, long64, &rex, &lock);
+	if (i + 2 > n || bytes[i] != 0x0f)
+		return 0;
+	if (bytes[i + 1] == 0x06) {
+		*out = (struct insn_cr_write){.op = INSN_CLTS, .cr = 0};
+		return i + 2;
+	}
+	if (i + 3 > n)
+		return 0;
+	modrm = bytes[i + 2];
+	/* MOV to CR ignores the mod field: the operand is always a register (SDM Vol. 2B). */
+	if (bytes[i + 1] == 0x22) {
+		/* LOCK MOV CR0 is AMD's encoding of CR8 (APM Vol. 3, "MOV CRn"). */
+		u8 cr = (u8)(((modrm >> 3) & 7) | ((rex & 4) << 1) | (lock ? 8 : 0));
+
+		*out = (struct insn_cr_write){INSN_MOV_TO_CR, cr,
+					      (u8)((modrm & 7) | ((rex & 1) << 3))};
+		return i + 3;
+	}
+	if (bytes[i + 1] == 0x01 && (modrm >> 6) == 3 && ((modrm >> 3) & 7) == 6) {
+		*out = (struct insn_cr_write){INSN_LMSW, 0, (u8)((modrm & 7) | ((rex & 1) << 3))};
+		return i + 3;
+	}
+	return 0;
+}

@@ -2,6 +2,7 @@
 /* Guest RDMSR/WRMSR: a few MSRs are emulated, unknown ones raise #GP as on hardware. */
 #include <arch/x86.h>
 #include <hv/exit.h>
+#include <hv/gstate.h>
 #include <hv/hvm.h>
 #include <hv/printk.h>
 #include <hv/vdev.h>
@@ -44,21 +45,32 @@ static bool msr_read(struct vcpu *v, u32 msr, u64 *val)
 	return false;
 }
 
+/*
+ * The guest may switch long mode, SYSCALL and NX as its CPUID offers them,
+ * never turn virtualization on, and never leave an EFER that VM entry
+ * refuses (APM Vol. 2, 15.5.1; SDM Vol. 3C, 27.3.1.1): refuse with #GP.
+ */
+static bool msr_write_efer(struct vcpu *v, u64 val)
+{
+	struct gstate s;
+
+	vcpu_gstate(v, &s);
+	if (gstate_efer_check(&s, cpuid_guest_caps(), val) != GSTATE_OK)
+		return false;
+	hvm->set_reg(v, VCPU_REG_EFER, gstate_efer_value(&s, val));
+	return true;
+}
+
 static bool msr_write(struct vcpu *v, u32 msr, u64 val)
 {
 	switch (msr) {
-	case MSR_EFER:
-		/* The guest may switch long mode and NX, not turn virtualization on. */
-		if (val & ~(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE))
-			return false;
-		hvm->set_reg(v, VCPU_REG_EFER, val);
-		return true;
+	case MSR_EFER: return msr_write_efer(v, val);
 	case MSR_IA32_APIC_BASE:
 		/* Keep the base, enable and x2APIC (EXTD, bit 10) bits; BSP is read-only. */
 		v->apic_base = (val & ~0xfffULL) | (val & (APIC_BASE_ENABLE | BIT(10))) |
 			       (v->apic_base & APIC_BASE_BSP);
 		return true;
-	case MSR_IA32_PAT:
+	case MSR_IA32_PAT: return gstate_pat_valid(val); /* a valid PAT is ignored */
 	case MSR_IA32_MTRR_DEF_TYPE:
 	case MSR_IA32_MISC_ENABLE: return true; /* accepted and ignored */
 	}

@@ -2,6 +2,7 @@
 /* vCPU helpers shared by the exit handlers: registers, RIP advance, guest memory reads. */
 #include <arch/x86.h>
 #include <hv/errno.h>
+#include <hv/gstate.h>
 #include <hv/hvm.h>
 #include <hv/insn.h>
 #include <hv/printk.h>
@@ -117,6 +118,13 @@ static u32 fetch_code(struct vcpu *v, u64 la, u8 *buf, u32 n)
 	return got;
 }
 
+u32 vcpu_fetch_insn(struct vcpu *v, u8 *buf, u32 n)
+{
+	u64 la = hvm->get_reg(v, VCPU_REG_CS_BASE) + hvm->get_reg(v, VCPU_REG_RIP);
+
+	return fetch_code(v, la, buf, n);
+}
+
 int vcpu_skip_insn(struct vcpu *v, const struct vm_exit *e)
 {
 	u64 rip = hvm->get_reg(v, VCPU_REG_RIP);
@@ -124,8 +132,7 @@ int vcpu_skip_insn(struct vcpu *v, const struct vm_exit *e)
 
 	if (!len) {
 		u8 code[15];
-		u64 la = hvm->get_reg(v, VCPU_REG_CS_BASE) + rip;
-		u32 n = fetch_code(v, la, code, sizeof(code));
+		u32 n = vcpu_fetch_insn(v, code, sizeof(code));
 
 		len = insn_length(code, n, hvm->get_reg(v, VCPU_REG_EFER) & EFER_LMA);
 		if (!len)
@@ -143,4 +150,24 @@ void vcpu_inject_gp(struct vcpu *v)
 void vcpu_inject_ud(struct vcpu *v)
 {
 	hvm->inject_event(v, 6, EVENT_EXCEPTION, false, 0);
+}
+
+void vcpu_inject_fault(struct vcpu *v, int vector)
+{
+	if (vector == GSTATE_UD)
+		vcpu_inject_ud(v);
+	else
+		vcpu_inject_gp(v);
+}
+
+void vcpu_gstate(struct vcpu *v, struct gstate *s)
+{
+	*s = (struct gstate){
+		.cr0 = hvm->get_reg(v, VCPU_REG_CR0),
+		.cr3 = hvm->get_reg(v, VCPU_REG_CR3),
+		.cr4 = hvm->get_reg(v, VCPU_REG_CR4),
+		.efer = hvm->get_reg(v, VCPU_REG_EFER),
+		.cs_long = hvm->get_reg(v, VCPU_REG_CS_LONG),
+		.cpl = (u8)hvm->get_reg(v, VCPU_REG_CPL),
+	};
 }

@@ -32,6 +32,7 @@ static void detect_svm(struct cpu_caps *c)
 	c->vmcb_clean = r.edx & BIT(5);
 	c->flush_by_asid = r.edx & BIT(6);
 	c->decode_assists = r.edx & BIT(7);
+	c->pause_filter = r.edx & BIT(10);
 }
 
 static void detect_vmx(struct cpu_caps *c)

@@ -4,6 +4,7 @@
 #include "util.h"
 #include "fw_cfg.h"
 #include "multiboot.h"
+#include "util.h"
 #include "sprout.h"
 #include "x86.h"
 
@@ -14,7 +15,7 @@
 /* Nothing is decoded at this port on a PC, nor under Sprout. */
 #define UNASSIGNED_PORT 0x2b0
 
-#define TICKS		5
+#define TICKS		5 /* default; ticks=N on the command line */
 #define TICK_CYCLES	250000000ull
 
 static void print_boot_info(void)
@@ -143,10 +144,14 @@ static void check_fault_recovery(void)
 
 static void ticker(void)
 {
-	for (int i = 1; i <= TICKS; i++) {
+	u64 ticks = TICKS;
+
+	if (opt_u64("ticks", &ticks) == OPT_BAD)
+		puts("hello: ticks=N wants a number; using 5");
+	for (u64 i = 1; i <= ticks; i++) {
 		u64 start = rdtsc();
 
-		printf("tick %d\n", i);
+		printf("tick %llu\n", i);
 		while (rdtsc() - start < TICK_CYCLES)
 			cpu_relax();
 	}

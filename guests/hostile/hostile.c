@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* hostile: misbehaves in one way chosen on the command line, to check that Sprout contains it. */
+#include "badstate.h"
 #include "guest.h"
 #include "sprout.h"
 #include "user.h"
@@ -510,6 +511,12 @@ static int mode_user_calls(const struct mode *m)
 	return report_summary();
 }
 
+static int mode_badstate(const struct mode *m)
+{
+	about_to(m);
+	return badstate_run();
+}
+
 static const struct mode modes[] = {
 	{"oob-write", "write 64 MiB past the end of RAM", mode_oob_write},
 	{"oob-read", "read 64 MiB past the end of RAM", mode_oob_read},
@@ -520,6 +527,7 @@ static const struct mode modes[] = {
 	{"flood", "100000 HC_CONSOLE_WRITE calls with bad arguments", mode_flood},
 	{"broker-calls", "every broker-only call, bad pointers to public calls", mode_broker_calls},
 	{"user-calls", "every hypercall number from ring 3 (CPL 3)", mode_user_calls},
+	{"badstate", "invalid CR0/CR4/EFER/XCR0/MSR loads, each must fault", mode_badstate},
 	{"ud2", "an unexpected #UD (checks the lib's crash report)", mode_ud2},
 	{"hlt-forever", "cli; hlt for ever (never ends by itself)", mode_hlt_forever},
 };

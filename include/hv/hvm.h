@@ -21,7 +21,8 @@ enum vcpu_reg {
 	VCPU_REG_EFER,
 	VCPU_REG_CS_BASE,
 	VCPU_REG_CPL,
-	VCPU_REG_MODE64, /* read-only: 1 in 64-bit mode (EFER.LMA and CS.L), else 0 */
+	VCPU_REG_MODE64,  /* read-only: 1 in 64-bit mode (EFER.LMA and CS.L), else 0 */
+	VCPU_REG_CS_LONG, /* CS.L as 0 or 1 */
 	VCPU_REG_COUNT
 };
 

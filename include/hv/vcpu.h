@@ -8,6 +8,8 @@
 
 struct vm;
 struct vm_exit;
+struct gstate;
+struct gstate_caps;
 
 /* Guest general-purpose registers saved by the vendor entry code; order fixed by the asm. */
 struct gprs {
@@ -70,11 +72,26 @@ void vcpu_init_platform(struct vcpu *v);
 /* General register by x86 encoding number (0 = RAX ... 15 = R15). */
 u64 *vcpu_gpr(struct vcpu *v, unsigned index);
 
+/* Copy up to n bytes of guest code at CS:RIP into buf; returns how many were read. */
+u32 vcpu_fetch_insn(struct vcpu *v, u8 *buf, u32 n);
+
 /* Advance the guest RIP past the exiting instruction (decoding its length if needed). */
 int vcpu_skip_insn(struct vcpu *v, const struct vm_exit *e);
 
 /* Inject #GP(0) / #UD into the guest. */
 void vcpu_inject_gp(struct vcpu *v);
 void vcpu_inject_ud(struct vcpu *v);
+
+/* Inject a vector from the gstate_*_check() functions (GSTATE_GP or GSTATE_UD). */
+void vcpu_inject_fault(struct vcpu *v, int vector);
+
+/* The guest's CR0/CR3/CR4/EFER, CS.L and CPL, for the gstate_*_check() functions. */
+void vcpu_gstate(struct vcpu *v, struct gstate *s);
+
+/*
+ * What the guest's CPUID lets it load into CR4, EFER and XCR0 (see
+ * core/cpuid.c); the same for every guest, computed once.
+ */
+const struct gstate_caps *cpuid_guest_caps(void);
 
 #endif

@@ -16,6 +16,9 @@
 #define IOPM_ORDER  2 /* 12 KiB used of 16 KiB */
 #define MSRPM_ORDER 1 /* 8 KiB */
 
+/* PAUSEs before a PAUSE exit: a spin of roughly one slice under Bochs. */
+#define SVM_PAUSE_FILTER_COUNT 0xffff
+
 static hpa_t iopm_pa = INVALID_HPA;
 static hpa_t msrpm_pa = INVALID_HPA;
 
@@ -27,9 +30,13 @@ static struct svm_vcpu *to_svm(struct vcpu *v)
 /*
  * MSR permission map (APM Vol. 2, 15.11): two bits per MSR (read, write) in
  * three 2 KiB blocks for MSRs 0-1fff, c0000000-c0001fff, c0010000-c0011fff.
- * Everything is intercepted except the state that VMLOAD/VMSAVE switch.
+ * Everything is intercepted except the state that VMLOAD/VMSAVE switch;
+ * writes of the address MSRs among it are checked (svm_addr_msr_write()).
  */
-static void msrpm_allow(u8 *pm, u32 msr)
+#define MSRPM_READ  1u
+#define MSRPM_WRITE 2u
+
+static void msrpm_allow(u8 *pm, u32 msr, unsigned access)
 {
 	u32 base, bit;
 
@@ -42,16 +49,16 @@ static void msrpm_allow(u8 *pm, u32 msr)
 	else
 		return;
 	bit = msr * 2;
-	pm[base + bit / 8] &= (u8) ~(3u << (bit % 8));
+	pm[base + bit / 8] &= (u8) ~(access << (bit % 8));
 }
 
 static int svm_setup_maps(void)
 {
 	static const u32 passthrough[] = {
-		MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, MSR_STAR,
-		MSR_LSTAR,   MSR_CSTAR,	  MSR_SFMASK,	      0x174,
-		0x175,	     0x176, /* SYSENTER_* */
+		MSR_STAR, MSR_SFMASK, 0x174, 0x175, 0x176, /* SYSENTER_* */
 	};
+	static const u32 read_only[] = {MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, MSR_LSTAR,
+					MSR_CSTAR};
 
 	if (iopm_pa != INVALID_HPA)
 		return 0;
@@ -62,7 +69,9 @@ static int svm_setup_maps(void)
 	memset((void *)(uintptr_t)iopm_pa, 0xff, PAGE_SIZE << IOPM_ORDER);
 	memset((void *)(uintptr_t)msrpm_pa, 0xff, PAGE_SIZE << MSRPM_ORDER);
 	for (size_t i = 0; i < ARRAY_SIZE(passthrough); i++)
-		msrpm_allow((u8 *)(uintptr_t)msrpm_pa, passthrough[i]);
+		msrpm_allow((u8 *)(uintptr_t)msrpm_pa, passthrough[i], MSRPM_READ | MSRPM_WRITE);
+	for (size_t i = 0; i < ARRAY_SIZE(read_only); i++)
+		msrpm_allow((u8 *)(uintptr_t)msrpm_pa, read_only[i], MSRPM_READ);
 	return 0;
 }
 
@@ -133,6 +142,21 @@ static void svm_set_intercepts(struct vmcb_control *c)
 	c->intercept_misc2 = SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL | SVM_INTERCEPT_VMLOAD |
 			     SVM_INTERCEPT_VMSAVE | SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |
 			     SVM_INTERCEPT_SKINIT | SVM_INTERCEPT_XSETBV;
+	/*
+	 * QEMU (TCG) accepts some CR0/CR4 values that VMRUN then refuses
+	 * (CR0[63:32], for one): check and emulate every write (svm_cr.c).
+	 */
+	c->intercept_cr = SVM_INTERCEPT_CR_WRITE(0) | SVM_INTERCEPT_CR_WRITE(4);
+	/*
+	 * A guest spinning with interrupts off is not interrupted by host timer
+	 * exits under Bochs 2.7 (as with VMX, see vmx_setup_preemption_timer()).
+	 * With a pause filter (APM Vol. 2, 15.14.4) the spin exits after this
+	 * many PAUSEs, and the scheduler can end its slice.
+	 */
+	if (cpu_caps.pause_filter) {
+		c->intercept_misc1 |= SVM_INTERCEPT_PAUSE;
+		c->pause_filter_count = SVM_PAUSE_FILTER_COUNT;
+	}
 	/* #MC belongs to the host. */
 	c->intercept_exceptions = BIT(18);
 }
@@ -267,9 +291,13 @@ static void svm_decode(struct vcpu *v, struct vm_exit *e)
 	case SVM_EXIT_SHUTDOWN: e->reason = EXIT_SHUTDOWN; break;
 	case SVM_EXIT_IOIO: svm_decode_io(c, e); break;
 	case SVM_EXIT_NPF: svm_decode_npf(c, e); break;
+	case SVM_EXIT_WRITE_CR0:
+	case SVM_EXIT_WRITE_CR4: e->reason = svm_cr_write(v, e, (unsigned)(code & 15)); break;
 	case SVM_EXIT_MSR:
 		e->reason = c->exit_info1 ? EXIT_MSR_WRITE : EXIT_MSR_READ;
 		e->msr.index = (u32)v->regs.rcx;
+		if (e->reason == EXIT_MSR_WRITE)
+			e->reason = svm_addr_msr_write(v, e);
 		break;
 	default:
 		e->insn.name = svm_virt_insn_name(code);
@@ -327,6 +355,7 @@ static u64 svm_get_reg(struct vcpu *v, enum vcpu_reg r)
 	case VCPU_REG_CS_BASE: return s->cs.base;
 	case VCPU_REG_CPL: return s->cpl;
 	case VCPU_REG_MODE64: return (s->efer & EFER_LMA) && (s->cs.attrib & SVM_SEG_L);
+	case VCPU_REG_CS_LONG: return !!(s->cs.attrib & SVM_SEG_L);
 	default: return 0;
 	}
 }
@@ -352,6 +381,9 @@ static void svm_inject_event(struct vcpu *v, u8 vector, enum event_type type, bo
 {
 	u64 ev = vector | ((u64)type << 8) | SVM_EVENTINJ_VALID;
 
+	/* Real mode pushes no error code (APM Vol. 2, 8.4): do not ask for one. */
+	if (!(to_svm(v)->vmcb->save.cr0 & X86_CR0_PE))
+		has_error = false;
 	if (has_error)
 		ev |= SVM_EVENTINJ_ERR_VALID | ((u64)error << 32);
 	to_svm(v)->vmcb->control.event_inj = ev;

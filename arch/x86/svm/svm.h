@@ -103,6 +103,7 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668, "G_PAT offs
 #define SVM_INTERCEPT_SMI	  BIT(2)
 #define SVM_INTERCEPT_INIT	  BIT(3)
 #define SVM_INTERCEPT_CPUID	  BIT(18)
+#define SVM_INTERCEPT_PAUSE	  BIT(23)
 #define SVM_INTERCEPT_INVD	  BIT(22)
 #define SVM_INTERCEPT_HLT	  BIT(24)
 #define SVM_INTERCEPT_INVLPGA	  BIT(26)
@@ -111,14 +112,17 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668, "G_PAT offs
 #define SVM_INTERCEPT_TASK_SWITCH BIT(29)
 #define SVM_INTERCEPT_SHUTDOWN	  BIT(31)
 /* intercept_misc2 */
-#define SVM_INTERCEPT_VMRUN	   BIT(0)
-#define SVM_INTERCEPT_VMMCALL	   BIT(1)
-#define SVM_INTERCEPT_VMLOAD	   BIT(2)
-#define SVM_INTERCEPT_VMSAVE	   BIT(3)
-#define SVM_INTERCEPT_STGI	   BIT(4)
-#define SVM_INTERCEPT_CLGI	   BIT(5)
-#define SVM_INTERCEPT_SKINIT	   BIT(6)
-#define SVM_INTERCEPT_XSETBV	   BIT(13)
+#define SVM_INTERCEPT_VMRUN   BIT(0)
+#define SVM_INTERCEPT_VMMCALL BIT(1)
+#define SVM_INTERCEPT_VMLOAD  BIT(2)
+#define SVM_INTERCEPT_VMSAVE  BIT(3)
+#define SVM_INTERCEPT_STGI    BIT(4)
+#define SVM_INTERCEPT_CLGI    BIT(5)
+#define SVM_INTERCEPT_SKINIT  BIT(6)
+#define SVM_INTERCEPT_XSETBV  BIT(13)
+
+/* intercept_cr: bits 0-15 intercept reads of CR0-15, bits 16-31 writes. */
+#define SVM_INTERCEPT_CR_WRITE(n)  BIT(16 + (n))
 
 #define SVM_INT_CTL_V_INTR_MASKING BIT(24)
 #define SVM_NESTED_CTL_NP_ENABLE   BIT(0)
@@ -127,6 +131,8 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668, "G_PAT offs
 #define SVM_EVENTINJ_ERR_VALID	   BIT(11)
 
 /* Exit codes (APM Vol. 2, App. C). */
+#define SVM_EXIT_WRITE_CR0   0x010
+#define SVM_EXIT_WRITE_CR4   0x014
 #define SVM_EXIT_EXCP_BASE   0x040
 #define SVM_EXIT_INTR	     0x060
 #define SVM_EXIT_NMI	     0x061
@@ -171,6 +177,22 @@ struct svm_vcpu {
 	struct vmcb *vmcb; /* page, hva == hpa */
 	bool flush_pending;
 };
+
+struct vcpu;
+struct vm_exit;
+
+/*
+ * Emulate the intercepted write of CR0 or CR4 (cr) that caused this exit
+ * (svm_cr.c). Returns EXIT_NONE when done (written, or #GP injected), or
+ * EXIT_UNKNOWN when the instruction cannot be decoded.
+ */
+enum exit_reason svm_cr_write(struct vcpu *v, struct vm_exit *e, unsigned cr);
+
+/*
+ * A WRMSR exit (e->msr.index set): write an address MSR that VMLOAD loads
+ * (svm_emul.c) and return EXIT_NONE, or EXIT_MSR_WRITE for the core.
+ */
+enum exit_reason svm_addr_msr_write(struct vcpu *v, struct vm_exit *e);
 
 /* svm_entry.S: VMLOAD/VMRUN/VMSAVE the guest, then VMLOAD the host's state back. */
 void svm_vmrun(hpa_t vmcb, void *gprs, hpa_t host_vmcb);

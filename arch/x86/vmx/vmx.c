@@ -542,6 +542,16 @@ static u64 vmx_cr0_mask(void)
 	return vmx_cfg.cr0_fixed0 & ~(u64)(X86_CR0_PE | X86_CR0_PG);
 }
 
+/*
+ * CR4 bits that exit when the guest writes them: every bit it may not set,
+ * so that a write of one faults as on a CPU without the feature instead of
+ * reaching hardware that has it (PKE, LA57, ...) or failing VM entry.
+ */
+static u64 vmx_cr4_mask(void)
+{
+	return ~vmx_cr4_allowed() | vmx_cfg.cr4_fixed0;
+}
+
 static void vmx_write_controls(struct vcpu *v)
 {
 	u32 proc2 = vmx_cfg.proc2;
@@ -570,7 +580,7 @@ static void vmx_write_controls(struct vcpu *v)
 	if (vpid)
 		vmcs_write(VIRTUAL_PROCESSOR_ID, vpid);
 	vmcs_write(CR0_GUEST_HOST_MASK, vmx_cr0_mask());
-	vmcs_write(CR4_GUEST_HOST_MASK, vmx_cfg.cr4_fixed0);
+	vmcs_write(CR4_GUEST_HOST_MASK, vmx_cr4_mask());
 	vmcs_write(VMCS_LINK_POINTER, ~0ULL);
 }
 

@@ -313,6 +313,7 @@ u32 vmx_ctl_msr(enum vmx_ctl ctl);
 /* vmx_exit.c: guest registers, control registers as the guest sees and writes them. */
 u64 vmx_guest_cr0(void);
 u64 vmx_guest_cr4(void);
+u64 vmx_cr4_allowed(void);
 void vmx_write_cr0(struct vcpu *v, u64 val); /* v may be NULL while building the VMCS */
 void vmx_write_cr4(u64 val);
 void vmx_write_efer(u64 efer);

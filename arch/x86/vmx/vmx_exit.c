@@ -2,6 +2,7 @@
 /* VMX exit decode, the guest register and CR emulation it needs, and failure reports. */
 #include <arch/x86.h>
 #include <hv/exit.h>
+#include <hv/gstate.h>
 #include <hv/hvm.h>
 #include <hv/printk.h>
 #include <hv/vm.h>
@@ -170,6 +171,7 @@ u64 vmx_read_reg(enum vcpu_reg r)
 	case VCPU_REG_MODE64:
 		return (vmcs_read(GUEST_IA32_EFER) & EFER_LMA) &&
 		       (vmcs_read(GUEST_CS_AR_BYTES) & AR_L);
+	case VCPU_REG_CS_LONG: return !!(vmcs_read(GUEST_CS_AR_BYTES) & AR_L);
 	default: return 0;
 	}
 }
@@ -215,33 +217,45 @@ static void vmx_write_gpr(struct vcpu *v, unsigned n, u64 val)
 		*vcpu_gpr(v, n) = val;
 }
 
-/* Would MOV to CR0 with val fault (SDM Vol. 3A, 2.5 and "MOV—Move to/from Control Registers")? */
-static bool vmx_cr0_faults(u64 val)
+/*
+ * Would MOV to CR0 with val fault? The architectural rules are common
+ * (core/gstate.c); VMX adds the bits it cannot run with (A.7).
+ */
+static bool vmx_cr0_faults(struct vcpu *v, u64 val)
 {
-	u64 old = vmx_guest_cr0();
-	u64 real = val | vmcs_read(CR0_GUEST_HOST_MASK);
+	struct gstate s;
 
-	if ((val >> 32) || ((val & X86_CR0_PG) && !(val & X86_CR0_PE)) ||
-	    ((val & X86_CR0_NW) && !(val & X86_CR0_CD)) || (real & ~vmx_cfg.cr0_fixed1))
-		return true;
-	/* Paging on with LME needs PAE; paging off is refused in 64-bit code. */
-	if (!(old & X86_CR0_PG) && (val & X86_CR0_PG))
-		return (vmcs_read(GUEST_IA32_EFER) & EFER_LME) && !(vmx_guest_cr4() & X86_CR4_PAE);
-	return (old & X86_CR0_PG) && !(val & X86_CR0_PG) && vmx_guest_64bit();
+	vcpu_gstate(v, &s);
+	return gstate_cr0_check(&s, val) != GSTATE_OK ||
+	       ((val | vmcs_read(CR0_GUEST_HOST_MASK)) & ~vmx_cfg.cr0_fixed1);
 }
 
-/* CR4.VMXE faults as it does on a CPU without VMX, which is what CPUID shows the guest. */
-static bool vmx_cr4_faults(u64 val)
+/*
+ * CR4 bits the guest may set: those its CPUID offers that VMX operation
+ * allows (A.8). VMXE is not among them: CPUID hides VMX.
+ */
+u64 vmx_cr4_allowed(void)
 {
-	return (val >> 32) || (val & X86_CR4_VMXE) ||
-	       ((val | vmx_cfg.cr4_fixed0) & ~vmx_cfg.cr4_fixed1);
+	return cpuid_guest_caps()->cr4_allowed & vmx_cfg.cr4_fixed1 & ~(u64)X86_CR4_VMXE;
+}
+
+static bool vmx_cr4_faults(struct vcpu *v, u64 val)
+{
+	struct gstate_caps caps = *cpuid_guest_caps();
+	struct gstate s;
+
+	caps.cr4_allowed = vmx_cr4_allowed();
+	vcpu_gstate(v, &s);
+	return gstate_cr4_check(&s, &caps, val) != GSTATE_OK;
 }
 
 /*
  * A MOV to CR0/CR4 exits only when it would change a bit of the guest/host
- * masks (SDM Vol. 3C, 26.1.3): NE and VMXE, which VMX fixes to 1. Emulate it
- * here and resume: the core never sees these exits. CR3 exits only on CPUs
- * that force CR3-load/store exiting (no TRUE controls).
+ * masks (SDM Vol. 3C, 26.1.3): CR0.NE, which VMX fixes to 1, and every CR4
+ * bit the guest may not set (vmx_cr4_mask()). Emulate it here, with the
+ * checks hardware would make, and resume: the core never sees these exits.
+ * CR3 exits only on CPUs that force CR3-load/store exiting (no TRUE
+ * controls).
  */
 static enum exit_reason vmx_cr_access(struct vcpu *v, struct vm_exit *e)
 {
@@ -254,7 +268,7 @@ static enum exit_reason vmx_cr_access(struct vcpu *v, struct vm_exit *e)
 		vmx_write_gpr(v, gpr, vmcs_read(GUEST_CR3));
 	} else if (CR_QUAL_TYPE(q) == CR_MOV_TO && (cr == 0 || cr == 3 || cr == 4)) {
 		val = vmx_read_gpr(v, gpr);
-		if ((cr == 0 && vmx_cr0_faults(val)) || (cr == 4 && vmx_cr4_faults(val))) {
+		if ((cr == 0 && vmx_cr0_faults(v, val)) || (cr == 4 && vmx_cr4_faults(v, val))) {
 			vmx_ops.inject_event(v, 13, EVENT_EXCEPTION, true, 0);
 			return EXIT_NONE;
 		}

@@ -15,6 +15,7 @@ struct cpu_caps {
 	bool x2apic, pdpe1gb, invariant_tsc;
 	/* AMD SVM (APM Vol. 2, 15.4; CPUID 8000_000A) */
 	bool svm, svm_disabled_by_bios, npt, nrips, flush_by_asid, vmcb_clean, decode_assists;
+	bool pause_filter;
 	u32 svm_rev, nasid;
 	/* Intel VMX (SDM Vol. 3C, A.1-A.3) */
 	bool vmx, vmx_locked_off, vmx_true_ctls, ept, vpid, unrestricted, ept_2m, ept_invept;
