@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Common VM-exit dispatch: one table from enum exit_reason to its handler. */
+#include <arch/time.h>
 #include <arch/x86.h>
 #include <hv/broker.h>
 #include <hv/demand.h>
@@ -7,6 +8,7 @@
 #include <hv/gstate.h>
 #include <hv/hvm.h>
 #include <hv/lifecycle.h>
+#include <hv/percpu.h>
 #include <hv/printk.h>
 #include <hv/sched.h>
 #include <hv/vdev.h>
@@ -144,12 +146,59 @@ static enum exit_action handle_xsetbv(struct vcpu *v, struct vm_exit *e)
 	return EXIT_RESUME;
 }
 
+static u64 exit_detail(const struct vcpu *v, const struct vm_exit *e)
+{
+	switch (e->reason) {
+	case EXIT_IO: return e->io.port | (e->io.in ? BIT(16) : 0);
+	case EXIT_MSR_READ:
+	case EXIT_MSR_WRITE: return e->msr.index;
+	case EXIT_S2_FAULT: return e->s2.gpa;
+	case EXIT_HYPERCALL: return v->regs.rax;
+	default: return e->vendor_code;
+	}
+}
+
+static void exit_log_record(struct vcpu *v, const struct vm_exit *e)
+{
+	struct vcpu_exit_rec *r = &v->exit_log[v->exit_log_next++ % VCPU_EXIT_LOG];
+
+	*r = (struct vcpu_exit_rec){.tsc = rdtsc(),
+				    .rip = e->rip,
+				    .detail = exit_detail(v, e),
+				    .reason = (u8)e->reason,
+				    .cpu = (u8)this_cpu()->cpu_id};
+}
+
+/* The exits that led to a crash, oldest first, with the CPU each one ran on. */
+static void exit_log_print(struct vcpu *v)
+{
+	u32 n = MIN(v->exit_log_next, (u32)VCPU_EXIT_LOG);
+	const struct vcpu_exit_rec *last = &v->exit_log[(v->exit_log_next - 1) % VCPU_EXIT_LOG];
+
+	pr_err("vm %s: vCPU %u: its last %u exits, oldest first (CPU, microseconds before the "
+	       "last):\n",
+	       v->vm->cfg.name, v->id, n);
+	for (u32 i = v->exit_log_next - n; i != v->exit_log_next; i++) {
+		const struct vcpu_exit_rec *r = &v->exit_log[i % VCPU_EXIT_LOG];
+
+		pr_err("  cpu %u -%llu us: %s at rip 0x%llx (0x%llx)\n", r->cpu,
+		       tsc_khz ? (last->tsc - r->tsc) * 1000 / tsc_khz : 0,
+		       exit_reason_name((enum exit_reason)r->reason), r->rip, r->detail);
+	}
+	pr_err("vm %s: vCPU %u: cr0 0x%llx cr3 0x%llx cr4 0x%llx efer 0x%llx rsp 0x%llx "
+	       "rflags 0x%llx\n",
+	       v->vm->cfg.name, v->id, hvm->get_reg(v, VCPU_REG_CR0), hvm->get_reg(v, VCPU_REG_CR3),
+	       hvm->get_reg(v, VCPU_REG_CR4), hvm->get_reg(v, VCPU_REG_EFER),
+	       hvm->get_reg(v, VCPU_REG_RSP), hvm->get_reg(v, VCPU_REG_RFLAGS));
+}
+
 static enum exit_action handle_fatal(struct vcpu *v, struct vm_exit *e)
 {
 	struct vm *vm = v->vm;
 
 	switch (e->reason) {
 	case EXIT_SHUTDOWN:
+		exit_log_print(v);
 		vm_stop(vm, VM_STOP_CRASH, -1, "triple fault at rip 0x%llx", e->rip);
 		break;
 	case EXIT_VIRT_INSN:
@@ -205,6 +254,7 @@ enum exit_action exit_dispatch(struct vcpu *v, struct vm_exit *e)
 	exit_handler_t fn = e->reason < EXIT_REASON_COUNT ? exit_handlers[e->reason] : NULL;
 
 	v->exits++;
+	exit_log_record(v, e);
 	if (e->reason < ARRAY_SIZE(v->exits_by_reason))
 		v->exits_by_reason[e->reason]++;
 	return fn ? fn(v, e) : handle_fatal(v, e);

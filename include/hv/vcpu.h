@@ -17,6 +17,17 @@ struct gprs {
 	u64 r8, r9, r10, r11, r12, r13, r14, r15;
 };
 
+/* The last exits of a vCPU, kept for the report of a triple fault. */
+#define VCPU_EXIT_LOG 16
+
+struct vcpu_exit_rec {
+	u64 tsc;
+	u64 rip;
+	u64 detail; /* port, MSR, GPA or hypercall number; else the vendor code */
+	u8 reason;  /* enum exit_reason */
+	u8 cpu;	    /* physical CPU the vCPU ran on */
+};
+
 enum vcpu_state {
 	VCPU_RUNNABLE,
 	VCPU_BLOCKED, /* halted, or waiting for the broker */
@@ -56,6 +67,8 @@ struct vcpu {
 
 	u64 exits;
 	u64 exits_by_reason[32];
+	struct vcpu_exit_rec exit_log[VCPU_EXIT_LOG];
+	u32 exit_log_next; /* exits recorded so far; the ring index is this modulo its size */
 	u64 busy_tsc;	   /* TSC ticks spent in the guest */
 	u64 apic_base;	   /* IA32_APIC_BASE as the guest sees it */
 	u32 apic_regs[64]; /* x2APIC registers (MSR 0x800 + n) that just hold values */
