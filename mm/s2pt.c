@@ -26,9 +26,14 @@
  * A page table emptied by s2pt_unmap() stays where it is: until the caller
  * flushes the VM's stage-2 TLBs, another CPU may still cache the PD entry
  * that points to it, and mm/ cannot flush, so freeing it there would hand the
- * pmm a frame the hardware may still walk. It is freed by s2pt_destroy(), or
- * when a 2 MiB map replaces it (s2pt_map_large()). Directories live until
- * s2pt_destroy(); there is one per GiB mapped.
+ * pmm a frame the hardware may still walk. For the same reason a page table
+ * that a 2 MiB map replaces (s2pt_map_large()) is not given back to the pmm
+ * but kept as a spare of this s2pt, reused for its next page table: a CPU
+ * that still walks it through a stale paging-structure cache then reaches
+ * this VM's own mappings (or none), never a frame of another VM (SDM Vol. 3A,
+ * 4.10.3 "Paging-Structure Caches"; APM Vol. 2, 15.25.9 for the nested walk).
+ * Spares and directories live until s2pt_destroy(); there is one directory
+ * per GiB mapped.
  */
 #define S2PT_ENTRIES   512
 #define S2PT_GPA_BITS  48
@@ -80,8 +85,17 @@ static void pte_set(u64 *e, u64 val)
 
 static hpa_t s2pt_alloc_table(struct s2pt *s)
 {
-	hpa_t pa = pmm_alloc_zeroed(0); /* all-zero entries are not present in either format */
+	hpa_t pa = s->spare;
 
+	if (pa != INVALID_HPA) {
+		u64 *t = s2pt_table(pa);
+
+		/* The link is page-aligned: not present in either format while it is there. */
+		s->spare = t[0];
+		pte_set(&t[0], 0);
+		return pa;
+	}
+	pa = pmm_alloc_zeroed(0); /* all-zero entries are not present in either format */
 	if (pa != INVALID_HPA)
 		s->table_frames++;
 	return pa;
@@ -91,6 +105,13 @@ static void s2pt_free_table(struct s2pt *s, hpa_t pa)
 {
 	pmm_free(pa, 0);
 	s->table_frames--;
+}
+
+/* An empty table the hardware may still walk: keep it for this s2pt's next table. */
+static void s2pt_retire_table(struct s2pt *s, hpa_t pa)
+{
+	pte_set(&s2pt_table(pa)[0], s->spare);
+	s->spare = pa;
 }
 
 static bool s2pt_table_empty(const struct s2pt *s, hpa_t pa)
@@ -161,6 +182,7 @@ int s2pt_init(struct s2pt *s, const struct s2pt_format *fmt)
 {
 	s->fmt = fmt;
 	s->table_frames = 0;
+	s->spare = INVALID_HPA;
 	s->lock = (spinlock_t)SPINLOCK_INIT;
 	s->root = s2pt_alloc_table(s);
 	return s->root == INVALID_HPA ? -ENOMEM : 0;
@@ -192,7 +214,7 @@ static int s2pt_map_large(struct s2pt *s, gpa_t gpa, hpa_t hpa, bool writable)
 		return -EEXIST;
 	old = pte_addr(*pde);
 	pte_set(pde, leaf);
-	s2pt_free_table(s, old);
+	s2pt_retire_table(s, old);
 	return 0;
 }
 
@@ -402,6 +424,12 @@ void s2pt_destroy(struct s2pt *s, s2pt_leaf_fn fn, void *ctx)
 		s2pt_visit(s, s->root, LEVEL_PML4, 0, fn, ctx, true);
 		s2pt_free_table(s, s->root);
 		s->root = INVALID_HPA;
+	}
+	while (s->spare != INVALID_HPA) {
+		hpa_t pa = s->spare;
+
+		s->spare = s2pt_table(pa)[0];
+		s2pt_free_table(s, pa);
 	}
 	left = s->table_frames;
 	spin_unlock(&s->lock);

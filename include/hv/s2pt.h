@@ -26,7 +26,8 @@ extern const struct s2pt_format ept_format; /* arch/x86/vmx/ept.c */
 struct s2pt {
 	hpa_t root; /* PML4 frame: goes to N_CR3 / EPTP */
 	const struct s2pt_format *fmt;
-	u64 table_frames; /* frames used by the tables themselves */
+	u64 table_frames; /* frames used by the tables themselves, spares included */
+	hpa_t spare;	  /* emptied page tables kept for reuse, linked through entry 0 */
 	spinlock_t lock;
 };
 

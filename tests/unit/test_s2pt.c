@@ -219,13 +219,28 @@ S2PT_TEST(overlap_eexist)
 	CHECK_EQ(raw(&s, 0x5ff000, 0), 0x9000 | f->leaf_bits);
 	CHECK(!s2pt_region_empty(&s, 0x400000));
 	CHECK(s2pt_region_empty(&s, 0x600000));
-	/* Once the last 4 KiB leaf is gone, a 2 MiB leaf replaces the empty table. */
+	/*
+	 * Once the last 4 KiB leaf is gone, a 2 MiB leaf replaces the empty table.
+	 * The table stays this s2pt's (another CPU may still walk it) and is the
+	 * next page table it needs, cleared: the frame never reaches the pmm.
+	 */
 	CHECK_EQ(s2pt_unmap(&s, 0x5ff000, S2PT_ORDER_4K, NULL), 0);
 	CHECK(s2pt_region_empty(&s, 0x400000));
 	frames = s.table_frames;
-	CHECK_EQ(s2pt_map(&s, 0x400000, 0x600000, S2PT_ORDER_2M, true), 0);
-	CHECK_EQ(s.table_frames, frames - 1);
-	CHECK_EQ(raw(&s, 0x400000, 1), 0x600000 | f->large_bits);
+	{
+		u64 free_before = pmm_free_frames();
+
+		CHECK_EQ(s2pt_map(&s, 0x400000, 0x600000, S2PT_ORDER_2M, true), 0);
+		CHECK_EQ(s.table_frames, frames);
+		CHECK_EQ(pmm_free_frames(), free_before);
+		CHECK_EQ(raw(&s, 0x400000, 1), 0x600000 | f->large_bits);
+		CHECK_EQ(s2pt_map(&s, 0x801000, 0xb000, S2PT_ORDER_4K, true), 0);
+		CHECK_EQ(s.table_frames, frames); /* the spare, not a new frame */
+		CHECK_EQ(pmm_free_frames(), free_before);
+		CHECK_EQ(raw(&s, 0x801000, 0), 0xb000 | f->leaf_bits);
+		CHECK_EQ(raw(&s, 0x800000, 0), 0); /* its old link is gone */
+		CHECK(s2pt_query(&s, 0x800000, NULL, NULL) == -ENOENT);
+	}
 	s2pt_destroy(&s, NULL, NULL);
 	CHECK_EQ(pmm_free_frames(), free0);
 	teardown();
