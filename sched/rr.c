@@ -80,7 +80,22 @@ static struct vcpu *rq_claim(struct runqueue *q)
 	return NULL;
 }
 
-/* Take a runnable vCPU that waits on another core's queue and move it here. */
+/* vCPUs of q that run or want to run; called with q locked. */
+static u32 rq_wanting(const struct runqueue *q)
+{
+	u32 n = 0;
+
+	for (u32 i = 0; i < q->n; i++)
+		n += q->v[i]->on_cpu || q->v[i]->state == VCPU_RUNNABLE ||
+		     q->v[i]->state == VCPU_NEW;
+	return n;
+}
+
+/*
+ * Take a runnable vCPU that really waits on another core's queue (that core
+ * has more than one vCPU wanting it) and move it here. A lone vCPU between
+ * two of its own slices is not waiting: taking it would only move it around.
+ */
 static struct vcpu *rr_steal(u32 cpu)
 {
 	for (u32 c = 0; c < MAX_CPUS; c++) {
@@ -91,7 +106,7 @@ static struct vcpu *rr_steal(u32 cpu)
 		if (c == cpu || !percpu[c].online || !q->n)
 			continue;
 		spin_lock(&q->lock);
-		v = rq_claim(q);
+		v = rq_wanting(q) >= 2 ? rq_claim(q) : NULL;
 		if (v && rq_contains(q, v, &at))
 			rq_delete(q, at);
 		spin_unlock(&q->lock);
