@@ -190,6 +190,7 @@ static void exit_log_print(struct vcpu *v)
 	       v->vm->cfg.name, v->id, hvm->get_reg(v, VCPU_REG_CR0), hvm->get_reg(v, VCPU_REG_CR3),
 	       hvm->get_reg(v, VCPU_REG_CR4), hvm->get_reg(v, VCPU_REG_EFER),
 	       hvm->get_reg(v, VCPU_REG_RSP), hvm->get_reg(v, VCPU_REG_RFLAGS));
+	vcpu_dump_code_stack(v);
 }
 
 static enum exit_action handle_fatal(struct vcpu *v, struct vm_exit *e)

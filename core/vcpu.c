@@ -125,6 +125,32 @@ u32 vcpu_fetch_insn(struct vcpu *v, u8 *buf, u32 n)
 	return fetch_code(v, la, buf, n);
 }
 
+/*
+ * For a crash report: where the guest's own page tables put RIP and RSP, the
+ * code bytes at RIP and the top of the stack. Tells a guest whose memory went
+ * bad from one whose registers did.
+ */
+void vcpu_dump_code_stack(struct vcpu *v)
+{
+	u64 rip = hvm->get_reg(v, VCPU_REG_CS_BASE) + hvm->get_reg(v, VCPU_REG_RIP);
+	u64 rsp = hvm->get_reg(v, VCPU_REG_RSP), stack[4] = {0};
+	gpa_t rip_gpa = ~0ULL, rsp_gpa = ~0ULL;
+	u8 code[8] = {0};
+	u32 ncode = fetch_code(v, rip, code, sizeof(code));
+	u32 nstack = fetch_code(v, rsp, (u8 *)stack, sizeof(stack));
+
+	guest_linear_to_gpa(v, rip, &rip_gpa);
+	guest_linear_to_gpa(v, rsp, &rsp_gpa);
+	pr_err("vm %s: vCPU %u: code at 0x%llx (gpa 0x%llx, %u bytes read): %02x %02x %02x %02x "
+	       "%02x %02x %02x %02x\n",
+	       v->vm->cfg.name, v->id, rip, rip_gpa, ncode, code[0], code[1], code[2], code[3],
+	       code[4], code[5], code[6], code[7]);
+	pr_err("vm %s: vCPU %u: stack at 0x%llx (gpa 0x%llx, %u bytes read): 0x%llx 0x%llx 0x%llx "
+	       "0x%llx\n",
+	       v->vm->cfg.name, v->id, rsp, rsp_gpa, nstack, stack[0], stack[1], stack[2],
+	       stack[3]);
+}
+
 int vcpu_skip_insn(struct vcpu *v, const struct vm_exit *e)
 {
 	u64 rip = hvm->get_reg(v, VCPU_REG_RIP);

@@ -256,6 +256,19 @@ static const char *svm_virt_insn_name(u64 code)
 	}
 }
 
+/* What a shutdown leaves to go on: the event injected last, the tables and segments it used. */
+static void svm_report_shutdown(struct vcpu *v)
+{
+	const struct svm_vcpu *s = to_svm(v);
+	const struct vmcb_save *g = &s->vmcb->save;
+
+	pr_err("vm %s: vCPU %u: shutdown: injected 0x%llx exitintinfo 0x%llx cpl %u cs %04x/%03x "
+	       "ss %04x/%03x idtr 0x%llx/0x%x gdtr 0x%llx/0x%x\n",
+	       v->vm->cfg.name, v->id, s->injected, s->vmcb->control.exit_int_info, g->cpl,
+	       g->cs.selector, g->cs.attrib, g->ss.selector, g->ss.attrib, g->idtr.base,
+	       g->idtr.limit, g->gdtr.base, g->gdtr.limit);
+}
+
 static void svm_decode(struct vcpu *v, struct vm_exit *e)
 {
 	struct vmcb *vmcb = to_svm(v)->vmcb;
@@ -288,7 +301,10 @@ static void svm_decode(struct vcpu *v, struct vm_exit *e)
 	case SVM_EXIT_PAUSE: e->reason = EXIT_PAUSE; break;
 	case SVM_EXIT_XSETBV: e->reason = EXIT_XSETBV; break;
 	case SVM_EXIT_VMMCALL: e->reason = EXIT_HYPERCALL; break;
-	case SVM_EXIT_SHUTDOWN: e->reason = EXIT_SHUTDOWN; break;
+	case SVM_EXIT_SHUTDOWN:
+		e->reason = EXIT_SHUTDOWN;
+		svm_report_shutdown(v);
+		break;
 	case SVM_EXIT_IOIO: svm_decode_io(c, e); break;
 	case SVM_EXIT_NPF: svm_decode_npf(c, e); break;
 	case SVM_EXIT_WRITE_CR0:
@@ -326,6 +342,7 @@ static void svm_vcpu_run(struct vcpu *v, struct vm_exit *e)
 	}
 	cpu->svm_last_vm = v->vm;
 	vmcb->save.rax = v->regs.rax;
+	s->injected = vmcb->control.event_inj;
 	svm_vmrun((hpa_t)(uintptr_t)vmcb, &v->regs, cpu->svm_host_vmcb);
 	v->regs.rax = vmcb->save.rax;
 	vmcb->control.tlb_control = 0;

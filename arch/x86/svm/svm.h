@@ -176,6 +176,7 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668, "G_PAT offs
 struct svm_vcpu {
 	struct vmcb *vmcb; /* page, hva == hpa */
 	bool flush_pending;
+	u64 injected; /* EVENTINJ of the last VMRUN, for a crash report */
 };
 
 struct vcpu;
