@@ -110,6 +110,7 @@ static int svm_vcpu_create(struct vcpu *v)
 		if (!pool[i].vmcb) {
 			s = &pool[i];
 			s->vmcb = (struct vmcb *)(uintptr_t)page;
+			s->vmcb_at_create = page;
 			break;
 		}
 	spin_unlock(&pool_lock);
@@ -323,6 +324,24 @@ static void svm_decode(struct vcpu *v, struct vm_exit *e)
 	}
 }
 
+static void svm_debug_check(struct vcpu *v, struct percpu *cpu)
+{
+	struct svm_vcpu *s = to_svm(v);
+	hpa_t vmcb = (hpa_t)(uintptr_t)s->vmcb;
+	u64 hsave = rdmsr(MSR_VM_HSAVE_PA);
+
+	if (hsave != cpu->svm_hsave)
+		panic("svm debug: cpu %u VM_HSAVE_PA 0x%llx, expected 0x%llx (vm %s vcpu %u vmcb 0x%llx)",
+		      cpu->cpu_id, hsave, cpu->svm_hsave, v->vm->cfg.name, v->id, vmcb);
+	if (vmcb != s->vmcb_at_create)
+		panic("svm debug: vm %s vcpu %u vmcb 0x%llx, created with 0x%llx", v->vm->cfg.name,
+		      v->id, vmcb, s->vmcb_at_create);
+	for (u32 c = 0; c < MAX_CPUS; c++)
+		if (percpu[c].online && (percpu[c].svm_hsave == vmcb || percpu[c].svm_host_vmcb == vmcb))
+			panic("svm debug: vm %s vcpu %u vmcb 0x%llx is cpu %u's hsave/host page",
+			      v->vm->cfg.name, v->id, vmcb, c);
+}
+
 static void svm_vcpu_run(struct vcpu *v, struct vm_exit *e)
 {
 	struct svm_vcpu *s = to_svm(v);
@@ -341,9 +360,20 @@ static void svm_vcpu_run(struct vcpu *v, struct vm_exit *e)
 		s->flush_pending = false;
 	}
 	cpu->svm_last_vm = v->vm;
+	svm_debug_check(v, cpu);
 	vmcb->save.rax = v->regs.rax;
 	s->injected = vmcb->control.event_inj;
+	if (vmcb->save.cr3 == read_cr3())
+		panic("svm debug: before VMRUN on cpu %u: vm %s vcpu %u vmcb 0x%llx holds host cr3; "
+		      "rip 0x%llx rsp 0x%llx",
+		      cpu->cpu_id, v->vm->cfg.name, v->id, (u64)(uintptr_t)vmcb, vmcb->save.rip,
+		      vmcb->save.rsp);
 	svm_vmrun((hpa_t)(uintptr_t)vmcb, &v->regs, cpu->svm_host_vmcb);
+	if (vmcb->save.cr3 == read_cr3())
+		panic("svm debug: after #VMEXIT on cpu %u: vm %s vcpu %u vmcb 0x%llx holds host cr3; "
+		      "rip 0x%llx rsp 0x%llx exit 0x%llx",
+		      cpu->cpu_id, v->vm->cfg.name, v->id, (u64)(uintptr_t)vmcb, vmcb->save.rip,
+		      vmcb->save.rsp, vmcb->control.exit_code);
 	v->regs.rax = vmcb->save.rax;
 	vmcb->control.tlb_control = 0;
 	/*

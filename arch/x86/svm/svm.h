@@ -177,6 +177,7 @@ struct svm_vcpu {
 	struct vmcb *vmcb; /* page, hva == hpa */
 	bool flush_pending;
 	u64 injected; /* EVENTINJ of the last VMRUN, for a crash report */
+	hpa_t vmcb_at_create;
 };
 
 struct vcpu;

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: MIT
+/* Host tests of the guest-physical map: regions, lookups at their edges, the E820 it gives. */
+#include <hv/errno.h>
+#include <hv/gpmap.h>
+#include <hv/loader.h>
+
+#include "utest.h"
+
+UTEST(gpmap_small_vm)
+{
+	struct gpmap m;
+	struct guest_e820 e[8];
+	u32 n;
+
+	CHECK_EQ(gpmap_build(&m, MiB(32)), 0);
+	CHECK_EQ(gpmap_find(&m, 0)->kind, GPMAP_RAM);
+	CHECK_EQ(gpmap_find(&m, GPMAP_LOW_RAM_END - 1)->kind, GPMAP_RAM);
+	CHECK_EQ(gpmap_find(&m, GPMAP_LOW_RAM_END)->kind, GPMAP_ROM);
+	CHECK_EQ(gpmap_find(&m, 0xfffff)->kind, GPMAP_ROM);
+	CHECK_EQ(gpmap_find(&m, GPMAP_HIGH_RAM)->kind, GPMAP_RAM);
+	CHECK_EQ(gpmap_find(&m, MiB(32) - 1)->kind, GPMAP_RAM);
+	CHECK_EQ(gpmap_find(&m, MiB(32))->kind, GPMAP_UNASSIGNED);
+	CHECK_EQ(gpmap_find(&m, GPMAP_IOAPIC_BASE)->dev, GPMAP_DEV_IOAPIC);
+	CHECK_EQ(gpmap_find(&m, GPMAP_IOAPIC_BASE + PAGE_SIZE)->kind, GPMAP_UNASSIGNED);
+	CHECK_EQ(gpmap_find(&m, GPMAP_LAPIC_BASE + 0x30)->dev, GPMAP_DEV_LAPIC);
+	CHECK_EQ(gpmap_find(&m, GPMAP_LAPIC_BASE - 1)->kind, GPMAP_UNASSIGNED);
+	CHECK_EQ(gpmap_find(&m, ~0ULL)->kind, GPMAP_UNASSIGNED);
+	CHECK_EQ(gpmap_find(&m, GPMAP_ABOVE_4G)->kind, GPMAP_UNASSIGNED);
+	n = gpmap_e820(&m, e, 8);
+	CHECK_EQ(n, 5u);
+	CHECK_EQ(e[0].addr, 0ULL);
+	CHECK_EQ(e[0].size, GPMAP_LOW_RAM_END);
+	CHECK_EQ(e[0].type, 1u);
+	CHECK_EQ(e[1].type, 2u);
+	CHECK_EQ(e[2].addr, GPMAP_HIGH_RAM);
+	CHECK_EQ(e[2].size, MiB(32) - GPMAP_HIGH_RAM);
+	CHECK_EQ(e[3].addr, GPMAP_IOAPIC_BASE);
+	CHECK_EQ(e[3].type, 2u);
+	CHECK_EQ(e[4].addr, GPMAP_LAPIC_BASE);
+	CHECK_EQ(gpmap_e820(&m, e, 2), 2u);
+}
+
+UTEST(gpmap_ram_above_4g)
+{
+	struct gpmap m;
+
+	CHECK_EQ(gpmap_build(&m, GiB(5)), 0);
+	CHECK_EQ(gpmap_find(&m, GPMAP_HOLE_BASE - 1)->kind, GPMAP_RAM);
+	CHECK_EQ(gpmap_find(&m, GPMAP_HOLE_BASE)->kind, GPMAP_UNASSIGNED);
+	CHECK_EQ(gpmap_find(&m, GPMAP_ABOVE_4G)->kind, GPMAP_RAM);
+	CHECK_EQ(gpmap_find(&m, GPMAP_ABOVE_4G + GiB(2) - 1)->kind, GPMAP_RAM);
+	CHECK_EQ(gpmap_find(&m, GPMAP_ABOVE_4G + GiB(2))->kind, GPMAP_UNASSIGNED);
+	CHECK(gpmap_is_ram(&m, GPMAP_ABOVE_4G, GiB(2)));
+	CHECK(!gpmap_is_ram(&m, GPMAP_ABOVE_4G, GiB(2) + 1));
+}
+
+UTEST(gpmap_is_ram_edges)
+{
+	struct gpmap m;
+
+	CHECK_EQ(gpmap_build(&m, MiB(16)), 0);
+	CHECK(gpmap_is_ram(&m, 0, GPMAP_LOW_RAM_END));
+	CHECK(!gpmap_is_ram(&m, 0, GPMAP_LOW_RAM_END + 1));
+	CHECK(!gpmap_is_ram(&m, 0x1000, 0));
+	CHECK(!gpmap_is_ram(&m, GPMAP_BIOS_BASE, 1));
+	CHECK(gpmap_is_ram(&m, MiB(16) - 8, 8));
+	CHECK(!gpmap_is_ram(&m, MiB(16) - 8, 9));
+	CHECK(!gpmap_is_ram(&m, MiB(8), ~0ULL));
+	CHECK(!gpmap_is_ram(&m, ~0ULL, 1));
+}
+
+UTEST(gpmap_refuses_bad_sizes)
+{
+	struct gpmap m;
+
+	CHECK_EQ(gpmap_build(&m, 0), -EINVAL);
+	CHECK_EQ(gpmap_build(&m, MiB(1) + 1), -EINVAL);
+	CHECK_EQ(gpmap_build(&m, ~0ULL & PAGE_MASK), -EINVAL);
+}
+
+/* The map agrees with the loader's layout on what is RAM, for sizes around every boundary. */
+UTEST(gpmap_agrees_with_loader)
+{
+	static const u64 sizes[] = {
+		MiB(2), MiB(16), GiB(1), GiB(3) - PAGE_SIZE, GiB(3), GiB(3) + PAGE_SIZE, GiB(6)};
+
+	for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
+		struct gpmap m;
+		static const u64 probes[] = {
+			0,	0x9e000, 0x9f000, 0xe0000, 0x100000, MiB(15), GiB(3) - PAGE_SIZE,
+			GiB(3), GiB(4),	 GiB(6)};
+
+		CHECK_EQ(gpmap_build(&m, sizes[i]), 0);
+		for (size_t j = 0; j < ARRAY_SIZE(probes); j++)
+			CHECK_EQ(gpmap_is_ram(&m, probes[j], PAGE_SIZE),
+				 loader_gpa_is_ram(sizes[i], probes[j], PAGE_SIZE));
+	}
+}
