@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: MIT */
+/* A small AML writer for the ACPI tables Sprout builds for its VMs: names, scopes, devices, _CRS. */
+#ifndef HV_ACPI_AML_H
+#define HV_ACPI_AML_H
+
+#include <hv/types.h>
+
+/* Opcodes and prefixes (ACPI 6.5, 20.3 "AML Byte Stream Byte Values"). */
+#define AML_ZERO_OP	  0x00
+#define AML_ONE_OP	  0x01
+#define AML_NAME_OP	  0x08
+#define AML_BYTE_PREFIX	  0x0a
+#define AML_WORD_PREFIX	  0x0b
+#define AML_DWORD_PREFIX  0x0c
+#define AML_STRING_PREFIX 0x0d
+#define AML_QWORD_PREFIX  0x0e
+#define AML_SCOPE_OP	  0x10
+#define AML_BUFFER_OP	  0x11
+#define AML_PACKAGE_OP	  0x12
+#define AML_METHOD_OP	  0x14
+#define AML_RETURN_OP	  0xa4
+#define AML_EXT_OP	  0x5b
+#define AML_EXT_DEVICE_OP 0x82
+#define AML_ROOT_CHAR	  '\\'
+
+/*
+ * AML being written into a caller's buffer. Writes past cap set full and
+ * are dropped, so a sequence of calls needs one check at the end.
+ */
+struct aml {
+	u8 *p;
+	u32 len;
+	u32 cap;
+	bool full; /* something did not fit: the AML is unusable */
+};
+
+void aml_bytes(struct aml *a, const void *data, u32 n);
+void aml_byte(struct aml *a, u8 b);
+
+/*
+ * Encode the PkgLength (20.2.4) of a package whose contents after the
+ * PkgLength are len bytes; the encoded value counts the PkgLength bytes
+ * too. Writes 1-4 bytes to out and returns how many; 0 if len is too large.
+ */
+u32 aml_pkglen(u32 len, u8 out[4]);
+
+/*
+ * Packages: aml_open() after the opcode returns where the contents start;
+ * aml_close() with that value writes the PkgLength once they are complete.
+ * Packages nest: close the inner one first.
+ */
+u32 aml_open(struct aml *a);
+void aml_close(struct aml *a, u32 start);
+
+/* A NameString of one NameSeg, "\\" for the root allowed: "\\_SB_", "COM1". */
+void aml_name(struct aml *a, const char *name);
+/* An integer in its shortest form: ZeroOp, OneOp, Byte/Word/DWord/QWord constant. */
+void aml_int(struct aml *a, u64 v);
+void aml_string(struct aml *a, const char *s);
+
+/* Name (name, v), Name (name, "s"), Name (name, EisaId ("PNP0501")) */
+void aml_name_int(struct aml *a, const char *name, u64 v);
+void aml_name_string(struct aml *a, const char *name, const char *s);
+void aml_name_eisaid(struct aml *a, const char *name, const char *id);
+
+/* Scope (name) {, Device (name) {, Method (name, nargs, NotSerialized) {: close with aml_close(). */
+u32 aml_scope(struct aml *a, const char *name);
+u32 aml_device(struct aml *a, const char *name);
+u32 aml_method(struct aml *a, const char *name, u8 nargs);
+
+/* Return (v) */
+void aml_return_int(struct aml *a, u64 v);
+
+/* A compressed EISA ID, "PNP0501", as the DWord value EisaId() stands for. */
+u32 aml_eisaid(const char *id);
+
+/* A resource template (6.4): descriptors added in order; full if they did not fit. */
+#define AML_RES_MAX 64
+struct aml_res {
+	u8 b[AML_RES_MAX];
+	u32 len;
+	bool full;
+};
+
+/* IO (Decode16, port, port, 1, len): one fixed I/O range. */
+void aml_res_io(struct aml_res *r, u16 port, u8 len);
+/* IRQNoFlags () {irq}: edge-triggered, active high, exclusive, as ISA IRQs are. */
+void aml_res_irq(struct aml_res *r, u8 irq);
+/* Name (name, ResourceTemplate () {...}): the descriptors and an end tag. */
+void aml_name_res(struct aml *a, const char *name, const struct aml_res *r);
+
+#endif

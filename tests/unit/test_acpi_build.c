@@ -1,0 +1,742 @@
+// SPDX-License-Identifier: MIT
+/* Unit tests for a VM's ACPI tables: checksums, spec offsets, AML, parsed back with arch/x86/acpi.c. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <hv/acpi.h>
+#include <hv/acpi_aml.h>
+#include <hv/acpi_build.h>
+#include <hv/errno.h>
+#include <hv/printk.h>
+
+#include "utest.h"
+
+extern char utest_log[16384];
+extern size_t utest_log_len;
+
+#define BIOS_BASE 0xe0000
+#define BIOS_SIZE 0x20000
+#define PM_BASE	  0x600
+
+static struct acpi_build_cfg cfg_default(u32 possible, u32 present)
+{
+	return (struct acpi_build_cfg){
+		.base = BIOS_BASE,
+		.size_max = BIOS_SIZE,
+		.cpus_possible = possible,
+		.cpus_present = present,
+		.ioapic_id = possible, /* the first ID after the CPUs, as QEMU does */
+		.ioapic_addr = 0xfec00000,
+		.ioapic_gsi_base = 0,
+		.lapic_addr = 0xfee00000,
+		.pm_base = PM_BASE,
+		.sci_irq = 9,
+		.s5_slp_typ = 5,
+		.oem_id = {'S', 'P', 'R', 'O', 'U', 'T'},
+	};
+}
+
+/* A built blob in a heap buffer of exactly the bytes used, so ASan catches reads past it. */
+struct blob {
+	u8 *buf;
+	u32 len;
+	gpa_t base;
+};
+
+static bool blob_build(struct blob *b, const struct acpi_build_cfg *cfg)
+{
+	u8 *tmp = calloc(1, cfg->size_max);
+	u32 used = 0;
+	int rc = acpi_build(cfg, tmp, &used);
+
+	CHECK_EQ(rc, 0);
+	CHECK(used > 0 && used <= cfg->size_max);
+	b->buf = malloc(used);
+	memcpy(b->buf, tmp, used);
+	b->len = used;
+	b->base = cfg->base;
+	free(tmp);
+	return rc == 0;
+}
+
+static const void *blob_map(u64 pa, size_t len, void *ctx)
+{
+	const struct blob *b = ctx;
+
+	if (pa < b->base || pa - b->base > b->len || len > b->len - (pa - b->base))
+		return NULL;
+	return b->buf + (pa - b->base);
+}
+
+static u32 rd32(const u8 *p)
+{
+	return (u32)p[0] | (u32)p[1] << 8 | (u32)p[2] << 16 | (u32)p[3] << 24;
+}
+
+static u64 rd64(const u8 *p)
+{
+	return rd32(p) | (u64)rd32(p + 4) << 32;
+}
+
+static u16 rd16(const u8 *p)
+{
+	return (u16)(p[0] | p[1] << 8);
+}
+
+static u8 sum(const u8 *p, size_t len)
+{
+	u8 s = 0;
+
+	while (len--)
+		s = (u8)(s + *p++);
+	return s;
+}
+
+static const u8 *blob_at(const struct blob *b, u64 pa, size_t len)
+{
+	const u8 *p = blob_map(pa, len, (void *)b);
+
+	CHECK(p != NULL);
+	return p;
+}
+
+/* A table the XSDT lists, by signature; NULL if absent. */
+static const u8 *blob_table(const struct blob *b, const char *sig)
+{
+	const u8 *xsdt = blob_at(b, rd64(b->buf + 24), 36);
+
+	for (u32 off = 36; xsdt && off + 8 <= rd32(xsdt + 4); off += 8) {
+		const u8 *t = blob_at(b, rd64(xsdt + off), 36);
+
+		if (t && !memcmp(t, sig, 4))
+			return t;
+	}
+	return NULL;
+}
+
+static bool table_ok(const struct blob *b, const u8 *t, const char *sig)
+{
+	u32 len = rd32(t + 4);
+
+	return !memcmp(t, sig, 4) && len >= 36 && blob_at(b, (u64)(t - b->buf) + b->base, len) &&
+	       sum(t, len) == 0 && !memcmp(t + 10, "SPROUT", 6);
+}
+
+UTEST(acpi_build_checksums)
+{
+	struct acpi_build_cfg cfg = cfg_default(4, 2);
+	const u8 *rsdt, *xsdt, *fadt, *madt, *dsdt, *facs;
+	struct blob b;
+
+	if (!blob_build(&b, &cfg))
+		return;
+	CHECK(!memcmp(b.buf, "RSD PTR ", 8));
+	CHECK_EQ(b.buf[15], 2);
+	CHECK_EQ(rd32(b.buf + 20), 36);
+	CHECK_EQ(sum(b.buf, 20), 0);
+	CHECK_EQ(sum(b.buf, 36), 0);
+	rsdt = blob_at(&b, rd32(b.buf + 16), 36);
+	xsdt = blob_at(&b, rd64(b.buf + 24), 36);
+	CHECK(table_ok(&b, rsdt, "RSDT"));
+	CHECK(table_ok(&b, xsdt, "XSDT"));
+	CHECK_EQ(rd32(rsdt + 4), 36 + 2 * 4);
+	CHECK_EQ(rd32(xsdt + 4), 36 + 2 * 8);
+	/* Both roots list the same tables, in the same order. */
+	CHECK_EQ(rd32(rsdt + 36), rd64(xsdt + 36));
+	CHECK_EQ(rd32(rsdt + 40), rd64(xsdt + 44));
+
+	fadt = blob_table(&b, "FACP");
+	madt = blob_table(&b, "APIC");
+	CHECK(fadt && table_ok(&b, fadt, "FACP"));
+	CHECK(madt && table_ok(&b, madt, "APIC"));
+	CHECK(blob_table(&b, "HPET") == NULL);
+	if (!fadt)
+		goto out;
+	dsdt = blob_at(&b, rd64(fadt + 140), 36);
+	CHECK(dsdt && table_ok(&b, dsdt, "DSDT"));
+	facs = blob_at(&b, rd64(fadt + 132), 64);
+	CHECK(facs && !memcmp(facs, "FACS", 4));
+	CHECK_EQ(rd32(facs + 4), 64);
+	CHECK_EQ(facs[32], 2);
+	CHECK_EQ(rd64(fadt + 132) % 64, 0);
+	CHECK_EQ(rd32(fadt + 36), rd64(fadt + 132));
+	CHECK_EQ(rd32(fadt + 40), rd64(fadt + 140));
+out:
+	free(b.buf);
+}
+
+/* Linux (and acpi_find_rsdp_legacy) scan 0xE0000-0xFFFFF at 16-byte steps. */
+static const void *bios_map(u64 pa, size_t len, void *ctx)
+{
+	const u8 *area = ctx;
+
+	if (pa < BIOS_BASE || pa + len > BIOS_BASE + BIOS_SIZE)
+		return NULL; /* no BDA: only the BIOS area is scanned */
+	return area + (pa - BIOS_BASE);
+}
+
+UTEST(acpi_build_rsdp_scan)
+{
+	struct acpi_build_cfg cfg = cfg_default(2, 2);
+	u8 *area = calloc(1, BIOS_SIZE);
+	u32 used, found = 0, hits = 0;
+
+	CHECK_EQ(acpi_build(&cfg, area, &used), 0);
+	for (u32 off = 0; off + 36 <= BIOS_SIZE; off += 16)
+		if (!memcmp(area + off, "RSD PTR ", 8) && sum(area + off, 20) == 0 &&
+		    sum(area + off, 36) == 0) {
+			found = off;
+			hits++;
+		}
+	CHECK_EQ(hits, 1);
+	CHECK_EQ(found, 0);
+	CHECK_EQ(acpi_find_rsdp_legacy(bios_map, area), BIOS_BASE);
+	free(area);
+}
+
+/* acpi_parse() over the blob, quietly; returns its result. */
+static int parse_back(struct blob *b, struct acpi_info *info)
+{
+	enum log_level saved = log_threshold;
+	int rc;
+
+	utest_log_len = 0;
+	utest_log[0] = '\0';
+	log_threshold = LOG_ERR;
+	rc = acpi_parse(b->base, blob_map, b, info);
+	log_threshold = saved;
+	CHECK(strstr(utest_log, "acpi:") == NULL); /* no warning about any table */
+	return rc;
+}
+
+UTEST(acpi_build_parse_back)
+{
+	struct acpi_build_cfg cfg = cfg_default(4, 2);
+	struct acpi_info *info = calloc(1, sizeof(*info));
+	struct blob b;
+
+	if (!blob_build(&b, &cfg))
+		return;
+	CHECK_EQ(parse_back(&b, info), 0);
+	CHECK(!strcmp(info->oem_id, "SPROUT"));
+	CHECK_EQ(info->revision, 2);
+	CHECK(info->xsdt);
+	CHECK_EQ(info->table_count, 2);
+	CHECK(!strcmp(info->tables[0], "FACP"));
+	CHECK(!strcmp(info->tables[1], "APIC"));
+	CHECK_EQ(info->lapic_base, 0xfee00000);
+	CHECK(info->pcat_compat);
+	CHECK_EQ(info->ioapic_count, 1);
+	CHECK_EQ(info->ioapics[0].id, 4);
+	CHECK_EQ(info->ioapics[0].base, 0xfec00000);
+	CHECK_EQ(info->ioapics[0].gsi_base, 0);
+	CHECK_EQ(info->pm1a_cnt, PM_BASE + ACPI_PM1A_CNT_OFF);
+	CHECK_EQ(info->pm1b_cnt, 0);
+	CHECK(info->s5_valid);
+	CHECK_EQ(info->slp_typ_a, 5);
+	CHECK_EQ(info->slp_typ_b, 5);
+	CHECK(info->reset_valid);
+	CHECK_EQ(info->reset_space, ACPI_SPACE_IO);
+	CHECK_EQ(info->reset_addr, ACPI_RESET_PORT);
+	CHECK_EQ(info->reset_value, ACPI_RESET_VALUE);
+	CHECK_EQ(info->smi_cmd, 0);
+	free(b.buf);
+	free(info);
+}
+
+/* A generic address structure: system I/O at port, bit_width bits. */
+static void check_gas(const u8 *g, u8 space, u8 bits, u8 access, u64 addr)
+{
+	CHECK_EQ(g[0], space);
+	CHECK_EQ(g[1], bits);
+	CHECK_EQ(g[2], 0);
+	CHECK_EQ(g[3], access);
+	CHECK_EQ(rd64(g + 4), addr);
+}
+
+UTEST(acpi_build_fadt_offsets)
+{
+	struct acpi_build_cfg cfg = cfg_default(1, 1);
+	const u8 *f;
+	struct blob b;
+	u32 flags;
+
+	if (!blob_build(&b, &cfg))
+		return;
+	f = blob_table(&b, "FACP");
+	if (!f)
+		goto out;
+	/* ACPI 6.5 Table 5.9: a revision 6 FADT is 276 bytes. */
+	CHECK_EQ(rd32(f + 4), 276);
+	CHECK_EQ(f[8], 6);
+	CHECK_EQ(f[131], 3);			/* FADT minor version */
+	CHECK_EQ(rd16(f + 46), 9);		/* SCI_INT */
+	CHECK_EQ(rd32(f + 48), 0);		/* SMI_CMD: no SMM */
+	CHECK_EQ(f[52], 0);			/* ACPI_ENABLE */
+	CHECK_EQ(rd32(f + 56), PM_BASE);	/* PM1a_EVT_BLK */
+	CHECK_EQ(rd32(f + 60), 0);		/* PM1b_EVT_BLK */
+	CHECK_EQ(rd32(f + 64), PM_BASE + 4);	/* PM1a_CNT_BLK */
+	CHECK_EQ(rd32(f + 72), 0);		/* PM2_CNT_BLK */
+	CHECK_EQ(rd32(f + 76), PM_BASE + 8);	/* PM_TMR_BLK */
+	CHECK_EQ(rd32(f + 80), PM_BASE + 0x20); /* GPE0_BLK */
+	CHECK_EQ(rd32(f + 84), 0);		/* GPE1_BLK */
+	CHECK_EQ(f[88], 4);			/* PM1_EVT_LEN */
+	CHECK_EQ(f[89], 2);			/* PM1_CNT_LEN */
+	CHECK_EQ(f[90], 0);			/* PM2_CNT_LEN */
+	CHECK_EQ(f[91], 4);			/* PM_TMR_LEN */
+	CHECK_EQ(f[92], 8);			/* GPE0_BLK_LEN */
+	CHECK(rd16(f + 96) > 100);		/* P_LVL2_LAT: no C2 */
+	CHECK(rd16(f + 98) > 1000);		/* P_LVL3_LAT: no C3 */
+	CHECK_EQ(f[108], 0x32);			/* CENTURY */
+	CHECK_EQ(rd16(f + 109), 1);		/* IAPC_BOOT_ARCH: LEGACY_DEVICES, no 8042 */
+	flags = rd32(f + 112);
+	CHECK_EQ(flags, BIT(0) | BIT(2) | BIT(5) | BIT(8) | BIT(10));
+	CHECK(!(flags & BIT(20)));	    /* not HW_REDUCED_ACPI */
+	check_gas(f + 116, 1, 8, 1, 0xcf9); /* RESET_REG */
+	CHECK_EQ(f[128], 6);		    /* RESET_VALUE */
+	CHECK_EQ(rd64(f + 132), rd32(f + 36));
+	CHECK_EQ(rd64(f + 140), rd32(f + 40));
+	check_gas(f + 148, 1, 32, 2, PM_BASE);	      /* X_PM1a_EVT_BLK */
+	check_gas(f + 160, 0, 0, 0, 0);		      /* X_PM1b_EVT_BLK */
+	check_gas(f + 172, 1, 16, 2, PM_BASE + 4);    /* X_PM1a_CNT_BLK */
+	check_gas(f + 208, 1, 32, 3, PM_BASE + 8);    /* X_PM_TMR_BLK */
+	check_gas(f + 220, 1, 64, 1, PM_BASE + 0x20); /* X_GPE0_BLK */
+	check_gas(f + 244, 0, 0, 0, 0);		      /* SLEEP_CONTROL_REG */
+out:
+	free(b.buf);
+}
+
+/* MADT entries other than processors, as the hypervisor's parser skips them. */
+struct madt_rest {
+	u32 iso_count;
+	u8 iso_src[4];
+	u32 iso_gsi[4];
+	u16 iso_flags[4];
+	u32 nmi_count;
+	u8 nmi_uid, nmi_lint;
+	u16 nmi_flags;
+	u32 lapic_count;
+	u32 unknown;
+};
+
+static void madt_walk(const u8 *madt, struct madt_rest *r)
+{
+	u32 len = rd32(madt + 4);
+
+	memset(r, 0, sizeof(*r));
+	for (u32 off = 44; off + 2 <= len && madt[off + 1] >= 2; off += madt[off + 1]) {
+		const u8 *e = madt + off;
+
+		CHECK(off + e[1] <= len);
+		if (e[0] == 0 && e[1] == 8) {
+			r->lapic_count++;
+		} else if (e[0] == 2 && e[1] == 10 && r->iso_count < 4) {
+			r->iso_src[r->iso_count] = e[3];
+			r->iso_gsi[r->iso_count] = rd32(e + 4);
+			r->iso_flags[r->iso_count++] = rd16(e + 8);
+		} else if (e[0] == 4 && e[1] == 6) {
+			r->nmi_count++;
+			r->nmi_uid = e[2];
+			r->nmi_flags = rd16(e + 3);
+			r->nmi_lint = e[5];
+		} else if (e[0] != 1) {
+			r->unknown++;
+		}
+	}
+}
+
+static void check_madt(u32 possible, u32 present)
+{
+	struct acpi_build_cfg cfg = cfg_default(possible, present);
+	struct acpi_info *info = calloc(1, sizeof(*info));
+	struct madt_rest r;
+	const u8 *madt;
+	struct blob b;
+
+	if (!blob_build(&b, &cfg))
+		return;
+	CHECK_EQ(parse_back(&b, info), 0);
+	CHECK_EQ(info->cpu_count, possible);
+	for (u32 i = 0; i < info->cpu_count; i++) {
+		CHECK_EQ(info->cpus[i].apic_id, i);
+		CHECK_EQ(info->cpus[i].uid, i);
+		CHECK_EQ(info->cpus[i].enabled, i < present);
+		CHECK_EQ(info->cpus[i].online_capable, i >= present);
+	}
+	madt = blob_table(&b, "APIC");
+	if (madt) {
+		CHECK_EQ(madt[8], 5); /* revision: Online Capable is defined */
+		CHECK_EQ(rd32(madt + 36), 0xfee00000);
+		CHECK_EQ(rd32(madt + 40), 1); /* PCAT_COMPAT */
+		madt_walk(madt, &r);
+		CHECK_EQ(r.lapic_count, possible);
+		CHECK_EQ(r.unknown, 0);
+		CHECK_EQ(r.iso_count, 2);
+		CHECK_EQ(r.iso_src[0], 0);
+		CHECK_EQ(r.iso_gsi[0], 2);
+		CHECK_EQ(r.iso_flags[0], 0);
+		CHECK_EQ(r.iso_src[1], 9);
+		CHECK_EQ(r.iso_gsi[1], 9);
+		CHECK_EQ(r.iso_flags[1], 0xd); /* level, active high */
+		CHECK_EQ(r.nmi_count, 1);
+		CHECK_EQ(r.nmi_uid, 0xff);
+		CHECK_EQ(r.nmi_flags, 0);
+		CHECK_EQ(r.nmi_lint, 1);
+		/* Flags of processor entries: exactly one of Enabled and Online Capable. */
+		for (u32 i = 0; i < possible; i++)
+			CHECK_EQ(rd32(madt + 44 + 8 * i + 4), i < present ? 1 : 2);
+	}
+	free(b.buf);
+	free(info);
+}
+
+UTEST(acpi_build_madt_1_cpu)
+{
+	check_madt(1, 1);
+}
+
+UTEST(acpi_build_madt_2_cpus_1_present)
+{
+	check_madt(2, 1);
+	check_madt(2, 2);
+}
+
+UTEST(acpi_build_madt_64_cpus)
+{
+	check_madt(64, 3);
+	check_madt(64, 64);
+}
+
+UTEST(acpi_build_enospc)
+{
+	struct acpi_build_cfg cfg = cfg_default(64, 8);
+	u8 *full = calloc(1, BIOS_SIZE);
+	u32 used = 0, n;
+
+	CHECK_EQ(acpi_build(&cfg, full, &used), 0);
+	/* Every size short of what is needed fails, writing only inside the buffer. */
+	for (u32 size = 0; size < used; size++) {
+		u8 *buf = malloc(size ? size : 1);
+
+		cfg.size_max = size;
+		n = 0xdead;
+		CHECK_EQ(acpi_build(&cfg, buf, &n), -ENOSPC);
+		CHECK_EQ(n, 0xdead);
+		free(buf);
+	}
+	cfg.size_max = used;
+	{
+		u8 *buf = malloc(used);
+
+		memset(buf, 0xa5, used); /* stale bytes must not show through */
+		CHECK_EQ(acpi_build(&cfg, buf, &n), 0);
+		CHECK_EQ(n, used);
+		CHECK(!memcmp(buf, full, used));
+		free(buf);
+	}
+	free(full);
+}
+
+UTEST(acpi_build_einval)
+{
+	struct acpi_build_cfg good = cfg_default(4, 2), cfg;
+	u8 *buf = calloc(1, BIOS_SIZE);
+	u32 used;
+
+	cfg = good, cfg.cpus_possible = 0;
+	CHECK_EQ(acpi_build(&cfg, buf, &used), -EINVAL);
+	cfg = good, cfg.cpus_possible = 65;
+	CHECK_EQ(acpi_build(&cfg, buf, &used), -EINVAL);
+	cfg = good, cfg.cpus_present = 0;
+	CHECK_EQ(acpi_build(&cfg, buf, &used), -EINVAL);
+	cfg = good, cfg.cpus_present = 5;
+	CHECK_EQ(acpi_build(&cfg, buf, &used), -EINVAL);
+	cfg = good, cfg.base = BIOS_BASE + 8;
+	CHECK_EQ(acpi_build(&cfg, buf, &used), -EINVAL);
+	cfg = good, cfg.base = GiB(4) - 0x1000;
+	CHECK_EQ(acpi_build(&cfg, buf, &used), -EINVAL);
+	cfg = good, cfg.sci_irq = 16;
+	CHECK_EQ(acpi_build(&cfg, buf, &used), -EINVAL);
+	cfg = good, cfg.sci_irq = 2;
+	CHECK_EQ(acpi_build(&cfg, buf, &used), -EINVAL);
+	cfg = good, cfg.s5_slp_typ = 8;
+	CHECK_EQ(acpi_build(&cfg, buf, &used), -EINVAL);
+	cfg = good, cfg.pm_base = 0;
+	CHECK_EQ(acpi_build(&cfg, buf, &used), -EINVAL);
+	cfg = good, cfg.pm_base = 0xfff0;
+	CHECK_EQ(acpi_build(&cfg, buf, &used), -EINVAL);
+	cfg = good, cfg.ioapic_addr = GiB(4);
+	CHECK_EQ(acpi_build(&cfg, buf, &used), -EINVAL);
+	/* A base that is not 64-byte aligned still gets an aligned FACS. */
+	cfg = good, cfg.base = BIOS_BASE + 16;
+	CHECK_EQ(acpi_build(&cfg, buf, &used), 0);
+	CHECK(!memcmp(buf + 48, "FACS", 4));
+	free(buf);
+}
+
+/* Decode a PkgLength: the value, and the number of bytes it took. */
+static u32 pkglen_decode(const u8 *p, u32 *nbytes)
+{
+	u32 n = (u32)(p[0] >> 6) + 1, v;
+
+	*nbytes = n;
+	if (n == 1)
+		return p[0] & 0x3f;
+	v = p[0] & 0xf;
+	for (u32 i = 1; i < n; i++)
+		v |= (u32)p[i] << (4 + 8 * (i - 1));
+	return v;
+}
+
+UTEST(acpi_build_aml_pkglen_boundaries)
+{
+	u8 e[4];
+
+	/* 63 fits one byte; the next value needs two (and then counts them). */
+	CHECK_EQ(aml_pkglen(62, e), 1);
+	CHECK_EQ(e[0], 63);
+	CHECK_EQ(aml_pkglen(63, e), 2);
+	CHECK_EQ(e[0], 0x41); /* 65 = 0x041: one more byte, low nibble 1 */
+	CHECK_EQ(e[1], 0x04);
+	/* 4095 is the most two bytes hold. */
+	CHECK_EQ(aml_pkglen(4093, e), 2);
+	CHECK_EQ(e[0], 0x4f);
+	CHECK_EQ(e[1], 0xff);
+	CHECK_EQ(aml_pkglen(4094, e), 3);
+	CHECK_EQ(e[0], 0x81); /* 4097 = 0x1001 */
+	CHECK_EQ(e[1], 0x00);
+	CHECK_EQ(e[2], 0x01);
+	CHECK_EQ(aml_pkglen((1u << 20) - 4, e), 3);
+	CHECK_EQ(aml_pkglen((1u << 20) - 3, e), 4);
+	CHECK_EQ(e[0], 0xc1);
+	CHECK_EQ(aml_pkglen((1u << 28) - 5, e), 4);
+	CHECK_EQ(aml_pkglen((1u << 28) - 4, e), 0);
+	CHECK_EQ(aml_pkglen(~0u, e), 0);
+
+	/* Every length round-trips, and in as few bytes as it can. */
+	for (u32 len = 0; len < (1u << 21); len++) {
+		static const u32 limit[3] = {1u << 6, 1u << 12, 1u << 20};
+		u32 n = aml_pkglen(len, e), dn;
+		u32 v = pkglen_decode(e, &dn);
+
+		if (n != dn || v != len + n || (n > 1 && len + n - 1 < limit[n - 2])) {
+			CHECK_EQ(len, ~0u); /* report the first bad length */
+			break;
+		}
+	}
+}
+
+UTEST(acpi_build_aml_eisaid)
+{
+	CHECK_EQ(aml_eisaid("PNP0501"), 0x0105d041);
+	CHECK_EQ(aml_eisaid("PNP0B00"), 0x000bd041);
+	CHECK_EQ(aml_eisaid("PNP0A03"), 0x030ad041);
+}
+
+/* A Scope (\\_SB_) whose contents after the PkgLength are body bytes, in a buffer of cap. */
+static struct aml scope_of(u8 *buf, u32 cap, u32 body)
+{
+	struct aml a = {.p = buf, .cap = cap};
+	u32 pkg = aml_scope(&a, "\\_SB_");
+
+	for (u32 i = 5; i < body; i++)
+		aml_byte(&a, (u8)i);
+	aml_close(&a, pkg);
+	return a;
+}
+
+UTEST(acpi_build_aml_close_moves_contents)
+{
+	static const u32 bodies[] = {62, 63, 4093, 4094};
+	static const u32 sizes[] = {1, 2, 2, 3};
+
+	for (u32 k = 0; k < ARRAY_SIZE(bodies); k++) {
+		u32 body = bodies[k], n, cap = 1 + sizes[k] + body;
+		u8 *buf = malloc(cap); /* exactly: ASan catches a write past it */
+		struct aml a = scope_of(buf, cap, body);
+
+		CHECK(!a.full);
+		CHECK_EQ(a.len, cap);
+		CHECK_EQ(buf[0], AML_SCOPE_OP);
+		CHECK_EQ(pkglen_decode(buf + 1, &n), sizes[k] + body);
+		CHECK_EQ(n, sizes[k]);
+		CHECK(!memcmp(buf + 1 + n, "\\_SB_", 5));
+		CHECK_EQ(buf[cap - 1], (u8)(body - 1));
+		free(buf);
+
+		/* One byte short: the longer PkgLength does not fit. */
+		buf = malloc(cap - 1);
+		a = scope_of(buf, cap - 1, body);
+		CHECK(a.full);
+		free(buf);
+	}
+}
+
+UTEST(acpi_build_aml_nested)
+{
+	u8 buf[256];
+	struct aml a = {.p = buf, .cap = sizeof(buf)};
+	u32 sb = aml_scope(&a, "\\_SB_"), dev = aml_device(&a, "DEV0"), m, n, v;
+
+	/* Device contents of 70 bytes push the Scope past 63 too. */
+	for (u32 i = 0; i < 11; i++)
+		aml_name_int(&a, "_UID", 0x100 + i); /* 6 bytes each: NameOp, NameSeg, Word */
+	m = aml_method(&a, "_STA", 0);
+	aml_return_int(&a, 0x0f);
+	aml_close(&a, m);
+	aml_close(&a, dev);
+	aml_close(&a, sb);
+	CHECK(!a.full);
+	v = pkglen_decode(buf + 1, &n);
+	CHECK_EQ(1 + v, a.len);
+	CHECK_EQ(n, 2);
+	CHECK(buf[1 + n + 5] == AML_EXT_OP && buf[1 + n + 6] == AML_EXT_DEVICE_OP);
+	v = pkglen_decode(buf + 1 + n + 7, &m);
+	CHECK_EQ(1 + n + 7 + v, a.len);
+	CHECK(!memcmp(buf + a.len - 10, "\x14\x09_STA\x00\xa4\x0a\x0f", 10));
+}
+
+UTEST(acpi_build_aml_integers)
+{
+	static const struct {
+		u64 v;
+		u8 len;
+		u8 b[9];
+	} t[] = {
+		{0, 1, {0x00}},
+		{1, 1, {0x01}},
+		{2, 2, {0x0a, 0x02}},
+		{0xff, 2, {0x0a, 0xff}},
+		{0x100, 3, {0x0b, 0x00, 0x01}},
+		{0xffff, 3, {0x0b, 0xff, 0xff}},
+		{0x10000, 5, {0x0c, 0x00, 0x00, 0x01, 0x00}},
+		{0xfee00000, 5, {0x0c, 0x00, 0x00, 0xe0, 0xfe}},
+		{0x100000000ull, 9, {0x0e, 0, 0, 0, 0, 1, 0, 0, 0}},
+	};
+
+	for (u32 i = 0; i < ARRAY_SIZE(t); i++) {
+		u8 buf[16];
+		struct aml a = {.p = buf, .cap = sizeof(buf)};
+
+		aml_int(&a, t[i].v);
+		CHECK_EQ(a.len, t[i].len);
+		CHECK(!memcmp(buf, t[i].b, t[i].len));
+	}
+}
+
+UTEST(acpi_build_aml_res_full)
+{
+	struct aml_res r = {.len = 0};
+	u8 buf[128];
+	struct aml a = {.p = buf, .cap = sizeof(buf)};
+
+	for (u32 i = 0; i < 9; i++)
+		aml_res_io(&r, (u16)(0x100 + i), 1);
+	CHECK(r.full);
+	CHECK_EQ(r.len, 64);
+	aml_name_res(&a, "_CRS", &r);
+	CHECK(a.full);
+}
+
+static const u8 *memfind(const u8 *hay, size_t n, const void *needle, size_t m)
+{
+	for (size_t i = 0; i + m <= n; i++)
+		if (!memcmp(hay + i, needle, m))
+			return hay + i;
+	return NULL;
+}
+
+UTEST(acpi_build_dsdt_aml)
+{
+	static const u8 s5[] = {0x08, '\\', '_',  'S',	'5',  '_',  0x12, 0x08,
+				0x04, 0x0a, 0x05, 0x0a, 0x05, 0x00, 0x00};
+	/* Name (_CRS, Buffer (13) {IO (Decode16, 0x3f8, 0x3f8, 1, 8), IRQNoFlags () {4}, End}) */
+	static const u8 com1_crs[] = {0x08, '_',  'C',	'R',  'S',  0x11, 0x10, 0x0a,
+				      0x0d, 0x47, 0x01, 0xf8, 0x03, 0xf8, 0x03, 0x01,
+				      0x08, 0x22, 0x10, 0x00, 0x79, 0x00};
+	static const u8 com1_hid[] = {0x08, '_', 'H', 'I', 'D', 0x0c, 0x41, 0xd0, 0x05, 0x01};
+	static const u8 rtc_irq[] = {0x22, 0x00, 0x01, 0x79, 0x00};
+	struct acpi_build_cfg cfg = cfg_default(2, 1);
+	const u8 *f, *dsdt, *sb, *p;
+	u32 len, n, v;
+	struct blob b;
+
+	if (!blob_build(&b, &cfg))
+		return;
+	f = blob_table(&b, "FACP");
+	dsdt = f ? blob_at(&b, rd64(f + 140), 36) : NULL;
+	if (!dsdt)
+		goto out;
+	len = rd32(dsdt + 4);
+	CHECK_EQ(dsdt[8], 2); /* 64-bit integers */
+	CHECK(!memcmp(dsdt + 36, s5, sizeof(s5)));
+	/* Scope (\_SB) spans the rest of the table. */
+	sb = dsdt + 36 + sizeof(s5);
+	CHECK_EQ(sb[0], 0x10);
+	v = pkglen_decode(sb + 1, &n);
+	CHECK_EQ(sb + 1 + v, dsdt + len);
+	CHECK(!memcmp(sb + 1 + n, "\\_SB_", 5));
+	/* Device (COM1) opens the scope. */
+	p = sb + 1 + n + 5;
+	CHECK(p[0] == 0x5b && p[1] == 0x82);
+	v = pkglen_decode(p + 2, &n);
+	CHECK(!memcmp(p + 2 + n, "COM1", 4));
+	CHECK(memfind(p, v + 2, com1_hid, sizeof(com1_hid)) != NULL);
+	CHECK(memfind(p, v + 2, com1_crs, sizeof(com1_crs)) != NULL);
+	/* Then Device (RTC), ending where the scope ends. */
+	p += 2 + v;
+	CHECK(p[0] == 0x5b && p[1] == 0x82);
+	v = pkglen_decode(p + 2, &n);
+	CHECK(!memcmp(p + 2 + n, "RTC_", 4));
+	CHECK_EQ(p + 2 + v, dsdt + len);
+	CHECK(memfind(p, v + 2, rtc_irq, sizeof(rtc_irq)) != NULL);
+out:
+	free(b.buf);
+}
+
+/*
+ * Not a check: with ACPI_BUILD_DUMP=dir, write each table to dir/<SIG>.dat
+ * for tests/unit/acpi_iasl.sh to disassemble.
+ */
+static void dump_table(const char *dir, const char *name, const u8 *t, u32 len)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s.dat", dir, name);
+	f = fopen(path, "wb");
+	CHECK(f != NULL);
+	if (f) {
+		CHECK_EQ(fwrite(t, 1, len, f), len);
+		fclose(f);
+	}
+}
+
+UTEST(acpi_build_dump)
+{
+	const char *dir = getenv("ACPI_BUILD_DUMP");
+	struct acpi_build_cfg cfg = cfg_default(4, 2);
+	static const char *const sigs[] = {"FACP", "APIC"};
+	const u8 *t;
+	struct blob b;
+
+	if (!dir || !blob_build(&b, &cfg))
+		return;
+	dump_table(dir, "RSDP", b.buf, 36);
+	dump_table(dir, "RSDT", b.buf + (rd32(b.buf + 16) - b.base), 44);
+	dump_table(dir, "XSDT", b.buf + (rd64(b.buf + 24) - b.base), 52);
+	for (u32 i = 0; i < 2; i++) {
+		t = blob_table(&b, sigs[i]);
+		if (t)
+			dump_table(dir, sigs[i], t, rd32(t + 4));
+	}
+	t = blob_table(&b, "FACP");
+	if (t) {
+		const u8 *dsdt = blob_at(&b, rd64(t + 140), 36);
+
+		dump_table(dir, "DSDT", dsdt, rd32(dsdt + 4));
+		dump_table(dir, "FACS", blob_at(&b, rd64(t + 132), 64), 64);
+	}
+	free(b.buf);
+}
