@@ -747,3 +747,22 @@ UTEST(vlapic_lint_pins)
 	CHECK_EQ(vlapic_mmio_read(&l, LINT0, 0), 0x8033);
 	CHECK_EQ(vlapic_take_level_eoi(&l), 0x33);
 }
+
+UTEST(vlapic_timer_long_count_no_overflow)
+{
+	/* count * divisor * tsc_hz overflows 64 bits: the conversion must not. */
+	struct vlapic_config cfg = {.tsc_hz = 4500000001ULL, .bus_hz = 25000000, .phys_bits = 46};
+	struct vlapic l;
+	u64 period = 98956046498790ULL; /* floor(0xffffffff * 128 * tsc_hz / bus_hz) */
+
+	vlapic_init(&l, &cfg, 0, true);
+	sw_enable(&l);
+	vlapic_mmio_write(&l, LVTT, 0x40, 0);
+	vlapic_mmio_write(&l, TDCR, 0xa, 0); /* divide by 128 */
+	vlapic_mmio_write(&l, TMICT, 0xffffffff, 1000);
+	CHECK_EQ(vlapic_next_deadline(&l), 1000 + period);
+	CHECK_EQ(vlapic_mmio_read(&l, TMCCT, 1000), 0xffffffff);
+	CHECK_EQ(vlapic_mmio_read(&l, TMCCT, 1000 + period / 2), 0x80000000);
+	vlapic_timer_update(&l, 1000 + period);
+	CHECK_EQ(vlapic_pending_vector(&l), 0x40);
+}
