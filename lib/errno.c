@@ -22,6 +22,7 @@ const char *strerror_hv(int err)
 	case ENOSPC: return "-ENOSPC";
 	case ERANGE: return "-ERANGE";
 	case ENOSYS: return "-ENOSYS";
+	case ENODATA: return "-ENODATA";
 	case ETIMEDOUT: return "-ETIMEDOUT";
 	default: return "-E?";
 	}

@@ -22,6 +22,7 @@
 #define ENOSPC	  28
 #define ERANGE	  34
 #define ENOSYS	  38
+#define ENODATA	  61
 #define ETIMEDOUT 110
 
 /* Name of an error code, for log lines ("-ENOMEM"); "-E?" for unknown codes. */
