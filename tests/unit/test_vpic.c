@@ -424,3 +424,27 @@ UTEST(vpic_special_fully_nested)
 	pulse(&p, 9);
 	CHECK(!vpic_output(&p));
 }
+
+UTEST(vpic_icw2_low_bits_and_single)
+{
+	struct vpic p;
+
+	vpic_init(&p);
+	vpic_io_write(&p, S_CMD, 0x11);
+	vpic_io_write(&p, S_DATA, 0x7f); /* T7-T3 only */
+	vpic_io_write(&p, S_DATA, 0x02);
+	vpic_io_write(&p, S_DATA, 0x01);
+	vpic_io_write(&p, M_DATA, 0xfb);
+	pulse(&p, 9);
+	CHECK_EQ(vpic_intack(&p), 0x79);
+	/* A single master (ICW1 SNGL) takes no ICW3 and has no slave on IR2. */
+	vpic_io_write(&p, M_CMD, 0x13);
+	vpic_io_write(&p, M_DATA, 0x40);
+	vpic_io_write(&p, M_DATA, 0x01); /* ICW4, not ICW3 */
+	vpic_io_write(&p, M_DATA, 0xfe); /* OCW1 */
+	CHECK_EQ(vpic_io_read(&p, M_DATA), 0xfe);
+	pulse(&p, 11);
+	CHECK_EQ(read_reg(&p, M_CMD, OCW3_READ_IRR), 0x00);
+	vpic_io_write(&p, M_DATA, 0xfa);
+	CHECK(!vpic_output(&p));
+}
