@@ -126,6 +126,27 @@ u32 vcpu_fetch_insn(struct vcpu *v, u8 *buf, u32 n)
 }
 
 /*
+ * For a crash report: each level of the guest's walk of la (4-level paging),
+ * with the frame that backs each table, so a table that went bad shows.
+ */
+void vcpu_dump_walk(struct vcpu *v, u64 la)
+{
+	u64 table = hvm->get_reg(v, VCPU_REG_CR3) & PTE_ADDR;
+
+	for (int l = 4; l >= 1; l--) {
+		u64 index = (la >> (12 + 9 * (l - 1))) & 511, pte = 0;
+		hpa_t hpa = demand_gpa_to_hpa(&v->vm->mem, table, false, NULL);
+
+		read_pte(v, table, index, 8, &pte);
+		pr_err("vm %s: walk 0x%llx level %d: table gpa 0x%llx hpa 0x%llx [%llu] = 0x%llx\n",
+		       v->vm->cfg.name, la, l, table, hpa, index, pte);
+		if (!(pte & PTE_P) || (l == 2 && (pte & PTE_PS)))
+			return;
+		table = pte & PTE_ADDR;
+	}
+}
+
+/*
  * For a crash report: where the guest's own page tables put RIP and RSP, the
  * code bytes at RIP and the top of the stack. Tells a guest whose memory went
  * bad from one whose registers did.

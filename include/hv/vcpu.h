@@ -88,6 +88,7 @@ u64 *vcpu_gpr(struct vcpu *v, unsigned index);
 /* Copy up to n bytes of guest code at CS:RIP into buf; returns how many were read. */
 u32 vcpu_fetch_insn(struct vcpu *v, u8 *buf, u32 n);
 void vcpu_dump_code_stack(struct vcpu *v);
+void vcpu_dump_walk(struct vcpu *v, u64 la);
 
 /* Advance the guest RIP past the exiting instruction (decoding its length if needed). */
 int vcpu_skip_insn(struct vcpu *v, const struct vm_exit *e);

@@ -268,6 +268,19 @@ static void svm_report_shutdown(struct vcpu *v)
 	       v->vm->cfg.name, v->id, s->injected, s->vmcb->control.exit_int_info, g->cpl,
 	       g->cs.selector, g->cs.attrib, g->ss.selector, g->ss.attrib, g->idtr.base,
 	       g->idtr.limit, g->gdtr.base, g->gdtr.limit);
+	pr_err("vm %s: shutdown: cr2 0x%llx rsp 0x%llx\n", v->vm->cfg.name, g->cr2, g->rsp);
+	for (u32 c = 0; c < 2; c++) {
+		const struct vmcb_save *h =
+			(const struct vmcb_save *)(uintptr_t)(percpu[c].svm_hsave + 0x400);
+
+		if (percpu[c].svm_hsave != INVALID_HPA)
+			pr_err("svm debug: cpu %u hsave 0x%llx: rip 0x%llx rsp 0x%llx cr3 0x%llx "
+			       "(host cr3 0x%llx)\n",
+			       c, percpu[c].svm_hsave, h->rip, h->rsp, h->cr3, read_cr3());
+	}
+	vcpu_dump_walk(v, g->rsp);
+	vcpu_dump_walk(v, g->cr2);
+	vcpu_dump_walk(v, g->rip);
 }
 
 static void svm_decode(struct vcpu *v, struct vm_exit *e)
@@ -324,22 +337,17 @@ static void svm_decode(struct vcpu *v, struct vm_exit *e)
 	}
 }
 
-static void svm_debug_check(struct vcpu *v, struct percpu *cpu)
+static __noreturn void svm_debug_report(struct vcpu *v, struct percpu *cpu, const char *when)
 {
 	struct svm_vcpu *s = to_svm(v);
-	hpa_t vmcb = (hpa_t)(uintptr_t)s->vmcb;
-	u64 hsave = rdmsr(MSR_VM_HSAVE_PA);
 
-	if (hsave != cpu->svm_hsave)
-		panic("svm debug: cpu %u VM_HSAVE_PA 0x%llx, expected 0x%llx (vm %s vcpu %u vmcb 0x%llx)",
-		      cpu->cpu_id, hsave, cpu->svm_hsave, v->vm->cfg.name, v->id, vmcb);
-	if (vmcb != s->vmcb_at_create)
-		panic("svm debug: vm %s vcpu %u vmcb 0x%llx, created with 0x%llx", v->vm->cfg.name,
-		      v->id, vmcb, s->vmcb_at_create);
-	for (u32 c = 0; c < MAX_CPUS; c++)
-		if (percpu[c].online && (percpu[c].svm_hsave == vmcb || percpu[c].svm_host_vmcb == vmcb))
-			panic("svm debug: vm %s vcpu %u vmcb 0x%llx is cpu %u's hsave/host page",
-			      v->vm->cfg.name, v->id, vmcb, c);
+	panic("svm debug: %s on cpu %u: vm %s vcpu %u vmcb 0x%llx (created 0x%llx) holds host "
+	      "state: rip 0x%llx rsp 0x%llx exit 0x%llx; VM_HSAVE_PA 0x%llx, cpu hsave 0x%llx, "
+	      "hsave0 0x%llx hsave1 0x%llx host_vmcb0 0x%llx host_vmcb1 0x%llx",
+	      when, cpu->cpu_id, v->vm->cfg.name, v->id, (u64)(uintptr_t)s->vmcb, s->vmcb_at_create,
+	      s->vmcb->save.rip, s->vmcb->save.rsp, s->vmcb->control.exit_code,
+	      rdmsr(MSR_VM_HSAVE_PA), cpu->svm_hsave, percpu[0].svm_hsave, percpu[1].svm_hsave,
+	      percpu[0].svm_host_vmcb, percpu[1].svm_host_vmcb);
 }
 
 static void svm_vcpu_run(struct vcpu *v, struct vm_exit *e)
@@ -360,20 +368,13 @@ static void svm_vcpu_run(struct vcpu *v, struct vm_exit *e)
 		s->flush_pending = false;
 	}
 	cpu->svm_last_vm = v->vm;
-	svm_debug_check(v, cpu);
 	vmcb->save.rax = v->regs.rax;
 	s->injected = vmcb->control.event_inj;
 	if (vmcb->save.cr3 == read_cr3())
-		panic("svm debug: before VMRUN on cpu %u: vm %s vcpu %u vmcb 0x%llx holds host cr3; "
-		      "rip 0x%llx rsp 0x%llx",
-		      cpu->cpu_id, v->vm->cfg.name, v->id, (u64)(uintptr_t)vmcb, vmcb->save.rip,
-		      vmcb->save.rsp);
+		svm_debug_report(v, cpu, "before VMRUN");
 	svm_vmrun((hpa_t)(uintptr_t)vmcb, &v->regs, cpu->svm_host_vmcb);
 	if (vmcb->save.cr3 == read_cr3())
-		panic("svm debug: after #VMEXIT on cpu %u: vm %s vcpu %u vmcb 0x%llx holds host cr3; "
-		      "rip 0x%llx rsp 0x%llx exit 0x%llx",
-		      cpu->cpu_id, v->vm->cfg.name, v->id, (u64)(uintptr_t)vmcb, vmcb->save.rip,
-		      vmcb->save.rsp, vmcb->control.exit_code);
+		svm_debug_report(v, cpu, "after #VMEXIT");
 	v->regs.rax = vmcb->save.rax;
 	vmcb->control.tlb_control = 0;
 	/*
