@@ -6,7 +6,9 @@
 #include <hv/demand.h>
 #include <hv/exit.h>
 #include <hv/gstate.h>
+#include <hv/gpmap.h>
 #include <hv/hvm.h>
+#include <hv/mmio_insn.h>
 #include <hv/lifecycle.h>
 #include <hv/percpu.h>
 #include <hv/printk.h>
@@ -72,6 +74,30 @@ static enum exit_action handle_io(struct vcpu *v, struct vm_exit *e)
 	return exit_resume_after(v, e);
 }
 
+/*
+ * A write to the firmware ROM (mapped read-only): dropped, as a PC's ROM
+ * drops it. The instruction is decoded only for its length.
+ */
+static enum exit_action rom_write(struct vcpu *v, struct vm_exit *e)
+{
+	struct mmio_insn d;
+	u8 code[15];
+	u32 n = vcpu_fetch_insn(v, code, sizeof(code));
+	int mode = hvm->get_reg(v, VCPU_REG_MODE64)		  ? 64
+		   : (hvm->get_reg(v, VCPU_REG_CR0) & X86_CR0_PE) ? 32
+								  : 16;
+
+	if (mmio_insn_decode(code, n, mode, &d) || !d.mem_write) {
+		vm_stop(v->vm, VM_STOP_CRASH, -1,
+			"write to the firmware ROM at GPA 0x%llx by an instruction Sprout cannot "
+			"decode, at rip 0x%llx",
+			e->s2.gpa, e->rip);
+		return EXIT_STOP_VM;
+	}
+	e->insn_len = d.len;
+	return exit_resume_after(v, e);
+}
+
 static enum exit_action handle_s2_fault(struct vcpu *v, struct vm_exit *e)
 {
 	struct vm *vm = v->vm;
@@ -84,6 +110,9 @@ static enum exit_action handle_s2_fault(struct vcpu *v, struct vm_exit *e)
 	case DEMAND_NOT_RAM:
 		if (vdev_lapic_fault(v, gpa))
 			return EXIT_RESUME;
+		if (gpmap_find(&vm->mem.map, gpa)->kind == GPMAP_ROM &&
+		    (e->s2.access & S2_ACCESS_WRITE))
+			return rom_write(v, e);
 		vm_stop(vm, VM_STOP_CRASH, -1,
 			"%s of GPA 0x%llx outside guest RAM (%llu MiB) at rip 0x%llx",
 			access_name(e->s2.access), gpa, vm->mem.ram_size >> 20, e->rip);

@@ -90,6 +90,7 @@ static void platform_init(struct boot_info *bi)
 	acpi_print(&acpi);
 	power_init(&acpi);
 	pr_info("tsc: %llu.%03llu MHz\n", tsc_calibrate() / 1000, tsc_khz % 1000);
+	rtc_read_host_clock();
 }
 
 /* Parse the config module; false (after saying why) when no VM may be started. */

@@ -14,6 +14,7 @@
 #include <hv/sched.h>
 #include <hv/string.h>
 #include <hv/vm.h>
+#include <hv/vplat.h>
 
 #include "handlers.h"
 
@@ -27,7 +28,7 @@ static int vm_copy(struct vm *vm, gpa_t gpa, void *buf, size_t len, bool to_gues
 
 	if (!len)
 		return 0;
-	if (gpa + len < gpa || !loader_gpa_is_ram(vm->mem.ram_size, gpa, len))
+	if (gpa + len < gpa || !gpmap_is_ram(&vm->mem.map, gpa, len))
 		return -EFAULT;
 	/* Locked across the copy: a reclaim on another CPU cannot free a page under it. */
 	demand_lock(&vm->mem);
@@ -79,7 +80,10 @@ static int vm_load_image(struct vm *vm, const struct boot_info *bi, struct loade
 {
 	const struct vm_config *cfg = &vm->cfg;
 	const struct boot_module *img = boot_info_module(bi, cfg->image), *rd = NULL;
-	struct loader_mem lm = {.ram_size = cfg->memory, .write = vm_loader_write, .ctx = vm};
+	struct loader_mem lm = {.ram_size = cfg->memory,
+				.rsdp = VPLAT_ACPI_GPA,
+				.write = vm_loader_write,
+				.ctx = vm};
 	struct loader_module mod;
 	char err[160];
 	int ret;
@@ -173,6 +177,12 @@ struct vm *vm_create_at(struct vm *vm, const struct vm_config *cfg, const struct
 	ret = demand_init(&vm->mem, hvm->s2_format, cfg->memory, cfg->paging, cfg->quota);
 	if (ret) {
 		vm_stop(vm, VM_STOP_LOAD, -1, "cannot create stage-2 tables: %s", strerror_hv(ret));
+		return vm;
+	}
+	ret = vplat_init(vm);
+	if (ret) {
+		vm_stop(vm, VM_STOP_LOAD, -1, "cannot build the platform (ACPI tables, ROM): %s",
+			strerror_hv(ret));
 		return vm;
 	}
 	if (cfg->privileged) {

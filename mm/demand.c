@@ -30,6 +30,10 @@ int demand_choose_order(const struct demand_query *q)
 int demand_init(struct vm_mem *m, const struct s2pt_format *fmt, u64 ram_size,
 		enum paging_policy policy, u64 quota)
 {
+	int ret = gpmap_build(&m->map, ram_size);
+
+	if (ret)
+		return ret;
 	m->ram_size = ram_size;
 	m->policy = policy;
 	m->uses_reserve = false;
@@ -64,7 +68,7 @@ static void demand_gather(struct vm_mem *m, gpa_t gpa, struct demand_query *q)
 	gpa_t region = ALIGN_DOWN(gpa, LARGE_PAGE_SIZE);
 
 	q->policy = m->policy;
-	q->region_all_ram = loader_gpa_is_ram(m->ram_size, region, LARGE_PAGE_SIZE);
+	q->region_all_ram = gpmap_is_ram(&m->map, region, LARGE_PAGE_SIZE);
 	q->region_empty = s2pt_region_empty(&m->s2, region);
 	q->fits_2m = account_fits(&m->acct, LARGE_PAGE_SIZE);
 	q->fits_4k = account_fits(&m->acct, PAGE_SIZE);
@@ -143,7 +147,7 @@ enum demand_result demand_fault(struct vm_mem *m, gpa_t gpa)
 {
 	enum demand_result r;
 
-	if (!loader_gpa_is_ram(m->ram_size, gpa & PAGE_MASK, PAGE_SIZE))
+	if (!gpmap_is_ram(&m->map, gpa & PAGE_MASK, PAGE_SIZE))
 		return DEMAND_NOT_RAM;
 	spin_lock(&m->lock);
 	r = demand_fault_locked(m, gpa & PAGE_MASK);
@@ -164,11 +168,11 @@ void demand_unlock(struct vm_mem *m)
 /* What to report for a GPA that has no backing yet: back it, or say why not (m locked). */
 static enum demand_result demand_miss(struct vm_mem *m, gpa_t gpa, bool commit)
 {
-	if (commit && loader_gpa_is_ram(m->ram_size, gpa & PAGE_MASK, PAGE_SIZE))
+	if (commit && gpmap_is_ram(&m->map, gpa & PAGE_MASK, PAGE_SIZE))
 		return demand_fault_locked(m, gpa & PAGE_MASK);
 	if (commit)
 		return DEMAND_NOT_RAM;
-	if (loader_gpa_is_ram(m->ram_size, gpa & PAGE_MASK, PAGE_SIZE))
+	if (gpmap_is_ram(&m->map, gpa & PAGE_MASK, PAGE_SIZE))
 		return DEMAND_UNBACKED;
 	return DEMAND_NOT_RAM;
 }
@@ -198,6 +202,9 @@ static void demand_free_leaf(gpa_t gpa, hpa_t hpa, unsigned order, void *ctx)
 {
 	struct vm_mem *m = ctx;
 
+	/* Firmware ROM and device pages are the platform's frames, released by it. */
+	if (!gpmap_is_ram(&m->map, gpa, PAGE_SIZE << order))
+		return;
 	pmm_free(hpa, order);
 	account_release(&m->acct, PAGE_SIZE << order);
 }
@@ -218,7 +225,7 @@ u64 demand_fault_need(struct vm_mem *m, gpa_t gpa)
 {
 	gpa_t region = ALIGN_DOWN(gpa, LARGE_PAGE_SIZE);
 
-	if (m->policy == PAGING_2M && loader_gpa_is_ram(m->ram_size, region, LARGE_PAGE_SIZE) &&
+	if (m->policy == PAGING_2M && gpmap_is_ram(&m->map, region, LARGE_PAGE_SIZE) &&
 	    s2pt_region_empty(&m->s2, region))
 		return LARGE_PAGE_SIZE;
 	return PAGE_SIZE;

@@ -40,8 +40,10 @@ static u64 reclaim_region(struct vm_mem *m, gpa_t base)
 		return 0;
 	if (!s2pt_query(&m->s2, base, &hpa, &order) && order == S2PT_ORDER_2M)
 		return page_is_zero(hpa, LARGE_PAGE_SIZE) ? release_leaf(m, base, order) : 0;
+	/* Only RAM: the same region may hold firmware ROM, whose frames are not the VM's. */
 	for (gpa_t p = base; p < base + LARGE_PAGE_SIZE; p += PAGE_SIZE)
-		if (!s2pt_query(&m->s2, p, &hpa, &order) && page_is_zero(hpa, PAGE_SIZE))
+		if (gpmap_is_ram(&m->map, p, PAGE_SIZE) && !s2pt_query(&m->s2, p, &hpa, &order) &&
+		    order == S2PT_ORDER_4K && page_is_zero(hpa, PAGE_SIZE))
 			total += release_leaf(m, p, S2PT_ORDER_4K);
 	return total;
 }
@@ -49,16 +51,16 @@ static u64 reclaim_region(struct vm_mem *m, gpa_t base)
 /* Go over guest RAM region by region; untouched regions cost one lookup. */
 u64 reclaim_zero_pages(struct vm_mem *m)
 {
-	struct guest_e820 map[8];
-	u32 n = loader_guest_e820(m->ram_size, map, ARRAY_SIZE(map));
 	u64 total = 0;
 
 	demand_lock(m);
-	for (u32 i = 0; i < n; i++) {
-		if (map[i].type != 1)
+	for (u32 i = 0; i < m->map.n; i++) {
+		const struct gpmap_region *g = &m->map.r[i];
+
+		if (g->kind != GPMAP_RAM)
 			continue;
-		for (gpa_t r = ALIGN_DOWN(map[i].addr, LARGE_PAGE_SIZE);
-		     r < map[i].addr + map[i].size; r += LARGE_PAGE_SIZE)
+		for (gpa_t r = ALIGN_DOWN(g->base, LARGE_PAGE_SIZE); r < g->end;
+		     r += LARGE_PAGE_SIZE)
 			total += reclaim_region(m, r);
 	}
 	demand_unlock(m);
@@ -71,7 +73,7 @@ s64 reclaim_release_range(struct vm_mem *m, gpa_t gpa, u64 len)
 	s64 total = 0;
 
 	if (!len || end < gpa || !IS_ALIGNED(gpa | len, PAGE_SIZE) ||
-	    !loader_gpa_is_ram(m->ram_size, gpa, len))
+	    !gpmap_is_ram(&m->map, gpa, len))
 		return -EINVAL;
 	demand_lock(m);
 	while (p < end) {

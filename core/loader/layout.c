@@ -1,51 +1,23 @@
 // SPDX-License-Identifier: MIT
 /* Guest-physical layout: the guest memory map, RAM checks, boot area, module placement. */
 #include <hv/errno.h>
+#include <hv/gpmap.h>
 #include <hv/loader.h>
 #include <hv/string.h>
 
-/*
- * The map follows the layout in hv/loader.h. ram_size counts addresses from
- * zero, so the 384 KiB legacy hole below 1 MiB is simply not RAM, and RAM
- * that would fall into the device hole is moved above 4 GiB.
- */
+/* The guest's memory map is the VM's guest-physical map (core/gpmap.c): one layout for all. */
 u32 loader_guest_e820(u64 ram_size, struct guest_e820 *out, u32 max)
 {
-	struct guest_e820 map[LOADER_E820_MAX];
-	u32 n = 0;
+	struct gpmap m;
 
-	map[n++] = (struct guest_e820){0, MIN(ram_size, GUEST_LOW_RAM_END), 1};
-	map[n++] =
-		(struct guest_e820){GUEST_LOW_RAM_END, GUEST_HIGH_RAM_BASE - GUEST_LOW_RAM_END, 2};
-	if (ram_size > GUEST_HIGH_RAM_BASE)
-		map[n++] = (struct guest_e820){GUEST_HIGH_RAM_BASE,
-					       MIN(ram_size, GUEST_HOLE_BASE) - GUEST_HIGH_RAM_BASE,
-					       1};
-	if (ram_size > GUEST_HOLE_BASE) {
-		/* Clamp so that the end of the entry cannot wrap. */
-		u64 above = MIN(ram_size - GUEST_HOLE_BASE, ~0ULL - GUEST_ABOVE_4G);
-
-		map[n++] = (struct guest_e820){GUEST_ABOVE_4G, above, 1};
-	}
-	n = MIN(n, max);
-	if (n)
-		memcpy(out, map, n * sizeof(map[0]));
-	return n;
+	return gpmap_build(&m, ram_size) ? 0 : gpmap_e820(&m, out, max);
 }
 
 bool loader_gpa_is_ram(u64 ram_size, gpa_t gpa, u64 len)
 {
-	struct guest_e820 map[LOADER_E820_MAX];
-	u32 n = loader_guest_e820(ram_size, map, LOADER_E820_MAX);
+	struct gpmap m;
 
-	for (u32 i = 0; i < n; i++) {
-		if (map[i].type != 1 || gpa < map[i].addr)
-			continue;
-		/* Written as differences so that no sum can overflow. */
-		if (gpa - map[i].addr <= map[i].size && len <= map[i].size - (gpa - map[i].addr))
-			return true;
-	}
-	return false;
+	return !gpmap_build(&m, ram_size) && gpmap_is_ram(&m, gpa, len);
 }
 
 /* RAM size for messages: "32 MiB", or KiB when it is not a whole MiB. */

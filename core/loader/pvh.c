@@ -113,6 +113,7 @@ static int pvh_start_info(struct loader_ctx *lc, const gpa_t *mod_gpas, gpa_t *s
 	if (ret)
 		return ret;
 	si.cmdline_paddr = cmd;
+	si.rsdp_paddr = lc->mem->rsdp;
 	return loader_write(lc, *si_gpa, &si, sizeof(si));
 }
 

@@ -55,6 +55,7 @@ void vdev_release(struct vm *vm)
 
 	vdev_console_flush(vm);
 	vdev_stats_unmap(vm);
+	vplat_release(vm);
 	if (vm->dev.lapic_page == INVALID_HPA)
 		return;
 	if (!s2pt_unmap(&vm->mem.s2, LAPIC_GPA, S2PT_ORDER_4K, &old))

@@ -4,6 +4,7 @@
 #define HV_DEMAND_H
 
 #include <hv/account.h>
+#include <hv/gpmap.h>
 #include <hv/config.h>
 #include <hv/s2pt.h>
 
@@ -14,6 +15,7 @@
 struct vm_mem {
 	struct s2pt s2;
 	u64 ram_size;		   /* bytes the guest sees */
+	struct gpmap map;	   /* what each guest-physical page is, built once */
 	enum paging_policy policy; /* 2 MiB preferred or 4 KiB only */
 	bool uses_reserve;	   /* the broker: may take the host reserve */
 	struct vm_account acct;

@@ -31,6 +31,7 @@
  */
 struct loader_mem {
 	u64 ram_size; /* bytes of guest RAM (the configured memory size) */
+	gpa_t rsdp;   /* the ACPI RSDP for boot protocols that pass it (PVH), 0 if none */
 	/* Copy len bytes to guest RAM at gpa; -EFAULT if any byte is not RAM. */
 	int (*write)(void *ctx, gpa_t gpa, const void *src, size_t len);
 	void *ctx;
@@ -88,7 +89,7 @@ int loader_load(enum image_kind kind, const void *image, size_t size, const char
 #define LOADER_MAX_MODULES     16
 #define LOADER_CMDLINE_MAX     2048 /* bytes of a command line, including the NUL */
 #define LOADER_ELF_MAX_PHNUM   128  /* program headers; real kernels have < 16 */
-#define LOADER_E820_MAX	       4    /* entries loader_guest_e820() can produce */
+#define LOADER_E820_MAX	       8    /* entries loader_guest_e820() can produce */
 #define LOADER_BOOTLOADER_NAME "Sprout"
 
 /* One load in progress: the arguments of loader_load() and the boot-area cursor. */

@@ -5,6 +5,7 @@
 
 #include <hv/exit.h>
 #include <hv/types.h>
+#include <hv/vplat.h>
 
 #define VDEV_CONSOLE_RING 4096
 
@@ -25,7 +26,7 @@ struct vdev_state {
 		u16 selector;
 		u32 offset;
 	} fwcfg;
-	u8 pic_imr[2];
+	struct vplat plat; /* timers, interrupt controllers, ACPI hardware, ROM */
 	hpa_t lapic_page;  /* backing of the xAPIC register stub, INVALID_HPA if none */
 	bool stats_mapped; /* the broker's read-only load page is mapped */
 };

@@ -157,7 +157,7 @@ make_cmd() {
 			-cpu "$CPU" -smp "$SMP" -m "${MEM}M"
 			-debugcon "file:$d/e9.log"
 			-device isa-debug-exit,iobase=0xf4,iosize=0x04
-			-d cpu_reset -D "$d/qemu.log")
+			-d "${QEMU_LOG:-cpu_reset}" -D "$d/qemu.log")
 		if [ -n "$CLI" ]; then
 			# COM1 both ways: QEMU reads com1.in and writes com1.out (FIFOs).
 			mkfifo "$d/com1.in" "$d/com1.out"

@@ -17,7 +17,7 @@ UTEST(loader_e820_small)
 {
 	struct guest_e820 m[8];
 
-	CHECK_EQ(loader_guest_e820(RAM, m, 8), 3);
+	CHECK_EQ(loader_guest_e820(RAM, m, 8), 5);
 	CHECK_EQ(m[0].addr, 0);
 	CHECK_EQ(m[0].size, 0x9f000);
 	CHECK_EQ(m[0].type, 1);
@@ -33,19 +33,23 @@ UTEST(loader_e820_above_4g)
 {
 	struct guest_e820 m[8];
 
-	CHECK_EQ(loader_guest_e820(GiB(5), m, 8), 4);
+	CHECK_EQ(loader_guest_e820(GiB(5), m, 8), 6);
 	CHECK_EQ(m[2].addr + m[2].size, GiB(3));
-	CHECK_EQ(m[3].addr, GiB(4));
-	CHECK_EQ(m[3].size, GiB(2));
-	CHECK_EQ(m[3].type, 1);
+	/* The IOAPIC and LAPIC pages are reserved, then the RAM moved above 4 GiB. */
+	CHECK_EQ(m[3].addr, 0xfec00000ULL);
+	CHECK_EQ(m[3].type, 2);
+	CHECK_EQ(m[4].addr, 0xfee00000ULL);
+	CHECK_EQ(m[4].type, 2);
+	CHECK_EQ(m[5].addr, GiB(4));
+	CHECK_EQ(m[5].size, GiB(2));
+	CHECK_EQ(m[5].type, 1);
 	/* Exactly 3 GiB needs no entry above 4 GiB. */
-	CHECK_EQ(loader_guest_e820(GiB(3), m, 8), 3);
+	CHECK_EQ(loader_guest_e820(GiB(3), m, 8), 5);
 	/* A short table gets the first entries only. */
 	CHECK_EQ(loader_guest_e820(GiB(5), m, 2), 2);
 	CHECK_EQ(m[1].type, 2);
-	/* An absurd size must not wrap the last entry. */
-	CHECK_EQ(loader_guest_e820(~0ULL, m, 8), 4);
-	CHECK(m[3].addr + m[3].size >= m[3].addr);
+	/* An absurd size gives no map at all rather than a wrapped entry. */
+	CHECK_EQ(loader_guest_e820(~0ULL, m, 8), 0);
 }
 
 UTEST(loader_gpa_is_ram)

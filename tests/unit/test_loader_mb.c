@@ -65,7 +65,7 @@ static void check_info(const struct fake_ram *r, u64 ram, const char *cmd)
 	CHECK_EQ(lt_rd32(r, MBI(mem_upper)), (ram - MiB(1)) >> 10);
 	CHECK_EQ(strcmp(lt_rdstr(r, lt_rd32(r, MBI(cmdline))), cmd), 0);
 	CHECK_EQ(strcmp(lt_rdstr(r, lt_rd32(r, MBI(boot_loader_name))), "Sprout"), 0);
-	CHECK_EQ(lt_rd32(r, MBI(mmap_length)), 3 * sizeof(e[0]));
+	CHECK_EQ(lt_rd32(r, MBI(mmap_length)), 5 * sizeof(e[0])); /* + IOAPIC, LAPIC pages */
 	memcpy(e, r->buf + lt_rd32(r, MBI(mmap_addr)), sizeof(e));
 	CHECK_EQ(e[0].size, 20);
 	CHECK_EQ(e[0].addr, 0);

@@ -16,4 +16,8 @@ void udelay(u64 us);
 /* Microseconds since an arbitrary point, from the TSC. */
 u64 time_us(void);
 
+/* Read the host's CMOS clock (once, at boot); seconds since 1970 from it, advanced by the TSC. */
+void rtc_read_host_clock(void);
+u64 rtc_wall_clock(void);
+
 #endif

@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: MIT
+/* A VM's PC platform: wires the legacy devices together, maps the firmware ROM, builds ACPI. */
+#include <arch/time.h>
+#include <arch/x86.h>
+#include <hv/acpi_build.h>
+#include <hv/errno.h>
+#include <hv/gpmap.h>
+#include <hv/lifecycle.h>
+#include <hv/pmm.h>
+#include <hv/printk.h>
+#include <hv/s2pt.h>
+#include <hv/string.h>
+#include <hv/vm.h>
+#include <hv/vplat.h>
+
+#define PORT_PIT_FIRST 0x40
+#define PORT_PIT_LAST  0x43
+#define PORT_61	       0x61
+#define PORT_RTC       0x70
+#define PORT_RTC_DATA  0x71
+#define PORT_PIC1      0x20
+#define PORT_PIC1_DATA 0x21
+#define PORT_PIC2      0xa0
+#define PORT_PIC2_DATA 0xa1
+#define PORT_ELCR1     0x4d0
+#define PORT_ELCR2     0x4d1
+#define RESET_CPU      0x04 /* reset control register bit that starts the reset */
+
+/* Never written: every page of the ROM without a table of its own maps this one, read-only. */
+static hpa_t rom_zero = INVALID_HPA;
+
+u64 vplat_now_ns(const struct vm *vm)
+{
+	u64 d = rdtsc() - vm->dev.plat.t0_tsc;
+
+	/* Split so that no product overflows: whole milliseconds, then the rest. */
+	return tsc_khz ? d / tsc_khz * 1000000 + d % tsc_khz * 1000000 / tsc_khz : 0;
+}
+
+u64 vplat_wall_clock(void)
+{
+	return rtc_wall_clock();
+}
+
+/* A device wire changed: the PIC sees ISA IRQ n, the IOAPIC pin n (IRQ 0 on pin 2). */
+static void plat_set_irq(void *ctx, unsigned irq, bool level)
+{
+	struct vplat *p = ctx;
+
+	if (irq >= 16)
+		return;
+	vpic_set_irq(&p->pic, irq, level);
+	vioapic_set_irq(&p->ioapic, irq ? irq : 2, level);
+}
+
+/* Interrupt messages go nowhere until the local APICs are wired in. */
+static void plat_deliver(void *ctx, const struct apic_msg *m)
+{
+	(void)ctx;
+	(void)m;
+}
+
+static int plat_build_acpi(struct vm *vm, struct vplat *p)
+{
+	struct acpi_build_cfg cfg = {
+		.base = VPLAT_ACPI_GPA,
+		.size_max = VPLAT_ACPI_PAGES * PAGE_SIZE,
+		.cpus_possible = vm->cfg.vcpus_max,
+		.cpus_present = vm->cfg.vcpus_min ? vm->cfg.vcpus_min : 1,
+		.ioapic_id = vm->cfg.vcpus_max, /* after the CPUs' APIC IDs 0..max-1 */
+		.ioapic_addr = GPMAP_IOAPIC_BASE,
+		.lapic_addr = GPMAP_LAPIC_BASE,
+		.pm_base = VPLAT_PM_BASE,
+		.sci_irq = VACPI_SCI_IRQ,
+		.s5_slp_typ = VACPI_SLP_TYP_S5,
+		.oem_id = {'S', 'P', 'R', 'O', 'U', 'T'},
+	};
+	static u8 buf[VPLAT_ACPI_PAGES * PAGE_SIZE];
+	static spinlock_t buf_lock = SPINLOCK_INIT;
+	u32 used = 0;
+	int ret;
+
+	for (u32 i = 0; i < VPLAT_ACPI_PAGES; i++) {
+		p->acpi[i] = pmm_alloc_zeroed(0);
+		if (p->acpi[i] == INVALID_HPA)
+			return -ENOMEM;
+	}
+	spin_lock(&buf_lock);
+	memset(buf, 0, sizeof(buf));
+	ret = acpi_build(&cfg, buf, &used);
+	for (u32 i = 0; !ret && i < VPLAT_ACPI_PAGES; i++)
+		memcpy((void *)(uintptr_t)p->acpi[i], buf + i * PAGE_SIZE, PAGE_SIZE);
+	spin_unlock(&buf_lock);
+	return ret;
+}
+
+/* The ROM 0x9f000-0xfffff, read-only: the ACPI pages at 0xe0000, the shared zero page elsewhere. */
+static int plat_map_rom(struct vm *vm, struct vplat *p)
+{
+	for (gpa_t g = GPMAP_ROM_BASE; g < GPMAP_HIGH_RAM; g += PAGE_SIZE) {
+		u64 i = (g - VPLAT_ACPI_GPA) / PAGE_SIZE;
+		hpa_t frame = g >= VPLAT_ACPI_GPA && i < VPLAT_ACPI_PAGES ? p->acpi[i] : rom_zero;
+		int ret = s2pt_map(&vm->mem.s2, g, frame, S2PT_ORDER_4K, false);
+
+		if (ret)
+			return ret;
+	}
+	p->rom_mapped = true;
+	return 0;
+}
+
+int vplat_init(struct vm *vm)
+{
+	struct vplat *p = &vm->dev.plat;
+	int ret;
+
+	p->lock = (spinlock_t)SPINLOCK_INIT;
+	p->t0_tsc = rdtsc();
+	for (u32 i = 0; i < VPLAT_ACPI_PAGES; i++)
+		p->acpi[i] = INVALID_HPA;
+	vpit_init(&p->pit, plat_set_irq, p);
+	vrtc_init(&p->rtc, vplat_wall_clock(), plat_set_irq, p);
+	vrtc_set_mem(&p->rtc, MIN(vm->cfg.memory, GPMAP_HOLE_BASE),
+		     vm->cfg.memory > GPMAP_HOLE_BASE ? vm->cfg.memory - GPMAP_HOLE_BASE : 0);
+	vacpi_pm_init(&p->pm, VPLAT_PM_BASE, plat_set_irq, p);
+	vpic_init(&p->pic);
+	vioapic_init(&p->ioapic, (u8)vm->cfg.vcpus_max, plat_deliver, p);
+	if (rom_zero == INVALID_HPA) {
+		hpa_t z = pmm_alloc_zeroed(0);
+
+		if (z != INVALID_HPA && !__atomic_compare_exchange_n(&rom_zero, &(hpa_t){INVALID_HPA},
+								       z, false, __ATOMIC_ACQ_REL,
+								       __ATOMIC_ACQUIRE))
+			pmm_free(z, 0);
+		if (rom_zero == INVALID_HPA)
+			return -ENOMEM;
+	}
+	ret = plat_build_acpi(vm, p);
+	return ret ? ret : plat_map_rom(vm, p);
+}
+
+void vplat_release(struct vm *vm)
+{
+	struct vplat *p = &vm->dev.plat;
+
+	if (p->rom_mapped)
+		for (gpa_t g = GPMAP_ROM_BASE; g < GPMAP_HIGH_RAM; g += PAGE_SIZE)
+			s2pt_unmap(&vm->mem.s2, g, S2PT_ORDER_4K, NULL);
+	p->rom_mapped = false;
+	for (u32 i = 0; i < VPLAT_ACPI_PAGES; i++) {
+		if (p->acpi[i] != INVALID_HPA)
+			pmm_free(p->acpi[i], 0);
+		p->acpi[i] = INVALID_HPA;
+	}
+}
+
+static u32 pic_io(struct vplat *p, u16 port, bool in, u32 val)
+{
+	if (in)
+		return vpic_io_read(&p->pic, port);
+	vpic_io_write(&p->pic, port, (u8)val);
+	return 0;
+}
+
+/* Reset control (0xcf9): a reset request ends the VM as a reboot would end a test run. */
+static enum exit_action plat_reset(struct vcpu *v, u32 val)
+{
+	if (!(val & RESET_CPU))
+		return EXIT_RESUME;
+	vm_stop(v->vm, VM_STOP_EXIT, 0, "reset through port 0xcf9");
+	return EXIT_STOP_VM;
+}
+
+bool vplat_port_io(struct vcpu *v, u16 port, u8 size, bool in, u32 *val, enum exit_action *act)
+{
+	struct vm *vm = v->vm;
+	struct vplat *p = &vm->dev.plat;
+	u64 now = vplat_now_ns(vm);
+	u32 out = 0;
+
+	*act = EXIT_RESUME;
+	if (port == VPLAT_RESET_PORT && !in) {
+		*act = plat_reset(v, *val);
+		return true;
+	}
+	spin_lock(&p->lock);
+	if (port >= PORT_PIT_FIRST && port <= PORT_PIT_LAST) {
+		if (in)
+			out = vpit_io_read(&p->pit, port, now);
+		else
+			vpit_io_write(&p->pit, port, (u8)*val, now);
+	} else if (port == PORT_61) {
+		if (in)
+			out = vpit_port61_read(&p->pit, now);
+		else
+			vpit_port61_write(&p->pit, (u8)*val, now);
+	} else if (port == PORT_RTC || port == PORT_RTC_DATA) {
+		if (in)
+			out = vrtc_io_read(&p->rtc, port, now);
+		else
+			vrtc_io_write(&p->rtc, port, (u8)*val, now);
+	} else if (port == PORT_PIC1 || port == PORT_PIC1_DATA || port == PORT_PIC2 ||
+		   port == PORT_PIC2_DATA || port == PORT_ELCR1 || port == PORT_ELCR2) {
+		out = pic_io(p, port, in, *val);
+	} else if (vacpi_pm_claims(&p->pm, port)) {
+		if (in)
+			out = vacpi_pm_io_read(&p->pm, port, size, now);
+
+		else if (vacpi_pm_io_write(&p->pm, port, size, *val, now) == VACPI_PM_POWEROFF)
+			*act = EXIT_STOP_VM;
+	} else {
+		spin_unlock(&p->lock);
+		return false;
+	}
+	spin_unlock(&p->lock);
+	if (in)
+		*val = out;
+	if (*act == EXIT_STOP_VM)
+		vm_stop(vm, VM_STOP_EXIT, 0, "powered off (ACPI S5)");
+	return true;
+}
