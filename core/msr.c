@@ -16,15 +16,11 @@
 #define MSR_IA32_MTRR_DEF_TYPE 0x2ff
 #define MSR_X2APIC_FIRST       0x800
 #define MSR_X2APIC_LAST	       0x8ff
-#define APIC_BASE_BSP	       BIT(8)
-#define APIC_BASE_ENABLE       BIT(11)
-#define APIC_DEFAULT_BASE      0xfee00000ULL
 
 static bool msr_read(struct vcpu *v, u32 msr, u64 *val)
 {
 	switch (msr) {
 	case MSR_EFER: *val = hvm->get_reg(v, VCPU_REG_EFER); return true;
-	case MSR_IA32_APIC_BASE: *val = v->apic_base; return true;
 	case MSR_IA32_TSC: *val = rdtsc(); return true;
 	case MSR_IA32_PAT: *val = 0x0007040600070406ULL; return true;
 	case MSR_IA32_MTRRCAP:
@@ -34,8 +30,6 @@ static bool msr_read(struct vcpu *v, u32 msr, u64 *val)
 		*val = BIT(0); /* locked, VMX off: what a guest without VMX expects */
 		return true;
 	}
-	if (x2apic_msr_read(v, msr, val))
-		return true;
 	/* Machine-check and microcode status registers read as zero. */
 	if ((msr >= 0x400 && msr < 0x480) || msr == 0x17 || msr == 0x8b || msr == 0x179 ||
 	    msr == 0x17a) {
@@ -65,17 +59,10 @@ static bool msr_write(struct vcpu *v, u32 msr, u64 val)
 {
 	switch (msr) {
 	case MSR_EFER: return msr_write_efer(v, val);
-	case MSR_IA32_APIC_BASE:
-		/* Keep the base, enable and x2APIC (EXTD, bit 10) bits; BSP is read-only. */
-		v->apic_base = (val & ~0xfffULL) | (val & (APIC_BASE_ENABLE | BIT(10))) |
-			       (v->apic_base & APIC_BASE_BSP);
-		return true;
 	case MSR_IA32_PAT: return gstate_pat_valid(val); /* a valid PAT is ignored */
 	case MSR_IA32_MTRR_DEF_TYPE:
 	case MSR_IA32_MISC_ENABLE: return true; /* accepted and ignored */
 	}
-	if (x2apic_msr_write(v, msr, val))
-		return true;
 	if ((msr >= 0x200 && msr < 0x280) || msr == 0x8b || msr == 0x79)
 		return true; /* variable/fixed MTRRs, microcode update: ignored */
 	return false;
@@ -86,7 +73,13 @@ enum exit_action handle_msr(struct vcpu *v, struct vm_exit *e)
 	u32 msr = e->msr.index;
 	u64 val = (v->regs.rdx << 32) | (u32)v->regs.rax;
 	bool write = e->reason == EXIT_MSR_WRITE;
-	bool ok = write ? msr_write(v, msr, val) : msr_read(v, msr, &val);
+	bool fault = false, ok;
+
+	/* The local APIC's MSRs: IA32_APIC_BASE, x2APIC 0x800-0x8ff, TSC deadline. */
+	if (vdev_lapic_msr(v, msr, write, &val, &fault))
+		ok = !fault;
+	else
+		ok = write ? msr_write(v, msr, val) : msr_read(v, msr, &val);
 
 	if (!ok) {
 		pr_info("vm %s: %s of MSR 0x%x refused at rip 0x%llx: #GP injected\n",
@@ -103,5 +96,5 @@ enum exit_action handle_msr(struct vcpu *v, struct vm_exit *e)
 
 void msr_vcpu_init(struct vcpu *v)
 {
-	v->apic_base = APIC_DEFAULT_BASE | APIC_BASE_ENABLE | (v->id == 0 ? APIC_BASE_BSP : 0);
+	vdev_lapic_init(v);
 }

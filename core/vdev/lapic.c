@@ -1,64 +1,145 @@
 // SPDX-License-Identifier: MIT
-/* xAPIC register stub: a page of plausible register values at the APIC base, no interrupts. */
-#include <hv/pmm.h>
+/* Each vCPU's local APIC: the xAPIC page (decoded MMIO), the x2APIC MSRs, IPIs between vCPUs. */
+#include <arch/time.h>
+#include <arch/x86.h>
+#include <hv/gpmap.h>
+#include <hv/hvm.h>
+#include <hv/lifecycle.h>
+#include <hv/mmio_insn.h>
 #include <hv/printk.h>
 #include <hv/s2pt.h>
+#include <hv/sched.h>
 #include <hv/vdev.h>
 #include <hv/vm.h>
 
-#define LAPIC_GPA	0xfee00000ULL
-#define LAPIC_ID	0x20
-#define LAPIC_VERSION	0x30
-#define LAPIC_SVR	0xf0
-#define LAPIC_LVT_FIRST 0x320
-#define LAPIC_LVT_LAST	0x370
-#define LVT_MASKED	BIT(16)
+#include "../handlers.h"
 
-/*
- * Single-vCPU guests only poke the APIC during start-up: read the ID and
- * version, set the spurious vector, send an INIT/IPI or two and poll the
- * ICR delivery-status bit. A page holding those values answers all of that
- * with no exits: writes land in the page and ICR's busy bit stays clear.
- * The page is the VM's own, outside its RAM and its quota.
- */
-static void lapic_fill(u32 *regs, u32 apic_id)
+#define MSR_IA32_APIC_BASE 0x1b
+#define APIC_BUS_HZ	   1000000000ULL /* the timer's input clock: 1 ns per tick */
+
+void vdev_lapic_init(struct vcpu *v)
 {
-	regs[LAPIC_ID / 4] = apic_id << 24;
-	regs[LAPIC_VERSION / 4] = 0x00050014; /* version 0x14, 6 LVT entries */
-	regs[LAPIC_SVR / 4] = 0xff;
-	for (u32 off = LAPIC_LVT_FIRST; off <= LAPIC_LVT_LAST; off += 0x10)
-		regs[off / 4] = LVT_MASKED;
+	struct vlapic_config cfg = {
+		.tsc_hz = tsc_khz * 1000, .bus_hz = APIC_BUS_HZ, .phys_bits = 46};
+
+	vlapic_init(&v->lapic, &cfg, v->id, v->id == 0);
 }
 
-bool vdev_lapic_fault(struct vcpu *v, gpa_t gpa)
+/*
+ * Hand the IPIs v's ICR produced to their targets. INIT and STARTUP start a
+ * vCPU that does not run yet (its APIC ID is its index); other messages go to
+ * the local APICs that accept them (no interrupt is injected yet).
+ */
+static void lapic_route(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
-	hpa_t page;
+	struct apic_msg m;
 
-	if ((gpa & PAGE_MASK) != LAPIC_GPA || vm->dev.lapic_page != INVALID_HPA)
-		return false;
-	page = pmm_alloc_zeroed(0);
-	if (page == INVALID_HPA)
-		return false;
-	lapic_fill((u32 *)(uintptr_t)page, v->id);
-	if (s2pt_map(&vm->mem.s2, LAPIC_GPA, page, S2PT_ORDER_4K, true)) {
-		pmm_free(page, 0);
-		return false;
+	while (vlapic_take_ipi(&v->lapic, &m)) {
+		for (u32 id = 0; id < vm->cfg.vcpus_max && id < VM_MAX_VCPUS; id++) {
+			bool others = m.shorthand == APIC_SH_OTHERS || m.shorthand == APIC_SH_ALL;
+			bool to_id =
+				others ? (id != v->id || m.shorthand == APIC_SH_ALL)
+				       : m.shorthand == APIC_SH_NONE && !m.logical &&
+						 (m.dest == id || m.dest == APIC_BROADCAST_XAPIC ||
+						  m.dest == APIC_BROADCAST_X2APIC);
+			struct vcpu *t = id < vm->nr_vcpus ? vm->vcpus[id] : NULL;
+
+			if (m.mode == APIC_DM_INIT || m.mode == APIC_DM_STARTUP) {
+				if (to_id && id != v->id)
+					sched_vcpu_init_sipi(vm, id, m.mode == APIC_DM_STARTUP,
+							     m.vector);
+				continue;
+			}
+			if (t && t->state != VCPU_STOPPED && t->state != VCPU_NEW &&
+			    vlapic_match(&t->lapic, &m))
+				vlapic_accept(&t->lapic, &m);
+		}
 	}
-	vm->dev.lapic_page = page;
+}
+
+bool vdev_lapic_msr(struct vcpu *v, u32 msr, bool write, u64 *val, bool *fault)
+{
+	struct vplat *p = &v->vm->dev.plat;
+	u64 now = rdtsc();
+	int ret = 0;
+
+	if (msr != MSR_IA32_APIC_BASE && msr != VLAPIC_MSR_TSC_DEADLINE &&
+	    (msr < VLAPIC_MSR_FIRST || msr > VLAPIC_MSR_LAST))
+		return false;
+	spin_lock(&p->lock);
+	if (msr == MSR_IA32_APIC_BASE && write)
+		ret = vlapic_set_base(&v->lapic, *val);
+	else if (msr == MSR_IA32_APIC_BASE)
+		*val = vlapic_get_base(&v->lapic);
+	else if (msr == VLAPIC_MSR_TSC_DEADLINE && write)
+		vlapic_set_tsc_deadline(&v->lapic, *val, now);
+	else if (msr == VLAPIC_MSR_TSC_DEADLINE)
+		*val = vlapic_get_tsc_deadline(&v->lapic);
+	else if (write)
+		ret = vlapic_msr_write(&v->lapic, msr, *val, now);
+	else
+		ret = vlapic_msr_read(&v->lapic, msr, val, now);
+	spin_unlock(&p->lock);
+	*fault = ret != 0;
+	if (write && !ret)
+		lapic_route(v);
 	return true;
+}
+
+static int mmio_mode(struct vcpu *v)
+{
+	if (hvm->get_reg(v, VCPU_REG_MODE64))
+		return 64;
+	return (hvm->get_reg(v, VCPU_REG_CR0) & X86_CR0_PE) ? 32 : 16;
+}
+
+/*
+ * An access to the xAPIC page: decode the instruction, do it on this vCPU's
+ * local APIC with 32-bit register semantics, write a load back, skip it.
+ */
+enum exit_action vdev_lapic_mmio(struct vcpu *v, struct vm_exit *e)
+{
+	struct vplat *p = &v->vm->dev.plat;
+	u32 off = (u32)(e->s2.gpa & (PAGE_SIZE - 1)) & ~3u;
+	struct mmio_insn d;
+	u8 code[15];
+	u32 n = vcpu_fetch_insn(v, code, sizeof(code));
+	u64 now = rdtsc();
+
+	if (mmio_insn_decode(code, n, mmio_mode(v), &d) ||
+	    (d.op != MMIO_OP_LOAD && d.op != MMIO_OP_STORE && d.op != MMIO_OP_STORE_IMM &&
+	     d.op != MMIO_OP_LOAD_ZX)) {
+		vm_stop(v->vm, VM_STOP_CRASH, -1,
+			"local APIC access at GPA 0x%llx by an instruction Sprout does not "
+			"emulate, "
+			"at rip 0x%llx",
+			e->s2.gpa, e->rip);
+		return EXIT_STOP_VM;
+	}
+	spin_lock(&p->lock);
+	if (d.mem_read) {
+		u64 *reg = vcpu_gpr(v, d.reg);
+		u32 val = vlapic_mmio_read(&v->lapic, off, now);
+
+		if (reg)
+			*reg = mmio_insn_merge(&d, *reg, val);
+	} else {
+		u64 *reg = d.has_reg ? vcpu_gpr(v, d.reg) : NULL;
+		u64 val = d.has_imm ? d.imm : reg ? mmio_insn_operand(&d, *reg) : 0;
+
+		vlapic_mmio_write(&v->lapic, off, (u32)val, now);
+	}
+	spin_unlock(&p->lock);
+	if (!d.mem_read)
+		lapic_route(v);
+	e->insn_len = d.len;
+	return exit_resume_after(v, e);
 }
 
 void vdev_release(struct vm *vm)
 {
-	hpa_t old;
-
 	vdev_console_flush(vm);
 	vdev_stats_unmap(vm);
 	vplat_release(vm);
-	if (vm->dev.lapic_page == INVALID_HPA)
-		return;
-	if (!s2pt_unmap(&vm->mem.s2, LAPIC_GPA, S2PT_ORDER_4K, &old))
-		pmm_free(old, 0);
-	vm->dev.lapic_page = INVALID_HPA;
 }

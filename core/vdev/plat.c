@@ -128,9 +128,9 @@ int vplat_init(struct vm *vm)
 	if (rom_zero == INVALID_HPA) {
 		hpa_t z = pmm_alloc_zeroed(0);
 
-		if (z != INVALID_HPA && !__atomic_compare_exchange_n(&rom_zero, &(hpa_t){INVALID_HPA},
-								       z, false, __ATOMIC_ACQ_REL,
-								       __ATOMIC_ACQUIRE))
+		if (z != INVALID_HPA &&
+		    !__atomic_compare_exchange_n(&rom_zero, &(hpa_t){INVALID_HPA}, z, false,
+						 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 			pmm_free(z, 0);
 		if (rom_zero == INVALID_HPA)
 			return -ENOMEM;

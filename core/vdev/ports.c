@@ -44,5 +44,4 @@ enum exit_action vdev_port_io(struct vcpu *v, u16 port, u8 size, bool in, u32 *v
 void vdev_init(struct vm *vm)
 {
 	memset(&vm->dev, 0, sizeof(vm->dev));
-	vm->dev.lapic_page = INVALID_HPA;
 }

@@ -224,6 +224,50 @@ static void check_rom(void)
 	report(*rom == before, "a write to the BIOS ROM is dropped (0x%x stays)", before);
 }
 
+#define XAPIC		0xfee00000ull
+#define APIC_ID		0x20
+#define APIC_VERSION	0x30
+#define APIC_SVR	0xf0
+#define APIC_LVT_TIMER	0x320
+#define APIC_TIMER_INIT 0x380
+#define APIC_TIMER_CUR	0x390
+#define APIC_TIMER_DIV	0x3e0
+
+static u32 xapic_read(u32 reg)
+{
+	return *(volatile u32 *)(XAPIC + reg);
+}
+
+static void xapic_write(u32 reg, u32 val)
+{
+	*(volatile u32 *)(XAPIC + reg) = val;
+}
+
+/* The local APIC as firmware leaves it, through its xAPIC page (every access is emulated). */
+static void check_lapic(void)
+{
+	u64 base = rdmsr(0x1b);
+	u32 c0, c1;
+
+	report((base & ~0xfffull) == XAPIC && (base & BIT(11)) && (base & BIT(8)),
+	       "IA32_APIC_BASE 0x%llx: enabled BSP at 0xfee00000", base);
+	report(xapic_read(APIC_ID) >> 24 == 0, "xAPIC ID %u", xapic_read(APIC_ID) >> 24);
+	report((xapic_read(APIC_VERSION) & 0xff) >= 0x10, "xAPIC version 0x%x",
+	       xapic_read(APIC_VERSION));
+	xapic_write(APIC_SVR, 0x1ff);
+	report(xapic_read(APIC_SVR) == 0x1ff, "SVR enable and spurious vector read back");
+	xapic_write(APIC_LVT_TIMER, BIT(16) | 0xec); /* masked: the count runs, nothing fires */
+	xapic_write(APIC_TIMER_DIV, 0xb);	     /* divide by 1 */
+	xapic_write(APIC_TIMER_INIT, 0x10000000);
+	c0 = xapic_read(APIC_TIMER_CUR);
+	clock_idle_ms(2);
+	c1 = xapic_read(APIC_TIMER_CUR);
+	report(c0 <= 0x10000000 && c1 < c0, "APIC timer counts down (0x%x then 0x%x)", c0, c1);
+	xapic_write(APIC_TIMER_INIT, 0);
+	report(xapic_read(APIC_TIMER_CUR) == 0, "APIC timer stops at initial count 0");
+	report(rdmsr_safe(0x802, &base) == X86_GP, "x2APIC ID MSR faults in xAPIC mode");
+}
+
 static void check_pic(void)
 {
 	outb(0xfb, 0x21);
@@ -243,6 +287,7 @@ int main(void)
 	check_tsc_vs_pit();
 	check_rtc();
 	check_rom();
+	check_lapic();
 	check_pic();
 	if (report_summary() || !pm1a_cnt)
 		return 1;

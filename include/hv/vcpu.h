@@ -5,6 +5,7 @@
 
 #include <hv/spinlock.h>
 #include <hv/types.h>
+#include <hv/vlapic.h>
 
 struct vm;
 struct vm_exit;
@@ -68,12 +69,10 @@ struct vcpu {
 	u64 exits;
 	u64 exits_by_reason[32];
 	struct vcpu_exit_rec exit_log[VCPU_EXIT_LOG];
-	u32 exit_log_next; /* exits recorded so far; the ring index is this modulo its size */
-	u64 busy_tsc;	   /* TSC ticks spent in the guest */
-	u64 apic_base;	   /* IA32_APIC_BASE as the guest sees it */
-	u32 apic_regs[64]; /* x2APIC registers (MSR 0x800 + n) that just hold values */
-	u64 apic_icr;
-	s16 sipi_vector; /* >= 0: start in real mode there (INIT/SIPI), else at boot_entry */
+	u32 exit_log_next;   /* exits recorded so far; the ring index is this modulo its size */
+	u64 busy_tsc;	     /* TSC ticks spent in the guest */
+	struct vlapic lapic; /* its local APIC, under the VM's platform lock */
+	s16 sipi_vector;     /* >= 0: start in real mode there (INIT/SIPI), else at boot_entry */
 };
 
 /* Zero v and attach it to vm as vCPU id. */

@@ -27,7 +27,6 @@ struct vdev_state {
 		u32 offset;
 	} fwcfg;
 	struct vplat plat; /* timers, interrupt controllers, ACPI hardware, ROM */
-	hpa_t lapic_page;  /* backing of the xAPIC register stub, INVALID_HPA if none */
 	bool stats_mapped; /* the broker's read-only load page is mapped */
 };
 
@@ -61,10 +60,17 @@ void vdev_stats_unmap(struct vm *vm);
 void vdev_stats_update(void);
 
 /* x2APIC register access by MSR; false when msr is not one (or x2APIC mode is off). */
-bool x2apic_msr_read(struct vcpu *v, u32 msr, u64 *val);
-bool x2apic_msr_write(struct vcpu *v, u32 msr, u64 val);
+/* Set up v's local APIC as after reset (BSP for vCPU 0). */
+void vdev_lapic_init(struct vcpu *v);
 
-/* Map the LAPIC register stub page if gpa is the xAPIC base; true when handled. */
-bool vdev_lapic_fault(struct vcpu *v, gpa_t gpa);
+/*
+ * IA32_APIC_BASE, the x2APIC MSRs and IA32_TSC_DEADLINE: false when msr is
+ * none of them; else done, with *fault set when the guest gets #GP.
+ */
+bool vdev_lapic_msr(struct vcpu *v, u32 msr, bool write, u64 *val, bool *fault);
+
+/* An access to the xAPIC page (an EPT violation / NPF there). */
+struct vm_exit;
+enum exit_action vdev_lapic_mmio(struct vcpu *v, struct vm_exit *e);
 
 #endif

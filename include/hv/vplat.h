@@ -12,8 +12,8 @@
 #include <hv/vpit.h>
 #include <hv/vrtc.h>
 
-#define VPLAT_PM_BASE	 0x600	/* ACPI PM1a/timer/GPE0 block, as in the FADT */
-#define VPLAT_RESET_PORT 0xcf9	/* the FADT's reset register */
+#define VPLAT_PM_BASE	 0x600 /* ACPI PM1a/timer/GPE0 block, as in the FADT */
+#define VPLAT_RESET_PORT 0xcf9 /* the FADT's reset register */
 #define VPLAT_ACPI_GPA	 0xe0000ULL
 #define VPLAT_ACPI_PAGES 2
 

@@ -16,6 +16,8 @@ usage: $0 [-f SCENARIO_FILE] [-j JOBS] [-l] [-v] [NAME_GLOB...]
   -v       on failure, also print the last lines of the scenario's logs
   NAME     run only scenarios whose name matches one of these globs
 Environment: BUILD (default build) holds sprout.efi, sprout.elf and guests/.
+  QEMU_ACCEL (default tcg; e.g. tcg,thread=single) and QEMU_LOG (QEMU -d items,
+  default cpu_reset; e.g. cpu_reset,int) for chasing emulator-level failures.
 EOF
 	exit 2
 }
@@ -153,7 +155,7 @@ make_cmd() {
 	local d=$1 template
 	if [ "$EMU" = qemu ]; then
 		# shellcheck disable=SC2054 # commas belong to QEMU option values
-		CMD=(qemu-system-x86_64 -nodefaults -accel tcg -display none -no-reboot
+		CMD=(qemu-system-x86_64 -nodefaults -accel "${QEMU_ACCEL:-tcg}" -display none -no-reboot
 			-cpu "$CPU" -smp "$SMP" -m "${MEM}M"
 			-debugcon "file:$d/e9.log"
 			-device isa-debug-exit,iobase=0xf4,iosize=0x04

@@ -177,7 +177,6 @@ struct svm_vcpu {
 	struct vmcb *vmcb; /* page, hva == hpa */
 	bool flush_pending;
 	u64 injected; /* EVENTINJ of the last VMRUN, for a crash report */
-	hpa_t vmcb_at_create;
 };
 
 struct vcpu;
@@ -198,5 +197,6 @@ enum exit_reason svm_addr_msr_write(struct vcpu *v, struct vm_exit *e);
 
 /* svm_entry.S: VMLOAD/VMRUN/VMSAVE the guest, then VMLOAD the host's state back. */
 void svm_vmrun(hpa_t vmcb, void *gprs, hpa_t host_vmcb);
+extern const char svm_vmrun_resume[]; /* where the host resumes after #VMEXIT */
 
 #endif

@@ -68,6 +68,9 @@ svm_vmrun:
 	sti
 	vmload	%rax
 	vmrun	%rax
+	.globl	svm_vmrun_resume
+	.hidden	svm_vmrun_resume
+svm_vmrun_resume:
 	vmsave	%rax
 	cli
 
