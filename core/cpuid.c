@@ -9,7 +9,11 @@
 #include "handlers.h"
 #include <public/hypercall.h>
 
+#define CPUID1_ECX_DTES64     BIT(2)
 #define CPUID1_ECX_MONITOR    BIT(3)
+#define CPUID1_ECX_PDCM	      BIT(15)
+#define CPUID1_EDX_DS	      BIT(21)
+#define CPUIDX1_ECX_PERFCTR   (BIT(23) | BIT(24) | BIT(28))
 #define CPUID1_ECX_VMX	      BIT(5)
 #define CPUID1_ECX_X2APIC     BIT(21)
 #define CPUID1_ECX_XSAVE      BIT(26)
@@ -31,6 +35,12 @@ static void cpuid_filter_features(u32 leaf, struct cpuid_regs *r)
 		 */
 		r->ecx &= ~(CPUID1_ECX_VMX | CPUID1_ECX_MONITOR | CPUID1_ECX_XSAVE |
 			    CPUID1_ECX_OSXSAVE | CPUID1_ECX_AVX);
+		/*
+		 * Nothing is offered whose MSRs the VM cannot use: no debug store
+		 * (IA32_DS_AREA) and no IA32_PERF_CAPABILITIES.
+		 */
+		r->ecx &= ~(CPUID1_ECX_DTES64 | CPUID1_ECX_PDCM);
+		r->edx &= ~CPUID1_EDX_DS;
 		r->ecx |= CPUID1_ECX_HYPERVISOR | CPUID1_ECX_X2APIC;
 		break;
 	case 7:
@@ -42,7 +52,10 @@ static void cpuid_filter_features(u32 leaf, struct cpuid_regs *r)
 	case 0xa: /* performance monitoring */
 	case 0xb: /* x2APIC topology */
 	case 0x1f: *r = (struct cpuid_regs){0}; break;
-	case 0x80000001: r->ecx &= ~CPUIDX1_ECX_SVM; break;
+	case 0x80000001:
+		/* No SVM; no core, northbridge or LLC counter extensions (0xc0010200 up). */
+		r->ecx &= ~(CPUIDX1_ECX_SVM | CPUIDX1_ECX_PERFCTR);
+		break;
 	case 0x8000000a: *r = (struct cpuid_regs){0}; break;
 	}
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Guest RDMSR/WRMSR: a few MSRs are emulated, unknown ones raise #GP as on hardware. */
+#include <arch/cpu.h>
 #include <arch/x86.h>
 #include <hv/exit.h>
 #include <hv/gstate.h>
@@ -17,8 +18,63 @@
 #define MSR_X2APIC_FIRST       0x800
 #define MSR_X2APIC_LAST	       0x8ff
 
+/*
+ * What the guest finds at MSRs with no state of their own: read as zero and
+ * writes ignored (RAZ/WI), or kept per vCPU and read back. Only the vendor's own
+ * ranges answer; every other MSR not handled below raises #GP, as on a CPU
+ * that lacks it.
+ */
+enum msr_kind { MSR_RAZ_WI, MSR_KEPT };
+
+struct msr_rule {
+	u32 first, last;
+	enum cpu_vendor vendor; /* VENDOR_OTHER: both */
+	enum msr_kind kind;
+	u8 slot; /* MSR_KEPT: index in vcpu->msr_kept */
+};
+
+static const struct msr_rule msr_rules[] = {
+	/* Machine-check banks and status, microcode revision and update. */
+	{0x400, 0x47f, VENDOR_OTHER, MSR_RAZ_WI, 0},
+	{0x17, 0x17, VENDOR_OTHER, MSR_RAZ_WI, 0},
+	{0x79, 0x79, VENDOR_OTHER, MSR_RAZ_WI, 0},
+	{0x8b, 0x8b, VENDOR_OTHER, MSR_RAZ_WI, 0},
+	{0x179, 0x17a, VENDOR_OTHER, MSR_RAZ_WI, 0},
+	/* Variable and fixed MTRRs: accepted and ignored (the stage-2 tables set the types). */
+	{0x200, 0x27f, VENDOR_OTHER, MSR_RAZ_WI, 0},
+	/* AMD: the four legacy performance counters and their selects, which every AMD64
+	 * CPU has (APM Vol. 2, 13.2): present, counting nothing. */
+	{0xc0010000, 0xc0010007, VENDOR_AMD, MSR_RAZ_WI, 0},
+	{0xc0010010, 0xc0010010, VENDOR_AMD, MSR_RAZ_WI, 0}, /* SYSCFG: no SME, no MtrrFix */
+	{0xc0010015, 0xc0010015, VENDOR_AMD, MSR_KEPT, 0},   /* HWCR */
+	{0xc001001f, 0xc001001f, VENDOR_AMD, MSR_RAZ_WI, 0}, /* NB_CFG */
+	{0xc0010055, 0xc0010055, VENDOR_AMD, MSR_RAZ_WI, 0}, /* interrupt pending / C1E */
+	{0xc0010058, 0xc0010058, VENDOR_AMD, MSR_RAZ_WI, 0}, /* MMIO config base: off */
+	{0xc0010140, 0xc0010141, VENDOR_AMD, MSR_RAZ_WI, 0}, /* OS visible workarounds: none */
+	{0xc0011020, 0xc0011023, VENDOR_AMD, MSR_RAZ_WI, 0}, /* LS/IC/DC/BU_CFG */
+	{0xc0011029, 0xc0011029, VENDOR_AMD, MSR_KEPT, 1},   /* DE_CFG (LFENCE serializing) */
+};
+
+static const struct msr_rule *msr_rule(u32 msr)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(msr_rules); i++) {
+		const struct msr_rule *r = &msr_rules[i];
+
+		if (msr >= r->first && msr <= r->last &&
+		    (r->vendor == VENDOR_OTHER || r->vendor == cpu_caps.vendor))
+			return r;
+	}
+	return NULL;
+}
+
 static bool msr_read(struct vcpu *v, u32 msr, u64 *val)
 {
+	const struct msr_rule *rule = msr_rule(msr);
+
+	if (rule) {
+		*val = rule->kind == MSR_KEPT ? v->msr_kept[rule->slot] : 0;
+		return true;
+	}
 	switch (msr) {
 	case MSR_EFER: *val = hvm->get_reg(v, VCPU_REG_EFER); return true;
 	case MSR_IA32_TSC: *val = rdtsc(); return true;
@@ -28,12 +84,6 @@ static bool msr_read(struct vcpu *v, u32 msr, u64 *val)
 	case MSR_IA32_MISC_ENABLE: *val = 0; return true;
 	case MSR_IA32_FEATURE_CONTROL:
 		*val = BIT(0); /* locked, VMX off: what a guest without VMX expects */
-		return true;
-	}
-	/* Machine-check and microcode status registers read as zero. */
-	if ((msr >= 0x400 && msr < 0x480) || msr == 0x17 || msr == 0x8b || msr == 0x179 ||
-	    msr == 0x17a) {
-		*val = 0;
 		return true;
 	}
 	return false;
@@ -57,14 +107,19 @@ static bool msr_write_efer(struct vcpu *v, u64 val)
 
 static bool msr_write(struct vcpu *v, u32 msr, u64 val)
 {
+	const struct msr_rule *rule = msr_rule(msr);
+
+	if (rule) {
+		if (rule->kind == MSR_KEPT)
+			v->msr_kept[rule->slot] = val;
+		return true;
+	}
 	switch (msr) {
 	case MSR_EFER: return msr_write_efer(v, val);
 	case MSR_IA32_PAT: return gstate_pat_valid(val); /* a valid PAT is ignored */
 	case MSR_IA32_MTRR_DEF_TYPE:
 	case MSR_IA32_MISC_ENABLE: return true; /* accepted and ignored */
 	}
-	if ((msr >= 0x200 && msr < 0x280) || msr == 0x8b || msr == 0x79)
-		return true; /* variable/fixed MTRRs, microcode update: ignored */
 	return false;
 }
 

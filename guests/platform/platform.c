@@ -268,6 +268,36 @@ static void check_lapic(void)
 	report(rdmsr_safe(0x802, &base) == X86_GP, "x2APIC ID MSR faults in xAPIC mode");
 }
 
+/*
+ * What test kernels and Linux touch early: the MSRs behind what CPUID offers
+ * must work, and AMD's architectural MSRs must exist.
+ */
+static void check_msrs(void)
+{
+	static const u32 amd_read[] = {0xc0010010, 0xc0010015, 0xc0011029, 0xc0010055};
+	bool pdcm = cpuid(1).ecx & BIT(15);
+	u64 v = 0;
+	int bad = 0;
+
+	report(!pdcm || rdmsr_safe(0x345, &v) == GUEST_NO_FAULT,
+	       "CPUID PDCM %s, IA32_PERF_CAPABILITIES %s", pdcm ? "offered" : "hidden",
+	       pdcm ? "readable" : "not needed");
+	if (!cpu_is_amd())
+		return;
+	for (u32 msr = 0xc0010000; msr <= 0xc0010007; msr++)
+		bad += wrmsr_safe(msr, 0) != GUEST_NO_FAULT ||
+		       rdmsr_safe(msr, &v) != GUEST_NO_FAULT;
+	report(!bad, "AMD legacy performance counters 0xc0010000-7 reset and read (%d faults)",
+	       bad);
+	bad = 0;
+	for (unsigned i = 0; i < ARRAY_SIZE(amd_read); i++)
+		bad += rdmsr_safe(amd_read[i], &v) != GUEST_NO_FAULT;
+	report(!bad, "AMD SYSCFG, HWCR, DE_CFG, 0xc0010055 read (%d faults)", bad);
+	wrmsr_safe(0xc0011029, BIT(1));
+	report(rdmsr_safe(0xc0011029, &v) == GUEST_NO_FAULT && (v & BIT(1)),
+	       "DE_CFG keeps LFENCE serializing");
+}
+
 static void check_pic(void)
 {
 	outb(0xfb, 0x21);
@@ -288,6 +318,7 @@ int main(void)
 	check_rtc();
 	check_rom();
 	check_lapic();
+	check_msrs();
 	check_pic();
 	if (report_summary() || !pm1a_cnt)
 		return 1;
