@@ -108,8 +108,8 @@ static enum exit_action handle_s2_fault(struct vcpu *v, struct vm_exit *e)
 	case DEMAND_MAPPED:
 	case DEMAND_PRESENT: return EXIT_RESUME;
 	case DEMAND_NOT_RAM:
-		if (gpmap_find(&vm->mem.map, gpa)->dev == GPMAP_DEV_LAPIC)
-			return vdev_lapic_mmio(v, e);
+		if (gpmap_find(&vm->mem.map, gpa)->kind == GPMAP_MMIO)
+			return vdev_mmio(v, e, gpmap_find(&vm->mem.map, gpa)->dev);
 		if (gpmap_find(&vm->mem.map, gpa)->kind == GPMAP_ROM &&
 		    (e->s2.access & S2_ACCESS_WRITE))
 			return rom_write(v, e);

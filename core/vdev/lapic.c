@@ -1,18 +1,10 @@
 // SPDX-License-Identifier: MIT
-/* Each vCPU's local APIC: the xAPIC page (decoded MMIO), the x2APIC MSRs, IPIs between vCPUs. */
+/* Each vCPU's local APIC: its MSRs (x2APIC, APIC base, TSC deadline) and the IPIs it sends. */
 #include <arch/time.h>
 #include <arch/x86.h>
-#include <hv/gpmap.h>
-#include <hv/hvm.h>
-#include <hv/lifecycle.h>
-#include <hv/mmio_insn.h>
-#include <hv/printk.h>
-#include <hv/s2pt.h>
 #include <hv/sched.h>
 #include <hv/vdev.h>
 #include <hv/vm.h>
-
-#include "../handlers.h"
 
 #define MSR_IA32_APIC_BASE 0x1b
 #define APIC_BUS_HZ	   1000000000ULL /* the timer's input clock: 1 ns per tick */
@@ -30,7 +22,7 @@ void vdev_lapic_init(struct vcpu *v)
  * vCPU that does not run yet (its APIC ID is its index); other messages go to
  * the local APICs that accept them (no interrupt is injected yet).
  */
-static void lapic_route(struct vcpu *v)
+void vdev_lapic_route(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
 	struct apic_msg m;
@@ -83,58 +75,8 @@ bool vdev_lapic_msr(struct vcpu *v, u32 msr, bool write, u64 *val, bool *fault)
 	spin_unlock(&p->lock);
 	*fault = ret != 0;
 	if (write && !ret)
-		lapic_route(v);
+		vdev_lapic_route(v);
 	return true;
-}
-
-static int mmio_mode(struct vcpu *v)
-{
-	if (hvm->get_reg(v, VCPU_REG_MODE64))
-		return 64;
-	return (hvm->get_reg(v, VCPU_REG_CR0) & X86_CR0_PE) ? 32 : 16;
-}
-
-/*
- * An access to the xAPIC page: decode the instruction, do it on this vCPU's
- * local APIC with 32-bit register semantics, write a load back, skip it.
- */
-enum exit_action vdev_lapic_mmio(struct vcpu *v, struct vm_exit *e)
-{
-	struct vplat *p = &v->vm->dev.plat;
-	u32 off = (u32)(e->s2.gpa & (PAGE_SIZE - 1)) & ~3u;
-	struct mmio_insn d;
-	u8 code[15];
-	u32 n = vcpu_fetch_insn(v, code, sizeof(code));
-	u64 now = rdtsc();
-
-	if (mmio_insn_decode(code, n, mmio_mode(v), &d) ||
-	    (d.op != MMIO_OP_LOAD && d.op != MMIO_OP_STORE && d.op != MMIO_OP_STORE_IMM &&
-	     d.op != MMIO_OP_LOAD_ZX)) {
-		vm_stop(v->vm, VM_STOP_CRASH, -1,
-			"local APIC access at GPA 0x%llx by an instruction Sprout does not "
-			"emulate, "
-			"at rip 0x%llx",
-			e->s2.gpa, e->rip);
-		return EXIT_STOP_VM;
-	}
-	spin_lock(&p->lock);
-	if (d.mem_read) {
-		u64 *reg = vcpu_gpr(v, d.reg);
-		u32 val = vlapic_mmio_read(&v->lapic, off, now);
-
-		if (reg)
-			*reg = mmio_insn_merge(&d, *reg, val);
-	} else {
-		u64 *reg = d.has_reg ? vcpu_gpr(v, d.reg) : NULL;
-		u64 val = d.has_imm ? d.imm : reg ? mmio_insn_operand(&d, *reg) : 0;
-
-		vlapic_mmio_write(&v->lapic, off, (u32)val, now);
-	}
-	spin_unlock(&p->lock);
-	if (!d.mem_read)
-		lapic_route(v);
-	e->insn_len = d.len;
-	return exit_resume_after(v, e);
 }
 
 void vdev_release(struct vm *vm)

@@ -5,13 +5,18 @@
 #include <hv/acpi_build.h>
 #include <hv/errno.h>
 #include <hv/gpmap.h>
+#include <hv/hvm.h>
+#include <hv/mmio_insn.h>
 #include <hv/lifecycle.h>
 #include <hv/pmm.h>
 #include <hv/printk.h>
 #include <hv/s2pt.h>
 #include <hv/string.h>
 #include <hv/vm.h>
+#include <hv/vdev.h>
 #include <hv/vplat.h>
+
+#include "../handlers.h"
 
 #define PORT_PIT_FIRST 0x40
 #define PORT_PIT_LAST  0x43
@@ -218,4 +223,68 @@ bool vplat_port_io(struct vcpu *v, u16 port, u8 size, bool in, u32 *val, enum ex
 	if (*act == EXIT_STOP_VM)
 		vm_stop(vm, VM_STOP_EXIT, 0, "powered off (ACPI S5)");
 	return true;
+}
+
+static int mmio_mode(struct vcpu *v)
+{
+	if (hvm->get_reg(v, VCPU_REG_MODE64))
+		return 64;
+	return (hvm->get_reg(v, VCPU_REG_CR0) & X86_CR0_PE) ? 32 : 16;
+}
+
+static u32 mmio_read(struct vcpu *v, unsigned dev, u32 off, u64 now)
+{
+	return dev == GPMAP_DEV_LAPIC ? vlapic_mmio_read(&v->lapic, off, now)
+				      : vioapic_mmio_read(&v->vm->dev.plat.ioapic, off);
+}
+
+static void mmio_write(struct vcpu *v, unsigned dev, u32 off, u32 val, u64 now)
+{
+	if (dev == GPMAP_DEV_LAPIC)
+		vlapic_mmio_write(&v->lapic, off, val, now);
+	else
+		vioapic_mmio_write(&v->vm->dev.plat.ioapic, off, val);
+}
+
+/*
+ * An access to a device register page: decode the instruction (loads and
+ * stores of 32-bit registers are what the APICs define), do it on the device,
+ * write a load back into its register, step over it.
+ */
+enum exit_action vdev_mmio(struct vcpu *v, struct vm_exit *e, unsigned dev)
+{
+	struct vplat *p = &v->vm->dev.plat;
+	u32 off = (u32)(e->s2.gpa & (PAGE_SIZE - 1)) & ~3u;
+	struct mmio_insn d;
+	u8 code[15];
+	u32 n = vcpu_fetch_insn(v, code, sizeof(code));
+	u64 now = rdtsc();
+
+	if (mmio_insn_decode(code, n, mmio_mode(v), &d) ||
+	    (d.op != MMIO_OP_LOAD && d.op != MMIO_OP_STORE && d.op != MMIO_OP_STORE_IMM &&
+	     d.op != MMIO_OP_LOAD_ZX)) {
+		vm_stop(v->vm, VM_STOP_CRASH, -1,
+			"%s access at GPA 0x%llx by an instruction Sprout does not emulate, at rip "
+			"0x%llx",
+			dev == GPMAP_DEV_LAPIC ? "local APIC" : "IOAPIC", e->s2.gpa, e->rip);
+		return EXIT_STOP_VM;
+	}
+	spin_lock(&p->lock);
+	if (d.mem_read) {
+		u64 *reg = vcpu_gpr(v, d.reg);
+		u32 val = mmio_read(v, dev, off, now);
+
+		if (reg)
+			*reg = mmio_insn_merge(&d, *reg, val);
+	} else {
+		u64 *reg = d.has_reg ? vcpu_gpr(v, d.reg) : NULL;
+		u64 val = d.has_imm ? d.imm : reg ? mmio_insn_operand(&d, *reg) : 0;
+
+		mmio_write(v, dev, off, (u32)val, now);
+	}
+	spin_unlock(&p->lock);
+	if (!d.mem_read && dev == GPMAP_DEV_LAPIC)
+		vdev_lapic_route(v);
+	e->insn_len = d.len;
+	return exit_resume_after(v, e);
 }

@@ -268,6 +268,34 @@ static void check_lapic(void)
 	report(rdmsr_safe(0x802, &base) == X86_GP, "x2APIC ID MSR faults in xAPIC mode");
 }
 
+#define IOAPIC 0xfec00000ull
+
+static u32 ioapic_read(u32 reg)
+{
+	*(volatile u32 *)IOAPIC = reg;
+	return *(volatile u32 *)(IOAPIC + 0x10);
+}
+
+static void ioapic_write(u32 reg, u32 val)
+{
+	*(volatile u32 *)IOAPIC = reg;
+	*(volatile u32 *)(IOAPIC + 0x10) = val;
+}
+
+/* The IOAPIC as Linux probes and programs it at boot (82093AA registers, version 0x20). */
+static void check_ioapic(void)
+{
+	u32 ver = ioapic_read(1);
+
+	report((ver & 0xff) == 0x20 && ((ver >> 16) & 0xff) == 23,
+	       "IOAPIC version 0x%x with 24 redirection entries", ver & 0xff);
+	report(ioapic_read(0x10) & BIT(16), "redirection entry 0 masked at reset");
+	ioapic_write(0x12, BIT(16) | BIT(15) | 0x31); /* pin 1: masked, level, vector 0x31 */
+	ioapic_write(0x13, 0x01000000);
+	report(ioapic_read(0x12) == (BIT(16) | BIT(15) | 0x31) && ioapic_read(0x13) == 0x01000000,
+	       "redirection entry 1 programmed and read back");
+}
+
 /*
  * What test kernels and Linux touch early: the MSRs behind what CPUID offers
  * must work, and AMD's architectural MSRs must exist.
@@ -318,6 +346,7 @@ int main(void)
 	check_rtc();
 	check_rom();
 	check_lapic();
+	check_ioapic();
 	check_msrs();
 	check_pic();
 	if (report_summary() || !pm1a_cnt)
