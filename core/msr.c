@@ -69,12 +69,8 @@ static const struct msr_rule *msr_rule(u32 msr)
 
 static bool msr_read(struct vcpu *v, u32 msr, u64 *val)
 {
-	const struct msr_rule *rule = msr_rule(msr);
+	const struct msr_rule *rule;
 
-	if (rule) {
-		*val = rule->kind == MSR_KEPT ? v->msr_kept[rule->slot] : 0;
-		return true;
-	}
 	switch (msr) {
 	case MSR_EFER: *val = hvm->get_reg(v, VCPU_REG_EFER); return true;
 	case MSR_IA32_TSC: *val = rdtsc(); return true;
@@ -86,7 +82,11 @@ static bool msr_read(struct vcpu *v, u32 msr, u64 *val)
 		*val = BIT(0); /* locked, VMX off: what a guest without VMX expects */
 		return true;
 	}
-	return false;
+	rule = msr_rule(msr);
+	if (!rule)
+		return false;
+	*val = rule->kind == MSR_KEPT ? v->msr_kept[rule->slot] : 0;
+	return true;
 }
 
 /*
@@ -107,20 +107,21 @@ static bool msr_write_efer(struct vcpu *v, u64 val)
 
 static bool msr_write(struct vcpu *v, u32 msr, u64 val)
 {
-	const struct msr_rule *rule = msr_rule(msr);
+	const struct msr_rule *rule;
 
-	if (rule) {
-		if (rule->kind == MSR_KEPT)
-			v->msr_kept[rule->slot] = val;
-		return true;
-	}
 	switch (msr) {
 	case MSR_EFER: return msr_write_efer(v, val);
 	case MSR_IA32_PAT: return gstate_pat_valid(val); /* a valid PAT is ignored */
 	case MSR_IA32_MTRR_DEF_TYPE:
 	case MSR_IA32_MISC_ENABLE: return true; /* accepted and ignored */
 	}
-	return false;
+	/* Rules come last: PAT (0x277) sits among the MTRRs and is checked above. */
+	rule = msr_rule(msr);
+	if (!rule)
+		return false;
+	if (rule->kind == MSR_KEPT)
+		v->msr_kept[rule->slot] = val;
+	return true;
 }
 
 enum exit_action handle_msr(struct vcpu *v, struct vm_exit *e)
