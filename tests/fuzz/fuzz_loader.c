@@ -120,7 +120,8 @@ static int run(enum image_kind kind, const uint8_t *data, size_t size, u64 ram, 
 	int ret;
 
 	memset(&r, 0, sizeof(r));
-	r.mem = (struct loader_mem){ram, sparse_write, &r};
+	r.mem = (struct loader_mem){
+		.ram_size = ram, .rsdp = 0xe0000, .write = sparse_write, .ctx = &r};
 	memset(err, 'x', sizeof(err));
 	ret = loader_load(kind, data, size, "console=ttyS0", mods, 2, &r.mem, &res, err,
 			  sizeof(err));
