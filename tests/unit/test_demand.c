@@ -7,6 +7,7 @@
 #include <hv/errno.h>
 #include <hv/loader.h>
 #include <hv/pmm.h>
+#include <hv/reclaim.h>
 
 #include "utest.h"
 
@@ -489,6 +490,40 @@ UTEST(demand_faults_per_gib_sequential)
 	per_gib = high * GiB(1) / (GiB(1) - LARGE_PAGE_SIZE);
 	CHECK(per_gib <= 520);
 	demand_release_all(&m);
+	CHECK_EQ(pmm_free_frames(), free0);
+	teardown();
+}
+
+/*
+ * Firmware ROM pages are mapped into the VM's stage-2 tables but are the
+ * platform's frames (one shared zero page among them): reclaim must leave them
+ * mapped even though they read zero, and teardown must not free them.
+ */
+DEMAND_TEST(reclaim_and_teardown_skip_rom)
+{
+	struct vm_mem m;
+	hpa_t rom = INVALID_HPA, got;
+	unsigned order;
+	u64 before;
+
+	setup(ARENA_VM);
+	CHECK_EQ(demand_init(&m, f, VM_RAM, PAGING_4K, VM_RAM), 0);
+	rom = pmm_alloc_zeroed(0);
+	CHECK(rom != INVALID_HPA);
+	CHECK_EQ(s2pt_map(&m.s2, 0xf0000, rom, S2PT_ORDER_4K, false), 0);
+	CHECK_EQ(demand_fault(&m, 0x1000), DEMAND_MAPPED); /* RAM that stays zero */
+	CHECK_EQ(demand_fault(&m, 0x2000), DEMAND_MAPPED);
+	*(u64 *)(uintptr_t)demand_gpa_to_hpa(&m, 0x2000, false, NULL) = 1; /* RAM in use */
+	CHECK_EQ(reclaim_zero_pages(&m), PAGE_SIZE);			   /* 0x1000 only */
+	CHECK_EQ(s2pt_query(&m.s2, 0xf0000, &got, &order), 0);
+	CHECK_EQ(got, rom);
+	CHECK_EQ(backed_order(&m, 0x2000), 0);
+	/* A release hint cannot name the ROM either. */
+	CHECK_EQ(reclaim_release_range(&m, 0xe0000, 0x20000), -EINVAL);
+	before = pmm_free_frames();
+	demand_release_all(&m); /* frees the RAM page and the tables, not the ROM frame */
+	CHECK(pmm_free_frames() > before);
+	pmm_free(rom, 0); /* a double free would panic here */
 	CHECK_EQ(pmm_free_frames(), free0);
 	teardown();
 }
