@@ -8,6 +8,10 @@
 
 #define MSR_IA32_APIC_BASE 0x1b
 #define APIC_BUS_HZ	   1000000000ULL /* the timer's input clock: 1 ns per tick */
+#define APIC_SVR	   0xf0
+#define APIC_SVR_ENABLE	   BIT(8)
+#define APIC_LVT_LINT0	   0x350
+#define APIC_LVT_LINT1	   0x360
 
 void vdev_lapic_init(struct vcpu *v)
 {
@@ -15,6 +19,13 @@ void vdev_lapic_init(struct vcpu *v)
 		.tsc_hz = tsc_khz * 1000, .bus_hz = APIC_BUS_HZ, .phys_bits = 46};
 
 	vlapic_init(&v->lapic, &cfg, v->id, v->id == 0);
+	/*
+	 * As PC firmware leaves it (the MP spec's virtual-wire mode): software
+	 * enabled with spurious vector 0xff, LINT0 ExtINT (the 8259), LINT1 NMI.
+	 */
+	vlapic_mmio_write(&v->lapic, APIC_SVR, APIC_SVR_ENABLE | 0xff, 0);
+	vlapic_mmio_write(&v->lapic, APIC_LVT_LINT0, APIC_DM_EXTINT << 8, 0);
+	vlapic_mmio_write(&v->lapic, APIC_LVT_LINT1, APIC_DM_NMI << 8, 0);
 }
 
 /*

@@ -254,6 +254,9 @@ static void check_lapic(void)
 	report(xapic_read(APIC_ID) >> 24 == 0, "xAPIC ID %u", xapic_read(APIC_ID) >> 24);
 	report((xapic_read(APIC_VERSION) & 0xff) >= 0x10, "xAPIC version 0x%x",
 	       xapic_read(APIC_VERSION));
+	report((xapic_read(APIC_SVR) & 0x1ff) == 0x1ff && (xapic_read(0x350) & 0x700) == 0x700 &&
+		       (xapic_read(0x360) & 0x700) == 0x400,
+	       "local APIC as firmware leaves it: enabled, LINT0 ExtINT, LINT1 NMI");
 	xapic_write(APIC_SVR, 0x1ff);
 	report(xapic_read(APIC_SVR) == 0x1ff, "SVR enable and spurious vector read back");
 	xapic_write(APIC_LVT_TIMER, BIT(16) | 0xec); /* masked: the count runs, nothing fires */
