@@ -210,12 +210,19 @@ static void set_alu(struct mmio_insn *o, u8 op, bool reg_dst)
 	o->mem_write = !reg_dst && op != MMIO_OP_CMP && op != MMIO_OP_TEST;
 }
 
+/* The ModRM forms whose low opcode bit picks byte or full operand size. */
+static int modrm_sized(struct dec *d, u8 opc, u8 *size, u8 *regfield)
+{
+	*size = opc & 1 ? operand_size(d) : 1;
+	return parse_modrm(d, *size, regfield);
+}
+
 /* 00-3F with low bits 0-3: ADD OR ADC SBB AND SUB XOR CMP between a register and memory. */
 static int decode_alu_reg(struct dec *d, u8 opc)
 {
 	struct mmio_insn *o = d->out;
-	u8 size = opc & 1 ? operand_size(d) : 1, regfield;
-	int err = parse_modrm(d, size, &regfield);
+	u8 size, regfield;
+	int err = modrm_sized(d, opc, &size, &regfield);
 
 	if (err)
 		return err;
@@ -229,8 +236,8 @@ static int decode_alu_reg(struct dec *d, u8 opc)
 static int decode_alu_imm(struct dec *d, u8 opc)
 {
 	struct mmio_insn *o = d->out;
-	u8 size = opc & 1 ? operand_size(d) : 1, regfield;
-	int err = parse_modrm(d, size, &regfield);
+	u8 size, regfield;
+	int err = modrm_sized(d, opc, &size, &regfield);
 
 	if (err)
 		return err;
@@ -250,8 +257,8 @@ static int decode_alu_imm(struct dec *d, u8 opc)
 static int decode_reg_mem(struct dec *d, u8 opc)
 {
 	struct mmio_insn *o = d->out;
-	u8 size = opc & 1 ? operand_size(d) : 1, regfield;
-	int err = parse_modrm(d, size, &regfield);
+	u8 size, regfield;
+	int err = modrm_sized(d, opc, &size, &regfield);
 
 	if (err)
 		return err;
@@ -277,8 +284,8 @@ static int decode_reg_mem(struct dec *d, u8 opc)
 static int decode_mov_imm(struct dec *d, u8 opc)
 {
 	struct mmio_insn *o = d->out;
-	u8 size = opc & 1 ? operand_size(d) : 1, regfield;
-	int err = parse_modrm(d, size, &regfield);
+	u8 size, regfield;
+	int err = modrm_sized(d, opc, &size, &regfield);
 
 	if (err)
 		return err;

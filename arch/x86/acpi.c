@@ -208,14 +208,19 @@ struct acpi_walk {
 	u32 cpus_dropped;
 };
 
-static bool acpi_checksum_ok(const void *p, size_t len)
+u8 acpi_sum(const void *p, size_t len)
 {
 	const u8 *b = p;
 	u8 sum = 0;
 
 	for (size_t i = 0; i < len; i++)
 		sum = (u8)(sum + b[i]);
-	return sum == 0;
+	return sum;
+}
+
+static bool acpi_checksum_ok(const void *p, size_t len)
+{
+	return acpi_sum(p, len) == 0;
 }
 
 /* Copy a fixed-width name, making it printable so it can go into log lines. */

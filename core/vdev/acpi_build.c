@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* A VM's ACPI tables (RSDP, RSDT, XSDT, FADT, FACS, MADT, DSDT) built into a buffer. */
 #include <hv/acpi_aml.h>
+#include <hv/acpi.h>
 #include <hv/acpi_build.h>
 #include <hv/errno.h>
 #include <hv/string.h>
@@ -250,16 +251,6 @@ static void *out_alloc(struct acpi_out *o, u32 len, u32 align)
 	p = o->buf + off;
 	o->off = (u32)(off + len);
 	return p;
-}
-
-static u8 acpi_sum(const void *p, u32 len)
-{
-	const u8 *b = p;
-	u8 sum = 0;
-
-	for (u32 i = 0; i < len; i++)
-		sum = (u8)(sum + b[i]);
-	return sum;
 }
 
 static void sdt_header_init(struct sdt_header *h, const char *sig, u32 len, u8 rev,

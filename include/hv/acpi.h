@@ -85,4 +85,7 @@ u64 acpi_find_rsdp_legacy(acpi_map_fn map, void *ctx);
 /* Log what acpi_parse() found: root table, CPUs, IO-APICs, power-off method. */
 void acpi_print(const struct acpi_info *info);
 
+/* Byte sum of an ACPI table or RSDP: 0 when its checksum is right. */
+u8 acpi_sum(const void *p, size_t len);
+
 #endif
