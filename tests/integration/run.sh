@@ -105,13 +105,14 @@ parse_boot() {
 	local opt
 	IFS=, read -r -a opts <<<"$1"
 	KIND=${opts[0]}
-	SMP=2 MEM=512 IPS=20000000 CPU='' CLI=''
+	SMP=2 MEM=512 IPS=20000000 CPU='' CLI='' ACCEL=${QEMU_ACCEL:-tcg}
 	for opt in "${opts[@]:1}"; do
 		case $opt in
 		smp=*) SMP=${opt#smp=} ;;
 		mem=*) MEM=${opt#mem=} ;;
 		ips=*) IPS=${opt#ips=} ;;
 		cpu=*) CPU=${opt#cpu=} ;;
+		accel=single) [ -n "${QEMU_ACCEL:-}" ] || ACCEL=tcg,thread=single ;;
 		cli=*)
 			CLI=$here/cli/${opt#cli=}.txt
 			if [[ ! ${opt#cli=} =~ ^[A-Za-z0-9._-]+$ ]] || [ ! -f "$CLI" ]; then
@@ -155,7 +156,7 @@ make_cmd() {
 	local d=$1 template
 	if [ "$EMU" = qemu ]; then
 		# shellcheck disable=SC2054 # commas belong to QEMU option values
-		CMD=(qemu-system-x86_64 -nodefaults -accel "${QEMU_ACCEL:-tcg}" -display none -no-reboot
+		CMD=(qemu-system-x86_64 -nodefaults -accel "$ACCEL" -display none -no-reboot
 			-cpu "$CPU" -smp "$SMP" -m "${MEM}M"
 			-debugcon "file:$d/e9.log"
 			-device isa-debug-exit,iobase=0xf4,iosize=0x04
