@@ -141,11 +141,13 @@ static enum exit_action handle_hlt(struct vcpu *v, struct vm_exit *e)
 {
 	if (exit_resume_after(v, e) != EXIT_RESUME)
 		return EXIT_STOP_VM;
-	sched_block_prepare(v, 0);
+	/* The next entry (vplat_vcpu_entry()) blocks v until an interrupt can wake it. */
+	v->halted = true;
 	if (!(hvm->get_reg(v, VCPU_REG_RFLAGS) & X86_RFLAGS_IF))
-		pr_info("vm %s: vCPU %u halted with interrupts off at rip 0x%llx (idle for good)\n",
+		pr_info("vm %s: vCPU %u halted with interrupts off at rip 0x%llx (only an NMI "
+			"wakes it)\n",
 			v->vm->cfg.name, v->id, e->rip);
-	return EXIT_BLOCK;
+	return EXIT_RESUME;
 }
 
 static enum exit_action handle_resume(struct vcpu *v, struct vm_exit *e)

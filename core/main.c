@@ -25,6 +25,7 @@
 #include <hv/version.h>
 #include <hv/demand.h>
 #include <hv/vm.h>
+#include <hv/vplat.h>
 #include <hv/zeropool.h>
 
 #include "handlers.h"
@@ -164,6 +165,7 @@ static const struct sched_hooks core_sched_hooks = {
 	.tick = core_tick,
 	.idle = core_idle,
 	.vcpu_unblocked = hypercall_wait_done,
+	.vcpu_entry = vplat_vcpu_entry,
 };
 
 void hv_main(struct boot_info *bi)

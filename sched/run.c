@@ -47,6 +47,7 @@ void sched_run_slice(struct percpu *cpu, struct vcpu *v)
 	enum exit_action act;
 
 	cpu->current = v;
+	v->run_cpu = cpu->cpu_id;
 	fpu_switch(cpu, v);
 	for (;;) {
 		u64 t0 = rdtsc(), spent;
@@ -64,6 +65,13 @@ void sched_run_slice(struct percpu *cpu, struct vcpu *v)
 			__atomic_store_n(&v->in_guest, false, __ATOMIC_SEQ_CST);
 			act = EXIT_YIELD;
 			break;
+		}
+		if (!sched_hooks_vcpu_entry(v)) {
+			__atomic_store_n(&v->in_guest, false, __ATOMIC_SEQ_CST);
+			act = EXIT_BLOCK;
+			if (slice_over(v, act, slice_end))
+				break;
+			continue;
 		}
 		hvm->vcpu_run(v, &e);
 		__atomic_store_n(&v->in_guest, false, __ATOMIC_RELEASE);

@@ -33,6 +33,11 @@ void sched_hooks_vcpu_unblocked(struct vcpu *v)
 	hooks->vcpu_unblocked(v);
 }
 
+bool sched_hooks_vcpu_entry(struct vcpu *v)
+{
+	return hooks->vcpu_entry(v);
+}
+
 u32 sched_cpu_count(void)
 {
 	return smp_cpus_online;

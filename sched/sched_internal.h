@@ -25,6 +25,7 @@ bool sched_block_commit(struct vcpu *v);
 
 /* A wait of v ended (woken, or the block was cancelled): the core finishes it. */
 void sched_hooks_vcpu_unblocked(struct vcpu *v);
+bool sched_hooks_vcpu_entry(struct vcpu *v);
 
 /*
  * Once a tick on every CPU (hotplug.c): sample its busy time for placing new

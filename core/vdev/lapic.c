@@ -6,6 +6,8 @@
 #include <hv/vdev.h>
 #include <hv/vm.h>
 
+#include "vdev_internal.h"
+
 #define MSR_IA32_APIC_BASE 0x1b
 #define APIC_BUS_HZ	   1000000000ULL /* the timer's input clock: 1 ns per tick */
 #define APIC_SVR	   0xf0
@@ -28,43 +30,12 @@ void vdev_lapic_init(struct vcpu *v)
 	vlapic_mmio_write(&v->lapic, APIC_LVT_LINT1, APIC_DM_NMI << 8, 0);
 }
 
-/*
- * Hand the IPIs v's ICR produced to their targets. INIT and STARTUP start a
- * vCPU that does not run yet (its APIC ID is its index); other messages go to
- * the local APICs that accept them (no interrupt is injected yet).
- */
-void vdev_lapic_route(struct vcpu *v)
-{
-	struct vm *vm = v->vm;
-	struct apic_msg m;
-
-	while (vlapic_take_ipi(&v->lapic, &m)) {
-		for (u32 id = 0; id < vm->cfg.vcpus_max && id < VM_MAX_VCPUS; id++) {
-			bool others = m.shorthand == APIC_SH_OTHERS || m.shorthand == APIC_SH_ALL;
-			bool to_id =
-				others ? (id != v->id || m.shorthand == APIC_SH_ALL)
-				       : m.shorthand == APIC_SH_NONE && !m.logical &&
-						 (m.dest == id || m.dest == APIC_BROADCAST_XAPIC ||
-						  m.dest == APIC_BROADCAST_X2APIC);
-			struct vcpu *t = id < vm->nr_vcpus ? vm->vcpus[id] : NULL;
-
-			if (m.mode == APIC_DM_INIT || m.mode == APIC_DM_STARTUP) {
-				if (to_id && id != v->id)
-					sched_vcpu_init_sipi(vm, id, m.mode == APIC_DM_STARTUP,
-							     m.vector);
-				continue;
-			}
-			if (t && t->state != VCPU_STOPPED && t->state != VCPU_NEW &&
-			    vlapic_match(&t->lapic, &m))
-				vlapic_accept(&t->lapic, &m);
-		}
-	}
-}
-
 bool vdev_lapic_msr(struct vcpu *v, u32 msr, bool write, u64 *val, bool *fault)
 {
 	struct vplat *p = &v->vm->dev.plat;
+	struct apic_msg sipi[PLAT_SIPI_MAX];
 	u64 now = rdtsc();
+	u32 nsipi = 0;
 	int ret = 0;
 
 	if (msr != MSR_IA32_APIC_BASE && msr != VLAPIC_MSR_TSC_DEADLINE &&
@@ -83,10 +54,11 @@ bool vdev_lapic_msr(struct vcpu *v, u32 msr, bool write, u64 *val, bool *fault)
 		ret = vlapic_msr_write(&v->lapic, msr, *val, now);
 	else
 		ret = vlapic_msr_read(&v->lapic, msr, val, now);
-	spin_unlock(&p->lock);
-	*fault = ret != 0;
 	if (write && !ret)
-		vdev_lapic_route(v);
+		nsipi = plat_lapic_written(p, v, sipi, PLAT_SIPI_MAX);
+	plat_unlock(p);
+	plat_send_sipis(v, sipi, nsipi);
+	*fault = ret != 0;
 	return true;
 }
 

@@ -17,6 +17,7 @@
 #include <hv/vplat.h>
 
 #include "../handlers.h"
+#include "vdev_internal.h"
 
 #define PORT_PIT_FIRST 0x40
 #define PORT_PIT_LAST  0x43
@@ -45,24 +46,6 @@ u64 vplat_now_ns(const struct vm *vm)
 u64 vplat_wall_clock(void)
 {
 	return rtc_wall_clock();
-}
-
-/* A device wire changed: the PIC sees ISA IRQ n, the IOAPIC pin n (IRQ 0 on pin 2). */
-static void plat_set_irq(void *ctx, unsigned irq, bool level)
-{
-	struct vplat *p = ctx;
-
-	if (irq >= 16)
-		return;
-	vpic_set_irq(&p->pic, irq, level);
-	vioapic_set_irq(&p->ioapic, irq ? irq : 2, level);
-}
-
-/* Interrupt messages go nowhere until the local APICs are wired in. */
-static void plat_deliver(void *ctx, const struct apic_msg *m)
-{
-	(void)ctx;
-	(void)m;
 }
 
 static int plat_build_acpi(struct vm *vm, struct vplat *p)
@@ -120,7 +103,10 @@ int vplat_init(struct vm *vm)
 	int ret;
 
 	p->lock = (spinlock_t)SPINLOCK_INIT;
+	p->vm = vm;
 	p->t0_tsc = rdtsc();
+	p->next_ns = 0;
+	p->kick = 0;
 	for (u32 i = 0; i < VPLAT_ACPI_PAGES; i++)
 		p->acpi[i] = INVALID_HPA;
 	vpit_init(&p->pit, plat_set_irq, p);
@@ -128,8 +114,7 @@ int vplat_init(struct vm *vm)
 	vrtc_set_mem(&p->rtc, MIN(vm->cfg.memory, GPMAP_HOLE_BASE),
 		     vm->cfg.memory > GPMAP_HOLE_BASE ? vm->cfg.memory - GPMAP_HOLE_BASE : 0);
 	vacpi_pm_init(&p->pm, VPLAT_PM_BASE, plat_set_irq, p);
-	vpic_init(&p->pic);
-	vioapic_init(&p->ioapic, (u8)vm->cfg.vcpus_max, plat_deliver, p);
+	plat_init_irq(p, (u8)vm->cfg.vcpus_max);
 	if (rom_zero == INVALID_HPA) {
 		hpa_t z = pmm_alloc_zeroed(0);
 
@@ -217,7 +202,10 @@ bool vplat_port_io(struct vcpu *v, u16 port, u8 size, bool in, u32 *val, enum ex
 		spin_unlock(&p->lock);
 		return false;
 	}
-	spin_unlock(&p->lock);
+	/* The access may have changed a timer's next event or the PIC's output. */
+	plat_sync_pic(p);
+	plat_update(p, now);
+	plat_unlock(p);
 	if (in)
 		*val = out;
 	if (*act == EXIT_STOP_VM)
@@ -255,9 +243,10 @@ enum exit_action vdev_mmio(struct vcpu *v, struct vm_exit *e, unsigned dev)
 {
 	struct vplat *p = &v->vm->dev.plat;
 	u32 off = (u32)(e->s2.gpa & (PAGE_SIZE - 1)) & ~3u;
+	struct apic_msg sipi[PLAT_SIPI_MAX];
 	struct mmio_insn d;
 	u8 code[15];
-	u32 n = vcpu_fetch_insn(v, code, sizeof(code));
+	u32 n = vcpu_fetch_insn(v, code, sizeof(code)), nsipi = 0;
 	u64 now = rdtsc();
 
 	if (mmio_insn_decode(code, n, mmio_mode(v), &d) ||
@@ -281,10 +270,11 @@ enum exit_action vdev_mmio(struct vcpu *v, struct vm_exit *e, unsigned dev)
 		u64 val = d.has_imm ? d.imm : reg ? mmio_insn_operand(&d, *reg) : 0;
 
 		mmio_write(v, dev, off, (u32)val, now);
+		if (dev == GPMAP_DEV_LAPIC)
+			nsipi = plat_lapic_written(p, v, sipi, PLAT_SIPI_MAX);
 	}
-	spin_unlock(&p->lock);
-	if (!d.mem_read && dev == GPMAP_DEV_LAPIC)
-		vdev_lapic_route(v);
+	plat_unlock(p);
+	plat_send_sipis(v, sipi, nsipi);
 	e->insn_len = d.len;
 	return exit_resume_after(v, e);
 }

@@ -74,6 +74,19 @@ struct hvm_ops {
 	void (*inject_event)(struct vcpu *v, u8 vector, enum event_type type, bool has_error,
 			     u32 error);
 
+	/*
+	 * Interrupt delivery (core/vdev/irq.c decides, the vendor carries it out).
+	 * irq_allowed: an external interrupt injected at the next entry would be
+	 * taken at once: RFLAGS.IF set, no STI/MOV SS shadow, no event queued.
+	 * nmi_allowed: the same for an NMI: not blocked by an NMI in progress, no
+	 * shadow, no event queued. set_windows: exit as soon as the guest can take
+	 * an interrupt (irq) or an NMI (nmi), instead of running on; both false
+	 * turns the window exits off. Called on the CPU that runs v, before entry.
+	 */
+	bool (*irq_allowed)(struct vcpu *v);
+	bool (*nmi_allowed)(struct vcpu *v);
+	void (*set_windows)(struct vcpu *v, bool irq, bool nmi);
+
 	/* Make the next entry of v see stage-2 changes (unmaps, permission cuts). */
 	void (*s2_flush)(struct vcpu *v);
 };

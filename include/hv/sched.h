@@ -32,12 +32,17 @@ extern const struct sched_ops sched_rr_ops;
 
 /*
  * What the scheduler calls back into the core: it knows nothing above it by
- * name. All three run on the CPU concerned with interrupts off.
+ * name. All run on the CPU concerned with interrupts off.
  */
 struct sched_hooks {
 	void (*tick)(u32 cpu);			/* once per host timer tick */
 	void (*idle)(u32 cpu);			/* nothing to run on cpu */
 	void (*vcpu_unblocked)(struct vcpu *v); /* v's wait ended: finish it before v runs */
+	/*
+	 * Just before each VM entry, v->in_guest already set: inject events.
+	 * False: do not enter, v announced a block (sched_block_prepare()).
+	 */
+	bool (*vcpu_entry)(struct vcpu *v);
 };
 
 void sched_init(const struct sched_hooks *hooks);

@@ -48,8 +48,10 @@ struct vcpu {
 	/* Scheduling: home queue, claimed by a CPU, last CPU it ran on. */
 	u32 cpu;
 	volatile bool on_cpu;	/* claimed by a CPU's run loop */
-	volatile bool in_guest; /* between the hold check and the end of the VM entry */
+	volatile bool in_guest; /* from before its events are looked at to the end of the entry */
 	s32 last_cpu;
+	u32 run_cpu; /* the CPU running it while on_cpu */
+	bool halted; /* executed HLT: waits for an interrupt (core/vdev/irq.c) */
 
 	/* Hotplug: launch state for a secondary vCPU; park request. */
 	u32 boot_entry, boot_eax, boot_ebx, boot_ecx, boot_edx, boot_esi;

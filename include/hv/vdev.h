@@ -69,9 +69,6 @@ void vdev_lapic_init(struct vcpu *v);
  */
 bool vdev_lapic_msr(struct vcpu *v, u32 msr, bool write, u64 *val, bool *fault);
 
-/* Deliver the IPIs v's ICR writes produced. */
-void vdev_lapic_route(struct vcpu *v);
-
 /* An access to a device page (xAPIC, IOAPIC): an EPT violation / NPF there. */
 struct vm_exit;
 enum exit_action vdev_mmio(struct vcpu *v, struct vm_exit *e, unsigned dev);

@@ -24,6 +24,7 @@
  */
 struct vplat {
 	spinlock_t lock;
+	struct vm *vm;
 	u64 t0_tsc; /* guest time zero: the VM's creation */
 	struct vpit pit;
 	struct vrtc rtc;
@@ -32,7 +33,11 @@ struct vplat {
 	struct vioapic ioapic;
 	hpa_t acpi[VPLAT_ACPI_PAGES]; /* this VM's firmware pages at VPLAT_ACPI_GPA */
 	bool rom_mapped;
+	u64 next_ns; /* guest time of the next device interrupt, VPLAT_NO_EVENT if none */
+	u32 kick;    /* vCPUs (bit = id) that got an interrupt under the lock */
 };
+
+#define VPLAT_NO_EVENT (~0ULL)
 
 struct vm;
 struct vcpu;
@@ -44,6 +49,15 @@ void vplat_release(struct vm *vm);
 
 /* Port I/O of the platform devices; false when port is none of theirs. */
 bool vplat_port_io(struct vcpu *v, u16 port, u8 size, bool in, u32 *val, enum exit_action *act);
+
+/*
+ * Before each VM entry of v, on its CPU with v->in_guest set: update the
+ * timers, inject what v can take, ask for interrupt/NMI windows. False when
+ * v is halted with nothing to wake it: v's block is then announced
+ * (sched_block_prepare(), with its next timer event as deadline), and the
+ * caller must not enter.
+ */
+bool vplat_vcpu_entry(struct vcpu *v);
 
 /* Nanoseconds of guest time. */
 u64 vplat_now_ns(const struct vm *vm);

@@ -174,6 +174,7 @@ static void svm_vcpu_set_boot_state(struct vcpu *v, u32 entry, u32 eax, u32 ebx)
 
 	memset(vmcb, 0, sizeof(*vmcb));
 	svm_set_intercepts(c);
+	to_svm(v)->nmi_masked = to_svm(v)->nmi_iret = false;
 	c->iopm_base_pa = iopm_pa;
 	c->msrpm_base_pa = msrpm_pa;
 	/* Fewer ASIDs than VMs (QEMU has 16): share them and flush on every VM switch. */
@@ -300,6 +301,19 @@ static void svm_decode(struct vcpu *v, struct vm_exit *e)
 	case SVM_EXIT_NMI:
 	case SVM_EXIT_SMI: e->reason = EXIT_EXTINT; break;
 	case SVM_EXIT_INIT: e->reason = EXIT_INIT_SIPI; break;
+	case SVM_EXIT_VINTR:
+		/* The window asked for by svm_set_windows() is open: inject at entry. */
+		c->int_ctl &= ~SVM_INT_CTL_V_IRQ;
+		c->intercept_misc1 &= ~SVM_INTERCEPT_VINTR;
+		e->reason = EXIT_NONE;
+		break;
+	case SVM_EXIT_IRET:
+		/* The NMI handler returns: NMIs open once the IRET has run. */
+		to_svm(v)->nmi_iret = true;
+		to_svm(v)->nmi_iret_rip = vmcb->save.rip;
+		c->intercept_misc1 &= ~SVM_INTERCEPT_IRET;
+		e->reason = EXIT_NONE;
+		break;
 	case SVM_EXIT_CPUID: e->reason = EXIT_CPUID; break;
 	case SVM_EXIT_HLT: e->reason = EXIT_HLT; break;
 	case SVM_EXIT_PAUSE: e->reason = EXIT_PAUSE; break;
@@ -428,6 +442,57 @@ static void svm_inject_event(struct vcpu *v, u8 vector, enum event_type type, bo
 	if (has_error)
 		ev |= SVM_EVENTINJ_ERR_VALID | ((u64)error << 32);
 	to_svm(v)->vmcb->control.event_inj = ev;
+	if (type == EVENT_NMI) {
+		to_svm(v)->nmi_masked = true;
+		to_svm(v)->nmi_iret = false;
+		to_svm(v)->vmcb->control.intercept_misc1 |= SVM_INTERCEPT_IRET;
+	}
+}
+
+static bool svm_event_queued(const struct vmcb *vmcb)
+{
+	return vmcb->control.event_inj & SVM_EVENTINJ_VALID;
+}
+
+static bool svm_irq_allowed(struct vcpu *v)
+{
+	const struct vmcb *vmcb = to_svm(v)->vmcb;
+
+	return (vmcb->save.rflags & X86_RFLAGS_IF) &&
+	       !(vmcb->control.int_state & SVM_INT_STATE_SHADOW) && !svm_event_queued(vmcb);
+}
+
+static bool svm_nmi_allowed(struct vcpu *v)
+{
+	struct svm_vcpu *s = to_svm(v);
+
+	if (s->nmi_masked && s->nmi_iret && s->vmcb->save.rip != s->nmi_iret_rip)
+		s->nmi_masked = s->nmi_iret = false;
+	return !s->nmi_masked && !(s->vmcb->control.int_state & SVM_INT_STATE_SHADOW) &&
+	       !svm_event_queued(s->vmcb);
+}
+
+/*
+ * An interrupt window is a virtual interrupt the guest cannot see (V_IRQ with
+ * the highest priority, TPR ignored) and an intercept of its delivery: the
+ * guest exits with VINTR as soon as RFLAGS.IF and the shadow allow an
+ * interrupt (APM Vol. 2, 15.21.4). An NMI window is the IRET of the NMI
+ * handler, intercepted from the injection on (svm_inject_event()).
+ */
+static void svm_set_windows(struct vcpu *v, bool irq, bool nmi)
+{
+	struct vmcb_control *c = &to_svm(v)->vmcb->control;
+
+	(void)nmi;
+	if (irq) {
+		c->int_ctl |=
+			SVM_INT_CTL_V_IRQ | SVM_INT_CTL_V_INTR_PRIO(0xf) | SVM_INT_CTL_V_IGN_TPR;
+		c->intercept_misc1 |= SVM_INTERCEPT_VINTR;
+	} else {
+		c->int_ctl &=
+			~(SVM_INT_CTL_V_IRQ | SVM_INT_CTL_V_INTR_PRIO(0xf) | SVM_INT_CTL_V_IGN_TPR);
+		c->intercept_misc1 &= ~SVM_INTERCEPT_VINTR;
+	}
 }
 
 static void svm_s2_flush(struct vcpu *v)
@@ -447,5 +512,8 @@ const struct hvm_ops svm_ops = {
 	.get_reg = svm_get_reg,
 	.set_reg = svm_set_reg,
 	.inject_event = svm_inject_event,
+	.irq_allowed = svm_irq_allowed,
+	.nmi_allowed = svm_nmi_allowed,
+	.set_windows = svm_set_windows,
 	.s2_flush = svm_s2_flush,
 };

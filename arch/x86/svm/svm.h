@@ -102,6 +102,8 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668, "G_PAT offs
 #define SVM_INTERCEPT_NMI	  BIT(1)
 #define SVM_INTERCEPT_SMI	  BIT(2)
 #define SVM_INTERCEPT_INIT	  BIT(3)
+#define SVM_INTERCEPT_VINTR	  BIT(4)
+#define SVM_INTERCEPT_IRET	  BIT(20)
 #define SVM_INTERCEPT_CPUID	  BIT(18)
 #define SVM_INTERCEPT_PAUSE	  BIT(23)
 #define SVM_INTERCEPT_INVD	  BIT(22)
@@ -124,7 +126,11 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668, "G_PAT offs
 /* intercept_cr: bits 0-15 intercept reads of CR0-15, bits 16-31 writes. */
 #define SVM_INTERCEPT_CR_WRITE(n)  BIT(16 + (n))
 
+#define SVM_INT_CTL_V_IRQ	   BIT(8)
+#define SVM_INT_CTL_V_INTR_PRIO(p) ((u64)(p) << 16)
+#define SVM_INT_CTL_V_IGN_TPR	   BIT(20)
 #define SVM_INT_CTL_V_INTR_MASKING BIT(24)
+#define SVM_INT_STATE_SHADOW	   BIT(0)
 #define SVM_NESTED_CTL_NP_ENABLE   BIT(0)
 #define SVM_TLB_FLUSH_ALL	   1
 #define SVM_EVENTINJ_VALID	   BIT(31)
@@ -138,7 +144,9 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668, "G_PAT offs
 #define SVM_EXIT_NMI	     0x061
 #define SVM_EXIT_SMI	     0x062
 #define SVM_EXIT_INIT	     0x063
+#define SVM_EXIT_VINTR	     0x064
 #define SVM_EXIT_CPUID	     0x072
+#define SVM_EXIT_IRET	     0x074
 #define SVM_EXIT_INVD	     0x076
 #define SVM_EXIT_PAUSE	     0x077
 #define SVM_EXIT_HLT	     0x078
@@ -177,6 +185,13 @@ struct svm_vcpu {
 	struct vmcb *vmcb; /* page, hva == hpa */
 	bool flush_pending;
 	u64 injected; /* EVENTINJ of the last VMRUN, for a crash report */
+	/*
+	 * NMI blocking, which the VMCB does not show: set when an NMI is
+	 * injected, IRET intercepted until the guest's handler returns; NMIs
+	 * open again once the guest has left that IRET (nmi_iret_rip).
+	 */
+	bool nmi_masked, nmi_iret;
+	u64 nmi_iret_rip;
 };
 
 struct vcpu;

@@ -131,6 +131,8 @@ struct vmx_want {
 static const struct vmx_want vmx_wanted[] = {
 	{CTL_PIN, true, PIN_EXT_INTR_EXITING, "external-interrupt exiting"},
 	{CTL_PIN, true, PIN_NMI_EXITING, "NMI exiting"},
+	/* Blocking of injected NMIs tracked by the CPU, and NMI-window exits (25.3). */
+	{CTL_PIN, false, PIN_VIRTUAL_NMIS, "virtual NMIs"},
 	{CTL_PIN, false, PIN_PREEMPTION_TIMER, "VMX-preemption timer"},
 	{CTL_PROC, true, PROC_HLT_EXITING, "HLT exiting"},
 	{CTL_PROC, true, PROC_USE_IO_BITMAPS, "I/O bitmaps"},
@@ -643,7 +645,7 @@ static void vmx_vcpu_set_boot_state(struct vcpu *v, u32 entry, u32 eax, u32 ebx)
 	memset(x->lazy, 0, sizeof(x->lazy));
 	x->cr2 = 0;
 	x->event = (struct vmx_event){0};
-	x->pending_extint = 0;
+	x->irq_window = x->nmi_window = false;
 	v->regs.rax = eax;
 	v->regs.rbx = ebx;
 }
@@ -702,14 +704,14 @@ static void vmx_flush(struct vcpu *v)
 }
 
 /*
- * Write the queued event, then the deferred external interrupt if the guest
- * can take it now: VM entry fails if it injects one while RFLAGS.IF is 0 or
- * STI/MOV SS blocking is on (SDM Vol. 3C, 27.3.1.4 and 27.3.1.5). Otherwise
- * exit at the next interrupt window and try again.
+ * Write the queued event and the window exits the core asked for. The core
+ * injects an interrupt only when vmx_irq_allowed() said the guest can take it:
+ * VM entry fails on one injected while RFLAGS.IF is 0 or STI/MOV SS blocking
+ * is on (SDM Vol. 3C, 27.3.1.4 and 27.3.1.5).
  */
 static void vmx_write_events(struct vmx_vcpu *x)
 {
-	bool open;
+	u32 proc = vmx_cfg.proc;
 
 	if (x->event.info & INTR_INFO_VALID) {
 		vmcs_write(VM_ENTRY_INTR_INFO, x->event.info);
@@ -717,18 +719,13 @@ static void vmx_write_events(struct vmx_vcpu *x)
 		vmcs_write(VM_ENTRY_INSTRUCTION_LEN, x->event.len);
 		x->event.info = 0;
 	}
-	if (!x->pending_extint)
-		return;
-	open = !(vmcs_read(VM_ENTRY_INTR_INFO) & INTR_INFO_VALID) &&
-	       (vmcs_read(GUEST_RFLAGS) & X86_RFLAGS_IF) &&
-	       !(vmcs_read(GUEST_INTERRUPTIBILITY_INFO) &
-		 (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
-	if (open) {
-		vmcs_write(VM_ENTRY_INTR_INFO, x->pending_extint);
-		x->pending_extint = 0;
-	}
-	vmcs_write(CPU_BASED_VM_EXEC_CONTROL,
-		   open ? vmx_cfg.proc : vmx_cfg.proc | PROC_INTR_WINDOW_EXITING);
+	if (x->irq_window)
+		proc |= PROC_INTR_WINDOW_EXITING;
+	/* Without virtual NMIs the next interrupt window is the best there is. */
+	if (x->nmi_window)
+		proc |= (vmx_cfg.pin & PIN_VIRTUAL_NMIS) ? PROC_NMI_WINDOW_EXITING
+							 : PROC_INTR_WINDOW_EXITING;
+	vmcs_write(CPU_BASED_VM_EXEC_CONTROL, proc);
 }
 
 static void vmx_vcpu_run(struct vcpu *v, struct vm_exit *e)
@@ -814,10 +811,6 @@ static void vmx_inject_event(struct vcpu *v, u8 vector, enum event_type type, bo
 	u32 info = vector | (u32)type << INTR_INFO_TYPE_SHIFT | INTR_INFO_VALID;
 	bool borrowed;
 
-	if (type == EVENT_EXTINT) {
-		x->pending_extint = info;
-		return;
-	}
 	if (!vmx_borrow(x, &borrowed))
 		return;
 	/*
@@ -834,6 +827,49 @@ static void vmx_inject_event(struct vcpu *v, u8 vector, enum event_type type, bo
 		.len = type == EVENT_SOFTINT ? (u32)MAX(vmcs_read(VM_EXIT_INSTRUCTION_LEN), 1) : 0,
 	};
 	vmx_give_back(x, borrowed);
+}
+
+/* Guest interruptibility and RFLAGS, with the VMCS borrowed if it is not current. */
+static bool vmx_read_blocking(struct vmx_vcpu *x, u64 *rflags, u64 *intr)
+{
+	bool borrowed;
+
+	if (!vmx_borrow(x, &borrowed))
+		return false;
+	*rflags = vmcs_read(GUEST_RFLAGS);
+	*intr = vmcs_read(GUEST_INTERRUPTIBILITY_INFO);
+	vmx_give_back(x, borrowed);
+	return true;
+}
+
+static bool vmx_irq_allowed(struct vcpu *v)
+{
+	struct vmx_vcpu *x = to_vmx(v);
+	u64 rflags, intr;
+
+	return !(x->event.info & INTR_INFO_VALID) && vmx_read_blocking(x, &rflags, &intr) &&
+	       (rflags & X86_RFLAGS_IF) &&
+	       !(intr & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
+}
+
+/*
+ * Blocking by NMI (interruptibility bit 3) is set by the delivery of an
+ * injected NMI and cleared by the guest's IRET; with virtual NMIs the CPU
+ * keeps it across exits (SDM Vol. 3C, 25.4.2, 26.7.1.2).
+ */
+static bool vmx_nmi_allowed(struct vcpu *v)
+{
+	struct vmx_vcpu *x = to_vmx(v);
+	u64 rflags, intr;
+
+	return !(x->event.info & INTR_INFO_VALID) && vmx_read_blocking(x, &rflags, &intr) &&
+	       !(intr & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS | INTERRUPTIBILITY_NMI));
+}
+
+static void vmx_set_windows(struct vcpu *v, bool irq, bool nmi)
+{
+	to_vmx(v)->irq_window = irq;
+	to_vmx(v)->nmi_window = nmi;
 }
 
 static void vmx_vcpu_put_hook(struct vcpu *v)
@@ -860,5 +896,8 @@ const struct hvm_ops vmx_ops = {
 	.get_reg = vmx_get_reg,
 	.set_reg = vmx_set_reg,
 	.inject_event = vmx_inject_event,
+	.irq_allowed = vmx_irq_allowed,
+	.nmi_allowed = vmx_nmi_allowed,
+	.set_windows = vmx_set_windows,
 	.s2_flush = vmx_s2_flush,
 };

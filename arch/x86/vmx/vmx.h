@@ -62,11 +62,13 @@ struct vm_exit;
 /* Pin-based VM-execution controls (SDM Vol. 3C, 25.6.1). */
 #define PIN_EXT_INTR_EXITING BIT(0)
 #define PIN_NMI_EXITING	     BIT(3)
+#define PIN_VIRTUAL_NMIS     BIT(5)
 #define PIN_PREEMPTION_TIMER BIT(6)
 
 /* Primary processor-based VM-execution controls (SDM Vol. 3C, 25.6.2). */
 #define PROC_INTR_WINDOW_EXITING BIT(2)
 #define PROC_HLT_EXITING	 BIT(7)
+#define PROC_NMI_WINDOW_EXITING	 BIT(22)
 #define PROC_USE_IO_BITMAPS	 BIT(25)
 #define PROC_USE_MSR_BITMAPS	 BIT(28)
 #define PROC_SECONDARY_CONTROLS	 BIT(31)
@@ -197,6 +199,7 @@ enum vmx_exit_reason {
 	VMX_EXIT_INIT = 3,
 	VMX_EXIT_SIPI = 4,
 	VMX_EXIT_INTERRUPT_WINDOW = 7,
+	VMX_EXIT_NMI_WINDOW = 8,
 	VMX_EXIT_CPUID = 10,
 	VMX_EXIT_HLT = 12,
 	VMX_EXIT_VMCALL = 18,
@@ -232,6 +235,7 @@ enum vmx_exit_reason {
 /* Interruptibility state (SDM Vol. 3C, 25.4.2, Table 25-3). */
 #define INTERRUPTIBILITY_STI	BIT(0)
 #define INTERRUPTIBILITY_MOV_SS BIT(1)
+#define INTERRUPTIBILITY_NMI	BIT(3)
 
 /* Segment access rights in the VMCS format (SDM Vol. 3C, 25.4.1, Table 25-2). */
 #define AR_DPL(ar)	 (((ar) >> 5) & 3)
@@ -252,14 +256,14 @@ struct vmx_event {
 
 /* Per-vCPU VMX state. */
 struct vmx_vcpu {
-	void *vmcs;		 /* 4 KiB region, hva == hpa */
-	struct percpu *cpu;	 /* CPU where the VMCS is active, NULL while clear */
-	struct percpu *last_cpu; /* CPU whose host state the VMCS holds */
-	bool launched;		 /* VMLAUNCH succeeded: use VMRESUME */
-	bool flush_pending;	 /* INVEPT/INVVPID before the next entry */
-	struct vmx_event event;	 /* injected at the next entry */
-	u32 pending_extint;	 /* external interrupt waiting for an interrupt window, or 0 */
-	u64 lazy[LAZY_COUNT];	 /* guest values while another vCPU owns the MSRs */
+	void *vmcs;		     /* 4 KiB region, hva == hpa */
+	struct percpu *cpu;	     /* CPU where the VMCS is active, NULL while clear */
+	struct percpu *last_cpu;     /* CPU whose host state the VMCS holds */
+	bool launched;		     /* VMLAUNCH succeeded: use VMRESUME */
+	bool flush_pending;	     /* INVEPT/INVVPID before the next entry */
+	struct vmx_event event;	     /* injected at the next entry */
+	bool irq_window, nmi_window; /* exits asked for by vmx_set_windows() */
+	u64 lazy[LAZY_COUNT];	     /* guest values while another vCPU owns the MSRs */
 	u64 cr2;
 };
 

@@ -398,7 +398,8 @@ static enum exit_reason vmx_simple_reason(u32 reason)
 	case VMX_EXIT_TRIPLE_FAULT: return EXIT_SHUTDOWN;
 	case VMX_EXIT_INIT:
 	case VMX_EXIT_SIPI: return EXIT_INIT_SIPI;
-	case VMX_EXIT_INTERRUPT_WINDOW: return EXIT_NONE; /* vmx_write_events() injects */
+	case VMX_EXIT_INTERRUPT_WINDOW:
+	case VMX_EXIT_NMI_WINDOW: return EXIT_NONE; /* the next entry injects */
 	case VMX_EXIT_CPUID: return EXIT_CPUID;
 	case VMX_EXIT_HLT: return EXIT_HLT;
 	case VMX_EXIT_VMCALL: return EXIT_HYPERCALL;
