@@ -32,6 +32,13 @@
 #define PORT_ELCR2     0x4d1
 #define RESET_CPU      0x04 /* reset control register bit that starts the reset */
 
+/* i8042 keyboard controller. */
+#define PORT_I8042_DATA	  0x60
+#define PORT_I8042_CMD	  0x64
+#define I8042_PULSE_RESET 0xfe /* command: pulse output port bit 0, the CPU reset line */
+/* Status: system flag (self-test passed), last write a command, keyboard not inhibited. */
+#define I8042_STATUS 0x1c
+
 /* Never written: every page of the ROM without a table of its own maps this one, read-only. */
 static hpa_t rom_zero = INVALID_HPA;
 
@@ -115,6 +122,7 @@ int vplat_init(struct vm *vm)
 		     vm->cfg.memory > GPMAP_HOLE_BASE ? vm->cfg.memory - GPMAP_HOLE_BASE : 0);
 	vacpi_pm_init(&p->pm, VPLAT_PM_BASE, plat_set_irq, p);
 	plat_init_irq(p, (u8)vm->cfg.vcpus_max);
+	vpci_init(&p->pci);
 	if (rom_zero == INVALID_HPA) {
 		hpa_t z = pmm_alloc_zeroed(0);
 
@@ -152,13 +160,42 @@ static u32 pic_io(struct vplat *p, u16 port, bool in, u32 val)
 	return 0;
 }
 
-/* Reset control (0xcf9): a reset request ends the VM as a reboot would end a test run. */
-static enum exit_action plat_reset(struct vcpu *v, u32 val)
+/* A CPU reset request ends the VM as a reboot would end a test run. */
+static enum exit_action plat_reset(struct vcpu *v, const char *how)
 {
-	if (!(val & RESET_CPU))
-		return EXIT_RESUME;
-	vm_stop(v->vm, VM_STOP_EXIT, 0, "reset through port 0xcf9");
+	vm_stop(v->vm, VM_STOP_EXIT, 0, "reset through %s", how);
 	return EXIT_STOP_VM;
+}
+
+/*
+ * Reset control register (0xcf9, byte accesses only, as on a PIIX/ICH; wider
+ * ones belong to PCI configuration): RESET_CPU starts the reset. It reads 0,
+ * its reset value: nothing needs latching when a reset request ends the VM.
+ */
+static enum exit_action reset_control_io(struct vcpu *v, bool in, u32 *val)
+{
+	if (in)
+		*val = 0;
+	else if (*val & RESET_CPU)
+		return plat_reset(v, "port 0xcf9");
+	return EXIT_RESUME;
+}
+
+/*
+ * The i8042 keyboard controller, only as far as a reboot needs: command 0xfe
+ * pulses the CPU reset line (Linux reboot=k, many test kernels). The status
+ * never changes, so a guest waiting for the input buffer goes on at once and
+ * one waiting for data finds none; port 0x60 reads 0, other commands and data
+ * are ignored. Only the addressed byte is modelled: the other bytes of a wider
+ * read are all-ones.
+ */
+static enum exit_action i8042_io(struct vcpu *v, u16 port, bool in, u32 *val)
+{
+	if (in)
+		*val = 0xffffff00 | (port == PORT_I8042_CMD ? I8042_STATUS : 0);
+	else if (port == PORT_I8042_CMD && (u8)*val == I8042_PULSE_RESET)
+		return plat_reset(v, "the keyboard controller (port 0x64)");
+	return EXIT_RESUME;
 }
 
 bool vplat_port_io(struct vcpu *v, u16 port, u8 size, bool in, u32 *val, enum exit_action *act)
@@ -169,8 +206,12 @@ bool vplat_port_io(struct vcpu *v, u16 port, u8 size, bool in, u32 *val, enum ex
 	u32 out = 0;
 
 	*act = EXIT_RESUME;
-	if (port == VPLAT_RESET_PORT && !in) {
-		*act = plat_reset(v, *val);
+	if (port == VPLAT_RESET_PORT && size == 1) {
+		*act = reset_control_io(v, in, val);
+		return true;
+	}
+	if (port == PORT_I8042_DATA || port == PORT_I8042_CMD) {
+		*act = i8042_io(v, port, in, val);
 		return true;
 	}
 	spin_lock(&p->lock);
@@ -192,6 +233,11 @@ bool vplat_port_io(struct vcpu *v, u16 port, u8 size, bool in, u32 *val, enum ex
 	} else if (port == PORT_PIC1 || port == PORT_PIC1_DATA || port == PORT_PIC2 ||
 		   port == PORT_PIC2_DATA || port == PORT_ELCR1 || port == PORT_ELCR2) {
 		out = pic_io(p, port, in, *val);
+	} else if (vpci_claims(port)) {
+		if (in)
+			out = vpci_io_read(&p->pci, port, size);
+		else
+			vpci_io_write(&p->pci, port, size, *val);
 	} else if (vacpi_pm_claims(&p->pm, port)) {
 		if (in)
 			out = vacpi_pm_io_read(&p->pm, port, size, now);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* A VM's PC platform: the legacy timers, interrupt controllers, ACPI hardware and firmware ROM. */
+/* A VM's PC platform: legacy timers, interrupt controllers, PCI host bridge, ACPI hardware, ROM. */
 #ifndef HV_VPLAT_H
 #define HV_VPLAT_H
 
@@ -8,6 +8,7 @@
 #include <hv/types.h>
 #include <hv/vacpi_pm.h>
 #include <hv/vioapic.h>
+#include <hv/vpci.h>
 #include <hv/vpic.h>
 #include <hv/vpit.h>
 #include <hv/vrtc.h>
@@ -31,6 +32,7 @@ struct vplat {
 	struct vacpi_pm pm;
 	struct vpic pic;
 	struct vioapic ioapic;
+	struct vpci pci;
 	hpa_t acpi[VPLAT_ACPI_PAGES]; /* this VM's firmware pages at VPLAT_ACPI_GPA */
 	bool rom_mapped;
 	u64 next_ns; /* guest time of the next device interrupt, VPLAT_NO_EVENT if none */
