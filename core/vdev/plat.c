@@ -17,6 +17,7 @@
 #include <hv/vplat.h>
 
 #include "../handlers.h"
+#include "vdev_internal.h"
 
 #define PORT_PIT_FIRST 0x40
 #define PORT_PIT_LAST  0x43
@@ -56,6 +57,11 @@ static void plat_set_irq(void *ctx, unsigned irq, bool level)
 		return;
 	vpic_set_irq(&p->pic, irq, level);
 	vioapic_set_irq(&p->ioapic, irq ? irq : 2, level);
+}
+
+void vplat_set_irq(struct vplat *p, unsigned irq, bool level)
+{
+	plat_set_irq(p, irq, level);
 }
 
 /* Interrupt messages go nowhere until the local APICs are wired in. */
@@ -130,6 +136,7 @@ int vplat_init(struct vm *vm)
 	vacpi_pm_init(&p->pm, VPLAT_PM_BASE, plat_set_irq, p);
 	vpic_init(&p->pic);
 	vioapic_init(&p->ioapic, (u8)vm->cfg.vcpus_max, plat_deliver, p);
+	uart_init(vm);
 	if (rom_zero == INVALID_HPA) {
 		hpa_t z = pmm_alloc_zeroed(0);
 

@@ -11,6 +11,7 @@
 #include <hv/vpic.h>
 #include <hv/vpit.h>
 #include <hv/vrtc.h>
+#include <hv/vuart.h>
 
 #define VPLAT_PM_BASE	 0x600 /* ACPI PM1a/timer/GPE0 block, as in the FADT */
 #define VPLAT_RESET_PORT 0xcf9 /* the FADT's reset register */
@@ -30,6 +31,7 @@ struct vplat {
 	struct vacpi_pm pm;
 	struct vpic pic;
 	struct vioapic ioapic;
+	struct vuart uart;	      /* COM1 */
 	hpa_t acpi[VPLAT_ACPI_PAGES]; /* this VM's firmware pages at VPLAT_ACPI_GPA */
 	bool rom_mapped;
 };
@@ -41,6 +43,12 @@ struct vcpu;
 int vplat_init(struct vm *vm);
 /* Unmap the ROM and free this VM's firmware pages (the VM no longer runs). */
 void vplat_release(struct vm *vm);
+
+/*
+ * Drive ISA IRQ irq (PIC input irq, IOAPIC pin irq; IRQ 0 on pin 2) to level.
+ * For device models outside plat.c; the caller holds p->lock.
+ */
+void vplat_set_irq(struct vplat *p, unsigned irq, bool level);
 
 /* Port I/O of the platform devices; false when port is none of theirs. */
 bool vplat_port_io(struct vcpu *v, u16 port, u8 size, bool in, u32 *val, enum exit_action *act);
