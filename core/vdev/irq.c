@@ -178,9 +178,10 @@ void plat_send_sipis(struct vcpu *v, const struct apic_msg *sipi, u32 n)
 		for (u32 id = 0; id < vm->cfg.vcpus_max && id < VM_MAX_VCPUS; id++) {
 			bool to_id = m->shorthand == APIC_SH_OTHERS || m->shorthand == APIC_SH_ALL
 					     ? id != v->id
-				     : m->shorthand == APIC_SH_NONE && !m->logical &&
-					     (m->dest == id || m->dest == APIC_BROADCAST_XAPIC ||
-					      m->dest == APIC_BROADCAST_X2APIC);
+					     : m->shorthand == APIC_SH_NONE && !m->logical &&
+						       (m->dest == id ||
+							m->dest == APIC_BROADCAST_XAPIC ||
+							m->dest == APIC_BROADCAST_X2APIC);
 
 			if (to_id && id != v->id)
 				sched_vcpu_init_sipi(vm, id, m->mode == APIC_DM_STARTUP, m->vector);

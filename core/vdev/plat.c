@@ -123,6 +123,7 @@ int vplat_init(struct vm *vm)
 	vacpi_pm_init(&p->pm, VPLAT_PM_BASE, plat_set_irq, p);
 	plat_init_irq(p, (u8)vm->cfg.vcpus_max);
 	vpci_init(&p->pci);
+	uart_init(vm);
 	if (rom_zero == INVALID_HPA) {
 		hpa_t z = pmm_alloc_zeroed(0);
 

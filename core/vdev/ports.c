@@ -26,8 +26,8 @@ enum exit_action vdev_port_io(struct vcpu *v, u16 port, u8 size, bool in, u32 *v
 
 	if (vplat_port_io(v, port, size, in, val, &act))
 		return act;
-	if (port >= UART_BASE && port < UART_BASE + 8)
-		uart_io(vm, (u16)(port - UART_BASE), in, val);
+	if (port >= VUART_COM1_BASE && port < VUART_COM1_BASE + 8)
+		uart_io(vm, (u16)(port - VUART_COM1_BASE), in, val);
 	else if (port == PORT_DEBUGCON && !in)
 		vdev_console_putc(vm, (char)*val);
 	else if (port == PORT_DEBUGCON)

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Virtual 16550 UART at 0x3f8: output goes to the host console and the VM's log ring. */
+/* A VM's COM1: the vuart model on ISA IRQ 4, its output to the console and log ring, its input. */
 #include <arch/console.h>
 #include <hv/printk.h>
 #include <hv/string.h>
@@ -7,11 +7,6 @@
 #include <hv/vm.h>
 
 #include "vdev_internal.h"
-
-#define LCR_DLAB       BIT(7)
-#define LSR_DATA_READY BIT(0)
-#define LSR_THRE       BIT(5)
-#define LSR_TEMT       BIT(6)
 
 void vdev_console_flush_partial(struct vm *vm)
 {
@@ -34,23 +29,6 @@ void vdev_console_flush(struct vm *vm)
 		pr_info("[%s] %.*s\n", vm->cfg.name, (int)d->uart.len, d->uart.line);
 	d->uart.len = 0;
 	d->uart.partial = false;
-}
-
-bool vdev_uart_rx(struct vm *vm, u8 c)
-{
-	struct vdev_state *d = &vm->dev;
-
-	if (d->uart.rx_head - d->uart.rx_tail >= sizeof(d->uart.rx))
-		return false;
-	d->uart.rx[d->uart.rx_head++ % sizeof(d->uart.rx)] = c;
-	return true;
-}
-
-static int uart_rx_pop(struct vdev_state *d)
-{
-	if (d->uart.rx_head == d->uart.rx_tail)
-		return -1;
-	return d->uart.rx[d->uart.rx_tail++ % sizeof(d->uart.rx)];
 }
 
 void vdev_console_putc(struct vm *vm, char c)
@@ -77,49 +55,71 @@ void vdev_console_putc(struct vm *vm, char c)
 		vdev_console_flush(vm);
 }
 
+/*
+ * COM1 is the vuart model in the platform (vm->dev.plat.uart), under the
+ * platform lock. Bytes it sends are printed after the lock is dropped: a
+ * console line can take milliseconds on the host's serial port.
+ */
+static void uart_tx(void *ctx, u8 c)
+{
+	struct vm *vm = ctx;
+
+	vm->dev.uart.tx = c;
+}
+
+static void uart_set_irq(void *ctx, unsigned irq, bool level)
+{
+	struct vm *vm = ctx;
+
+	plat_set_irq(&vm->dev.plat, irq, level);
+}
+
+void uart_init(struct vm *vm)
+{
+	vm->dev.uart.tx = -1;
+	vuart_init(&vm->dev.plat.uart, VUART_COM1_IRQ, uart_set_irq, uart_tx, vm);
+}
+
+/* Move queued operator input into COM1's FIFO as far as it has room; the lock is held. */
+static void uart_feed(struct vm *vm)
+{
+	struct vdev_state *d = &vm->dev;
+
+	for (unsigned room = vuart_rx_room(&d->plat.uart);
+	     room && d->uart.rx_head != d->uart.rx_tail; room--)
+		vuart_rx(&d->plat.uart, d->uart.rx[d->uart.rx_tail++ % sizeof(d->uart.rx)]);
+}
+
+bool vdev_uart_rx(struct vm *vm, u8 c)
+{
+	struct vdev_state *d = &vm->dev;
+	bool queued = false;
+
+	spin_lock(&d->plat.lock);
+	if (d->uart.rx_head - d->uart.rx_tail < sizeof(d->uart.rx)) {
+		d->uart.rx[d->uart.rx_head++ % sizeof(d->uart.rx)] = c;
+		queued = true;
+	}
+	uart_feed(vm);
+	plat_unlock(&d->plat); /* wakes the vCPU an interrupt went to */
+	return queued;
+}
+
 void uart_io(struct vm *vm, u16 reg, bool in, u32 *val)
 {
 	struct vdev_state *d = &vm->dev;
-	bool dlab = d->uart.lcr & LCR_DLAB;
-	u8 v = (u8)*val;
+	s16 tx;
 
-	if (in) {
-		switch (reg) {
-		case 0: {
-			int c = uart_rx_pop(d);
-
-			*val = dlab ? d->uart.dll : c < 0 ? 0 : (u32)c;
-			break;
-		}
-		case 1: *val = dlab ? d->uart.dlm : d->uart.ier; break;
-		case 2: *val = 0x01; break; /* IIR: no interrupt pending */
-		case 3: *val = d->uart.lcr; break;
-		case 4: *val = d->uart.mcr; break;
-		case 5:
-			*val = LSR_THRE | LSR_TEMT |
-			       (d->uart.rx_head != d->uart.rx_tail ? LSR_DATA_READY : 0);
-			break;
-		case 6: *val = 0xb0; break; /* MSR: CTS, DSR, DCD */
-		default: *val = d->uart.scr; break;
-		}
-		return;
-	}
-	switch (reg) {
-	case 0:
-		if (dlab)
-			d->uart.dll = v;
-		else
-			vdev_console_putc(vm, (char)v);
-		break;
-	case 1:
-		if (dlab)
-			d->uart.dlm = v;
-		else
-			d->uart.ier = v & 0x0f;
-		break;
-	case 3: d->uart.lcr = v; break;
-	case 4: d->uart.mcr = v & 0x1f; break;
-	case 7: d->uart.scr = v; break;
-	default: break;
-	}
+	spin_lock(&d->plat.lock);
+	if (in)
+		*val = vuart_read(&d->plat.uart, reg);
+	else
+		vuart_write(&d->plat.uart, reg, (u8)*val);
+	/* A read of RBR or an FCR or MCR write may have made room for queued input. */
+	uart_feed(vm);
+	tx = d->uart.tx;
+	d->uart.tx = -1;
+	plat_unlock(&d->plat); /* wakes the vCPU an interrupt went to */
+	if (tx >= 0)
+		vdev_console_putc(vm, (char)tx);
 }

@@ -11,12 +11,13 @@
 
 struct vdev_state {
 	struct {
-		u8 ier, lcr, mcr, scr, dll, dlm;
 		char line[160]; /* output collected until newline */
 		u32 len;
 		bool partial; /* the line being flushed has no newline yet (a prompt) */
-		u8 rx[64];    /* input from the operator (broker only) */
-		u32 rx_head, rx_tail;
+		/* Input from the operator (broker only) waiting for room in COM1's FIFO. */
+		u8 rx[64];
+		u32 rx_head, rx_tail; /* under the platform lock, as the UART */
+		s16 tx;		      /* byte COM1 sent during this access, or -1 */
 	} uart;
 	struct {
 		char buf[VDEV_CONSOLE_RING]; /* everything the guest printed, last 4 KiB */
@@ -45,7 +46,11 @@ enum exit_action vdev_port_io(struct vcpu *v, u16 port, u8 size, bool in, u32 *v
 /* Console output of a VM: collected per line, printed with a "[name] " prefix. */
 void vdev_console_putc(struct vm *vm, char c);
 
-/* Queue a received byte in the VM's UART; false when its FIFO is full. */
+/*
+ * Queue a byte typed by the operator for the VM's COM1, which takes it into its
+ * FIFO (and raises its RX interrupt) as soon as there is room; false when the
+ * queue is full.
+ */
 bool vdev_uart_rx(struct vm *vm, u8 c);
 
 /* Flush a partial console line (at VM stop). */

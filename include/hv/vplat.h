@@ -12,6 +12,7 @@
 #include <hv/vpic.h>
 #include <hv/vpit.h>
 #include <hv/vrtc.h>
+#include <hv/vuart.h>
 
 #define VPLAT_PM_BASE	 0x600 /* ACPI PM1a/timer/GPE0 block, as in the FADT */
 #define VPLAT_RESET_PORT 0xcf9 /* the FADT's reset register */
@@ -33,6 +34,7 @@ struct vplat {
 	struct vpic pic;
 	struct vioapic ioapic;
 	struct vpci pci;
+	struct vuart uart;	      /* COM1 */
 	hpa_t acpi[VPLAT_ACPI_PAGES]; /* this VM's firmware pages at VPLAT_ACPI_GPA */
 	bool rom_mapped;
 	u64 next_ns; /* guest time of the next device interrupt, VPLAT_NO_EVENT if none */
