@@ -9,8 +9,8 @@
  * x2APIC ICR (guests/smpboot relies on it); the vlapic emulates both whatever
  * the host has.
  */
-#define GUEST_X2APIC	   true
-#define GUEST_TSC_DEADLINE false
+#define GUEST_X2APIC	    true
+#define GUEST_TSC_DEADLINE  false
 
 #define L1_ECX_X2APIC	    BIT(21)
 #define L1_ECX_TSC_DEADLINE BIT(24)
@@ -67,8 +67,9 @@ const struct cpuid_reg_row cpuid_reg_table[] = {
 		 (GUEST_TSC_DEADLINE ? L1_ECX_TSC_DEADLINE : 0),
 	 "what works without XSAVE; x2APIC and TSC deadline as the flags above"},
 	/* Hidden: PSN (18), DS (21), ACPI thermal MSRs (22), TM (29), PBE (31). */
-	{0x1, CPUID_EDX, (u32)~(BIT(18) | BIT(21) | BIT(22) | BIT(29) | BIT(31) | BIT(10) | BIT(20) | BIT(30)),
-	 0, "FPU..HTT with MCE/MCA (no banks), MTRR (none), PAT"},
+	{0x1, CPUID_EDX,
+	 (u32) ~(BIT(18) | BIT(21) | BIT(22) | BIT(29) | BIT(31) | BIT(10) | BIT(20) | BIT(30)), 0,
+	 "FPU..HTT with MCE/MCA (no banks), MTRR (none), PAT"},
 	{0x6, CPUID_EAX, BIT(2), 0, "ARAT: the APIC timer runs in every state"},
 	{0x6, CPUID_EBX, 0, 0, "no thermal sensor"},
 	{0x6, CPUID_ECX, 0, 0, "no APERF/MPERF, no energy bias"},
@@ -140,8 +141,9 @@ static void cpuid_sprout_basic(const struct cpuid_ctx *c, u32 leaf, u32 r[CPUID_
 	u32 khz = (u32)MIN(c->tsc_khz, 0xffffffffull), mhz = khz / 1000;
 
 	if (leaf == 0) {
-		r[CPUID_EAX] = c->vendor == VENDOR_INTEL ? CPUID_INTEL_MAX_LEAF
-							 : MIN(c->host_max_basic, CPUID_INTEL_MAX_LEAF);
+		r[CPUID_EAX] = c->vendor == VENDOR_INTEL
+				       ? CPUID_INTEL_MAX_LEAF
+				       : MIN(c->host_max_basic, CPUID_INTEL_MAX_LEAF);
 		return;
 	}
 	r[0] = r[1] = r[2] = r[3] = 0;

@@ -2,9 +2,18 @@
 /* The MSR policy: every MSR a guest OS touches at start-up, with what it finds there. */
 #include <hv/msr_policy.h>
 
-#define ROW(lo, hi, vend, tr, nm, reason) {lo, hi, vend, tr, 0, 0, nm, reason}
-#define KEPT(msr, vend, s, nm, reason)	  {msr, msr, vend, MSR_KEPT, s, 0, nm, reason}
-#define CONST(msr, vend, tr, v, nm, reason) {msr, msr, vend, tr, 0, v, nm, reason}
+#define ROW(lo, hi, vend, tr, nm, reason)          \
+	{                                          \
+		lo, hi, vend, tr, 0, 0, nm, reason \
+	}
+#define KEPT(msr, vend, s, nm, reason)                     \
+	{                                                  \
+		msr, msr, vend, MSR_KEPT, s, 0, nm, reason \
+	}
+#define CONST(msr, vend, tr, v, nm, reason)          \
+	{                                            \
+		msr, msr, vend, tr, 0, v, nm, reason \
+	}
 
 /*
  * Sorted by MSR number, no overlaps. A row with MSR_GP names an MSR a
@@ -35,8 +44,7 @@ const struct msr_row msr_policy_table[] = {
 	ROW(0x10a, 0x10a, MSR_ANY, MSR_GP, "IA32_ARCH_CAPABILITIES",
 	    "CPUID.7:EDX[29] hidden: guests assume the CPU is affected"),
 	ROW(0x10b, 0x10b, MSR_ANY, MSR_GP, "IA32_FLUSH_CMD", "L1D_FLUSH hidden"),
-	ROW(0x174, 0x176, MSR_ANY, MSR_VCPU_STATE, "IA32_SYSENTER_CS/ESP/EIP",
-	    "in the VMCB/VMCS"),
+	ROW(0x174, 0x176, MSR_ANY, MSR_VCPU_STATE, "IA32_SYSENTER_CS/ESP/EIP", "in the VMCB/VMCS"),
 	CONST(0x179, MSR_ANY, MSR_CONST_RO, 0, "IA32_MCG_CAP", "no machine-check banks"),
 	ROW(0x17a, 0x17a, MSR_ANY, MSR_RAZ_WI, "IA32_MCG_STATUS", "no machine check in progress"),
 	ROW(0x186, 0x189, MSR_ANY, MSR_GP, "IA32_PERFEVTSELx", "architectural PMU hidden"),

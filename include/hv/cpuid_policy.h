@@ -18,7 +18,7 @@ enum cpuid_leaf_kind {
 
 struct cpuid_leaf_row {
 	u32 first, last;
-	u8 kind;  /* enum cpuid_leaf_kind */
+	u8 kind;   /* enum cpuid_leaf_kind */
 	bool sub0; /* ECX selects a subleaf and only subleaf 0 is offered; others read 0 */
 	const char *why;
 };
@@ -55,7 +55,7 @@ void cpuid_policy(const struct cpuid_ctx *c, u32 leaf, u32 sub, u32 r[CPUID_NREG
 const struct cpuid_leaf_row *cpuid_policy_leaf(u32 leaf);
 
 /* Sprout's hypervisor leaves (0x40000000 up); 0x40000000:EAX is the highest. */
-#define CPUID_HV_TIMING	     0x40000010u /* EAX: TSC kHz, EBX: local APIC bus kHz */
+#define CPUID_HV_TIMING	     0x40000010u /* SPROUT_CPUID_TIMING */
 #define CPUID_HV_MAX	     CPUID_HV_TIMING
 #define CPUID_APIC_BUS_KHZ   1000000u /* the APIC timer clock: APIC_BUS_HZ, core/vdev/lapic.c */
 #define CPUID_INTEL_MAX_LEAF 0x16u    /* basic leaves offered on Intel: up to 0x16 */

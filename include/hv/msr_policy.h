@@ -8,15 +8,15 @@
 
 /* How an MSR is answered. Every MSR not in the table is MSR_GP. */
 enum msr_treat {
-	MSR_GP,		   /* #GP on RDMSR and WRMSR, as on a CPU that lacks it */
-	MSR_RAZ_WI,	   /* reads 0, writes ignored */
-	MSR_CONST_RO,	   /* reads row->value, writes #GP (a read-only MSR) */
-	MSR_CONST_WI,	   /* reads row->value, writes ignored */
-	MSR_KEPT,	   /* per vCPU: reads back what was written (vcpu->msr_kept[slot]) */
-	MSR_HOST_RO,	   /* read-only pass-through: the host's value, writes #GP */
-	MSR_EMULATED,	   /* code of its own in core/msr.c */
-	MSR_LAPIC,	   /* the local APIC model (core/vdev/lapic.c) */
-	MSR_VCPU_STATE,	   /* switched by the VMCB/VMCS; not intercepted, or by the backend */
+	MSR_GP,		/* #GP on RDMSR and WRMSR, as on a CPU that lacks it */
+	MSR_RAZ_WI,	/* reads 0, writes ignored */
+	MSR_CONST_RO,	/* reads row->value, writes #GP (a read-only MSR) */
+	MSR_CONST_WI,	/* reads row->value, writes ignored */
+	MSR_KEPT,	/* per vCPU: reads back what was written (vcpu->msr_kept[slot]) */
+	MSR_HOST_RO,	/* read-only pass-through: the host's value, writes #GP */
+	MSR_EMULATED,	/* code of its own in core/msr.c */
+	MSR_LAPIC,	/* the local APIC model (core/vdev/lapic.c) */
+	MSR_VCPU_STATE, /* switched by the VMCB/VMCS; not intercepted, or by the backend */
 	MSR_TREAT_COUNT
 };
 
@@ -53,7 +53,7 @@ enum msr_treat msr_policy_treat(u32 msr, enum cpu_vendor vendor);
 u64 msr_platform_info(u64 tsc_khz);
 
 /* The MSR numbers the rest of core/ needs by name. */
-#define MSR_IA32_TSC		   0x10
-#define MSR_IA32_PLATFORM_INFO	   0xce
+#define MSR_IA32_TSC	       0x10
+#define MSR_IA32_PLATFORM_INFO 0xce
 
 #endif

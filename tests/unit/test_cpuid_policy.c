@@ -39,9 +39,9 @@ UTEST(cpuid_policy_leaf1_hidden)
 	/* DTES64, MONITOR, DS-CPL, VMX, SMX, EIST, PDCM, XSAVE, OSXSAVE, AVX, F16C, FMA. */
 	CHECK(!(r[CPUID_ECX] & (BIT(2) | BIT(3) | BIT(4) | BIT(5) | BIT(6) | BIT(7) | BIT(15) |
 				BIT(26) | BIT(27) | BIT(28) | BIT(29) | BIT(12))));
-	CHECK(!(r[CPUID_ECX] & BIT(24)));	    /* TSC deadline: not yet */
-	CHECK(r[CPUID_ECX] & BIT(21));		    /* x2APIC: emulated */
-	CHECK(r[CPUID_ECX] & BIT(31));		    /* hypervisor */
+	CHECK(!(r[CPUID_ECX] & BIT(24)));		    /* TSC deadline: not yet */
+	CHECK(r[CPUID_ECX] & BIT(21));			    /* x2APIC: emulated */
+	CHECK(r[CPUID_ECX] & BIT(31));			    /* hypervisor */
 	CHECK(r[CPUID_ECX] & (BIT(0) | BIT(20) | BIT(23))); /* SSE3, SSE4.2, POPCNT */
 	CHECK(!(r[CPUID_EDX] & (BIT(18) | BIT(21) | BIT(22) | BIT(29) | BIT(31))));
 	CHECK((r[CPUID_EDX] & (BIT(0) | BIT(4) | BIT(5) | BIT(16) | BIT(25) | BIT(26))) ==
@@ -58,9 +58,10 @@ UTEST(cpuid_policy_leaf1_hidden)
 
 UTEST(cpuid_policy_hidden_leaves)
 {
-	static const u32 zero[] = {3, 5, 0xa, 0xb, 0xd, 0xf, 0x10, 0x12, 0x14, 0x1f, 0x20,
-				   0x8000000a, 0x8000001d, 0x8000001e, 0x8000001f, 0x80000021,
-				   0x80000022, 0x20000000, 0xc0000000};
+	static const u32 zero[] = {3,	       5,	   0xa,	       0xb,	   0xd,
+				   0xf,	       0x10,	   0x12,       0x14,	   0x1f,
+				   0x20,       0x8000000a, 0x8000001d, 0x8000001e, 0x8000001f,
+				   0x80000021, 0x80000022, 0x20000000, 0xc0000000};
 	u32 r[CPUID_NREGS];
 
 	for (size_t i = 0; i < ARRAY_SIZE(zero); i++) {
@@ -86,17 +87,18 @@ UTEST(cpuid_policy_amd_extended)
 
 	ones(&amd, 0x80000001, 0, r);
 	/* SVM, ExtApicSpace, IBS, XOP, WDT, TopoExt, counter extensions, MONITORX. */
-	CHECK(!(r[CPUID_ECX] & (BIT(2) | BIT(3) | BIT(10) | BIT(11) | BIT(13) | BIT(22) |
-				BIT(23) | BIT(24) | BIT(28) | BIT(29))));
-	CHECK(r[CPUID_ECX] & BIT(9)); /* OSVW: its MSRs read 0 */
-	CHECK(!(r[CPUID_EDX] & BIT(27)));  /* RDTSCP: TSC_AUX #GPs */
+	CHECK(!(r[CPUID_ECX] & (BIT(2) | BIT(3) | BIT(10) | BIT(11) | BIT(13) | BIT(22) | BIT(23) |
+				BIT(24) | BIT(28) | BIT(29))));
+	CHECK(r[CPUID_ECX] & BIT(9));	  /* OSVW: its MSRs read 0 */
+	CHECK(!(r[CPUID_EDX] & BIT(27))); /* RDTSCP: TSC_AUX #GPs */
 	CHECK((r[CPUID_EDX] & (BIT(11) | BIT(20) | BIT(29))) == (BIT(11) | BIT(20) | BIT(29)));
 	ones(&amd, 0x80000007, 0, r);
 	CHECK(!r[0] && !r[1] && !r[2] && r[3] == BIT(8));
 	ones(&amd, 0x80000008, 0, r);
 	CHECK_EQ(r[CPUID_EAX], 0xffffffffu);
 	/* IBPB, IBRS, STIBP, SSBD, VIRT_SSBD, IRPERF, RDPRU. */
-	CHECK(!(r[CPUID_EBX] & (BIT(12) | BIT(14) | BIT(15) | BIT(24) | BIT(25) | BIT(1) | BIT(4))));
+	CHECK(!(r[CPUID_EBX] &
+		(BIT(12) | BIT(14) | BIT(15) | BIT(24) | BIT(25) | BIT(1) | BIT(4))));
 	CHECK(!r[CPUID_EDX]);
 	/* Extended leaves past the host's highest read 0. */
 	ones(&intel, 0x80000019, 0, r);
@@ -171,6 +173,7 @@ UTEST(cpuid_policy_tables_well_formed)
 		/* A register row only means something in a MASKED leaf, once per register. */
 		CHECK(l && l->kind == CPUID_MASKED && m->reg < CPUID_NREGS && m->why);
 		for (size_t j = 0; j < i; j++)
-			CHECK(cpuid_reg_table[j].leaf != m->leaf || cpuid_reg_table[j].reg != m->reg);
+			CHECK(cpuid_reg_table[j].leaf != m->leaf ||
+			      cpuid_reg_table[j].reg != m->reg);
 	}
 }
