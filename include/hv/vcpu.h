@@ -3,6 +3,7 @@
 #ifndef HV_VCPU_H
 #define HV_VCPU_H
 
+#include <hv/msr_policy.h>
 #include <hv/spinlock.h>
 #include <hv/types.h>
 #include <hv/vlapic.h>
@@ -74,8 +75,8 @@ struct vcpu {
 	u32 exit_log_next;   /* exits recorded so far; the ring index is this modulo its size */
 	u64 busy_tsc;	     /* TSC ticks spent in the guest */
 	struct vlapic lapic; /* its local APIC, under the VM's platform lock */
-	u64 msr_kept[2];     /* AMD HWCR and DE_CFG as the guest wrote them (core/msr.c) */
-	s16 sipi_vector;     /* >= 0: start in real mode there (INIT/SIPI), else at boot_entry */
+	u64 msr_kept[MSR_KEPT_SLOTS]; /* AMD HWCR and DE_CFG as the guest wrote them (core/msr.c) */
+	s16 sipi_vector; /* >= 0: start in real mode there (INIT/SIPI), else at boot_entry */
 };
 
 /* Zero v and attach it to vm as vCPU id. */

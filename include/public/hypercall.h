@@ -20,6 +20,8 @@
 
 #define SPROUT_CPUID_BASE    0x40000000u
 #define SPROUT_CPUID_VERSION 0x40000001u
+/* EAX = TSC kHz, EBX = local APIC timer (bus) kHz. */
+#define SPROUT_CPUID_TIMING 0x40000010u
 /* "SproutSprout" in EBX, ECX, EDX of leaf 0x40000000. */
 #define SPROUT_SIGNATURE_EBX 0x6f727053u /* "Spro" */
 #define SPROUT_SIGNATURE_ECX 0x70537475u /* "utSp" */
