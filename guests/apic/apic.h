@@ -8,19 +8,19 @@
 #include "x86.h"
 
 /* CPUs this guest handles: vCPU 0 and the one it starts (smp_this_vcpu() < 2). */
-#define APIC_CPUS 2
+#define APIC_CPUS	       2
 
 #define CPUID1_ECX_X2APIC      BIT(21)
 #define CPUID1_ECX_TSCDEADLINE BIT(24)
 
-#define MSR_APIC_BASE	    0x1b
-#define APIC_BASE_BSP	    BIT(8)
-#define APIC_BASE_EXTD	    BIT(10)
-#define APIC_BASE_ENABLE    BIT(11)
-#define MSR_TSC_DEADLINE    0x6e0
-#define MSR_X2APIC_FIRST    0x800
-#define LAPIC_DEFAULT_BASE  0xfee00000ull
-#define IOAPIC_DEFAULT_BASE 0xfec00000ull
+#define MSR_APIC_BASE	       0x1b
+#define APIC_BASE_BSP	       BIT(8)
+#define APIC_BASE_EXTD	       BIT(10)
+#define APIC_BASE_ENABLE       BIT(11)
+#define MSR_TSC_DEADLINE       0x6e0
+#define MSR_X2APIC_FIRST       0x800
+#define LAPIC_DEFAULT_BASE     0xfee00000ull
+#define IOAPIC_DEFAULT_BASE    0xfec00000ull
 
 /* Local APIC register offsets in the xAPIC page (SDM Vol. 3A, table 11-1). */
 enum lapic_reg {

@@ -2,12 +2,12 @@
 /* The IOAPIC (82093AA): registers, the PIT on pin 2 (edge), the RTC on pin 8 (level). */
 #include "apic.h"
 
-#define IOREGSEL   0x00
-#define IOWIN	   0x10
-#define IOAPIC_ID  0x00
-#define IOAPIC_VER 0x01
+#define IOREGSEL	0x00
+#define IOWIN		0x10
+#define IOAPIC_ID	0x00
+#define IOAPIC_VER	0x01
 #define IOAPIC_RTE(pin) (0x10 + 2 * (pin))
-#define IOAPIC_PINS 24
+#define IOAPIC_PINS	24
 
 /*
  * Redirection entry, low word (82093AA datasheet, 3.2.4):
@@ -28,25 +28,26 @@
 #define RTE_RO	       (RTE_REMOTE_IRR | RTE_BUSY)
 
 /* IRQ 0 is GSI 2 on a PC (the MADT's interrupt source override); the RTC is IRQ 8. */
-#define PIN_PIT 2
-#define PIN_RTC 8
+#define PIN_PIT	      2
+#define PIN_RTC	      8
 
-#define PIT_HZ	   1193182ull
-#define PIT_CH0	   0x40
-#define PIT_CMD	   0x43
-#define PIT_RATE   50
-#define PIT_WINDOW_MS 600
+#define PIT_HZ	      1193182ull
+#define PIT_CH0	      0x40
+#define PIT_CMD	      0x43
+#define PIT_RATE      50
+#define PIT_WINDOW_MS 400
+#define PIT_TRIES     3
 
-#define CMOS_INDEX 0x70
-#define CMOS_DATA  0x71
-#define RTC_A	   0x0a
-#define RTC_B	   0x0b
-#define RTC_C	   0x0c
-#define RTC_B_PIE  BIT(6)
-#define RTC_B_AIE  BIT(5)
-#define RTC_B_UIE  BIT(4)
-#define RTC_RATE_8HZ 0x0d /* 32768 >> (rate - 1) Hz: one period is 125 ms */
-#define RTC_REFIRES 5	  /* EOIs without reading C before the handler reads it */
+#define CMOS_INDEX    0x70
+#define CMOS_DATA     0x71
+#define RTC_A	      0x0a
+#define RTC_B	      0x0b
+#define RTC_C	      0x0c
+#define RTC_B_PIE     BIT(6)
+#define RTC_B_AIE     BIT(5)
+#define RTC_B_UIE     BIT(4)
+#define RTC_RATE_8HZ  0x0d /* 32768 >> (rate - 1) Hz: one period is 125 ms */
+#define RTC_REFIRES   5	   /* EOIs without reading C before the handler reads it */
 
 static u32 ioapic_read(u32 reg)
 {
@@ -83,9 +84,10 @@ static void check_registers(void)
 	       "IOAPIC ID register: ID %u (bits 27:24), takes %u when written", id >> 24 & 0xf,
 	       other >> 24);
 	ioapic_write(IOAPIC_ID, id);
-	report((ver & 0xff) >= 0x11 && (ver & 0xff) <= 0x20 && (ver >> 16 & 0xff) == IOAPIC_PINS - 1,
-	       "IOAPIC version register 0x%x: version 0x%x, %u redirection entries", ver, ver & 0xff,
-	       (ver >> 16 & 0xff) + 1);
+	report((ver & 0xff) >= 0x11 && (ver & 0xff) <= 0x20 &&
+		       (ver >> 16 & 0xff) == IOAPIC_PINS - 1,
+	       "IOAPIC version register 0x%x: version 0x%x, %u redirection entries", ver,
+	       ver & 0xff, (ver >> 16 & 0xff) + 1);
 	for (u32 pin = 0; pin < IOAPIC_PINS; pin++) {
 		rte_set(pin, RTE_MASKED | RTE_LEVEL | RTE_LOW_ACTIVE | (0x30 + pin), (u8)pin);
 		lo = ioapic_read(IOAPIC_RTE(pin));
@@ -116,22 +118,39 @@ static void pit_stop(void)
 	outb(0, PIT_CH0);
 }
 
+static bool pit_count_ok(u32 n)
+{
+	u32 want = PIT_RATE * PIT_WINDOW_MS / 1000;
+
+	return n >= want * 2 / 3 && n <= want * 5 / 4;
+}
+
+/* Interrupts at VEC_PIT on CPU 0 in one window of PIT_WINDOW_MS. */
+static u32 pit_window(void)
+{
+	irq_reset();
+	delay_us(PIT_WINDOW_MS * 1000);
+	return irq_count(0, VEC_PIT);
+}
+
+/*
+ * PIT channel 0 in mode 2 through IOAPIC pin 2 to vCPU 0. An emulator kept
+ * off the CPU loses ticks (the IRR holds one), so a window that counts too
+ * few is tried again, up to PIT_TRIES windows.
+ */
 static void check_pit(void)
 {
-	u32 want = PIT_RATE * PIT_WINDOW_MS / 1000, n, snap, ap;
-	u64 t0;
+	u32 n, snap, tries = 0;
 
-	irq_reset();
 	pit_start();
 	rte_set(PIN_PIT, VEC_PIT, 0); /* fixed, physical, edge, active high, to APIC ID 0 */
-	t0 = rdtsc();
-	delay_us(PIT_WINDOW_MS * 1000);
-	n = irq_count(0, VEC_PIT);
-	ap = irq_count(1, VEC_PIT);
-	report(n >= want / 2 && n <= want * 4 / 3 && !ap,
-	       "PIT channel 0 at %u Hz through IOAPIC pin %u: %u interrupts at 0x%x on CPU 0 in %llu "
-	       "ms (want %u), %u on CPU 1",
-	       PIT_RATE, PIN_PIT, n, VEC_PIT, tsc_to_us(rdtsc() - t0) / 1000, want, ap);
+	do
+		n = pit_window();
+	while (++tries < PIT_TRIES && !pit_count_ok(n));
+	report(pit_count_ok(n) && !irq_count(1, VEC_PIT),
+	       "PIT channel 0 at %u Hz through IOAPIC pin %u: %u interrupts at 0x%x on CPU 0 in %u "
+	       "ms (try %u), %u on CPU 1",
+	       PIT_RATE, PIN_PIT, n, VEC_PIT, PIT_WINDOW_MS, tries, irq_count(1, VEC_PIT));
 	report(irq_count(0, VEC_PIC_BASE) == 0 && irq_count(0, VEC_PIC_BASE + 2) == 0,
 	       "the masked 8259 delivers none of them (vectors 0x%x, 0x%x: %u, %u)", VEC_PIC_BASE,
 	       VEC_PIC_BASE + 2, irq_count(0, VEC_PIC_BASE), irq_count(0, VEC_PIC_BASE + 2));
@@ -143,7 +162,9 @@ static void check_pit(void)
 	n = irq_count(0, VEC_PIT) - snap;
 	report(n == 0, "masking redirection entry %u stops them (%u in 100 ms)", PIN_PIT, n);
 	ioapic_write(IOAPIC_RTE(PIN_PIT), VEC_PIT);
-	report(wait_count(0, VEC_PIT, snap + 3, 100000), "unmasking it resumes them");
+	wait_count(0, VEC_PIT, snap + 3, PIT_WINDOW_MS * 1000);
+	n = irq_count(0, VEC_PIT) - snap;
+	report(n >= 3, "unmasking it resumes them (%u within %u ms)", n, PIT_WINDOW_MS);
 	rte_mask(PIN_PIT);
 	pit_stop();
 }
@@ -219,8 +240,8 @@ static void check_rtc(void)
 	report(fires && rtc.remote_irr == fires,
 	       "RTC: remote IRR (bit 14) reads 1 in the handler before the EOI (%u of %u)",
 	       rtc.remote_irr, fires);
-	report(fires && rtc.tmr == fires, "RTC: the local APIC's TMR bit for 0x%x is set (%u of %u)",
-	       VEC_RTC, rtc.tmr, fires);
+	report(fires && rtc.tmr == fires,
+	       "RTC: the local APIC's TMR bit for 0x%x is set (%u of %u)", VEC_RTC, rtc.tmr, fires);
 }
 
 void ioapic_tests(void)

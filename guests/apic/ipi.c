@@ -4,14 +4,14 @@
 #include "sipi.h"
 #include "smp.h"
 
-#define AP_APIC_ID	  1
-#define AP_ONLINE_MS	  1000
-#define INIT_WAIT_US	  10000 /* SDM Vol. 3A, 9.4.4.1 */
-#define STARTUP_WAIT_US	  200
-#define IPI_WAIT_US	  100000
-#define IPI_SETTLE_US	  5000
-#define LOGICAL_BSP	  0x01 /* flat model: one bit per CPU, set by lapic_setup_cpu() */
-#define LOGICAL_AP	  0x02
+#define AP_APIC_ID	1
+#define AP_ONLINE_MS	1000
+#define INIT_WAIT_US	10000 /* SDM Vol. 3A, 9.4.4.1 */
+#define STARTUP_WAIT_US 200
+#define IPI_WAIT_US	100000
+#define IPI_SETTLE_US	5000
+#define LOGICAL_BSP	0x01 /* flat model: one bit per CPU, set by lapic_setup_cpu() */
+#define LOGICAL_AP	0x02
 
 extern char ap_tramp_start[], ap_tramp_end[], ap_tramp_count[];
 
@@ -110,8 +110,8 @@ static void check_ipi(u32 dest, u32 icr, u32 vector, u32 want_bsp, u32 want_ap, 
 	delay_us(IPI_SETTLE_US);
 	bsp = irq_count(0, vector);
 	ap = irq_count(1, vector);
-	report(bsp == want_bsp && ap == want_ap, "%s: vector 0x%x taken %u time(s) on CPU 0, %u on CPU 1",
-	       what, vector, bsp, ap);
+	report(bsp == want_bsp && ap == want_ap,
+	       "%s: vector 0x%x taken %u time(s) on CPU 0, %u on CPU 1", what, vector, bsp, ap);
 }
 
 static void check_nmi(void)
@@ -156,7 +156,8 @@ bool ipi_tests(void)
 	check_ipi(LOGICAL_BSP, ICR_FIXED | ICR_LOGICAL, VEC_IPI_LOGICAL_SELF, 1, 0,
 		  "fixed IPI, logical destination 0x01 (the sender)");
 	check_ipi(0, ICR_FIXED | ICR_SELF, VEC_IPI_SELF, 1, 0, "shorthand self");
-	check_ipi(0, ICR_FIXED | ICR_ALL_INCL_SELF, VEC_IPI_ALL, 1, 1, "shorthand all including self");
+	check_ipi(0, ICR_FIXED | ICR_ALL_INCL_SELF, VEC_IPI_ALL, 1, 1,
+		  "shorthand all including self");
 	check_ipi(0, ICR_FIXED | ICR_ALL_EXCL_SELF, VEC_IPI_OTHERS, 0, 1,
 		  "shorthand all excluding self");
 	check_from_ap();

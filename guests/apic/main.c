@@ -3,20 +3,20 @@
 #include "apic.h"
 #include "util.h"
 
-#define PIT_HZ	       1193182ull
-#define PIT_CH2	       0x42
-#define PIT_CMD	       0x43
-#define PIT_GATE       0x61 /* bit 0: ch2 gate, bit 1: speaker, bit 5: ch2 output */
-#define PIT_CAL_MS     20
-#define PIT_SPIN_MAX   4000000000ull
-#define TSC_MIN_HZ     10000000ull
-#define HV_CPUID_BASE  0x40000000
+#define PIT_HZ		1193182ull
+#define PIT_CH2		0x42
+#define PIT_CMD		0x43
+#define PIT_GATE	0x61 /* bit 0: ch2 gate, bit 1: speaker, bit 5: ch2 output */
+#define PIT_CAL_MS	20
+#define PIT_SPIN_MAX	4000000000ull
+#define TSC_MIN_HZ	10000000ull
+#define HV_CPUID_BASE	0x40000000
 #define HV_CPUID_TIMING 0x40000010 /* EAX: TSC kHz, EBX: APIC bus kHz (VMware's leaf) */
 
-#define PIC1_CMD  0x20
-#define PIC1_DATA 0x21
-#define PIC2_CMD  0xa0
-#define PIC2_DATA 0xa1
+#define PIC1_CMD	0x20
+#define PIC1_DATA	0x21
+#define PIC2_CMD	0xa0
+#define PIC2_DATA	0xa1
 
 u64 tsc_hz;
 
@@ -132,7 +132,8 @@ static void lapic_check_base(void)
 	report((ver & 0xff) >= 0x10 && (ver & 0xff) <= 0x15 && ((ver >> 16) & 0xff) >= 4,
 	       "local APIC version 0x%x: integrated APIC, %u LVT entries", ver & 0xff,
 	       ((ver >> 16) & 0xff) + 1);
-	report(lapic_read(LAPIC_SVR) == (SVR_ENABLE | VEC_SPURIOUS) && lapic_read(LAPIC_ID) >> 24 == 0,
+	report(lapic_read(LAPIC_SVR) == (SVR_ENABLE | VEC_SPURIOUS) &&
+		       lapic_read(LAPIC_ID) >> 24 == 0,
 	       "SVR enabled with spurious vector 0xff, APIC ID 0 (ID register 0x%x)",
 	       lapic_read(LAPIC_ID));
 }
@@ -181,6 +182,7 @@ int main(void)
 	x2apic_tests();
 
 	irq_disable();
-	report(irq_unexpected() == 0, "no interrupt at a vector no test uses (%u)", irq_unexpected());
+	report(irq_unexpected() == 0, "no interrupt at a vector no test uses (%u)",
+	       irq_unexpected());
 	return report_summary();
 }

@@ -2,7 +2,7 @@
 /* Task priority and in-service priority: what a self-IPI waits for (SDM Vol. 3A, 11.8.3). */
 #include "apic.h"
 
-#define SETTLE_US 5000 /* long enough for a self-IPI that could be delivered to arrive */
+#define SETTLE_US  5000 /* long enough for a self-IPI that could be delivered to arrive */
 #define TPR_CLASS7 0x70
 
 /* TPR at a vector's class holds it in IRR; a higher class still comes; lowering TPR releases it. */
@@ -95,8 +95,14 @@ static void nest_outer(u32 vector, u32 cpu)
 static void check_nesting(void)
 {
 	static const u32 want[] = {
-		VEC_NEST_OUTER, VEC_NEST_HIGH,	VEC_NEST_HIGH | EVENT_EXIT, VEC_NEST_OUTER | EVENT_EXIT,
-		VEC_NEST_SAME,	VEC_NEST_SAME | EVENT_EXIT, VEC_NEST_LOW,  VEC_NEST_LOW | EVENT_EXIT,
+		VEC_NEST_OUTER,
+		VEC_NEST_HIGH,
+		VEC_NEST_HIGH | EVENT_EXIT,
+		VEC_NEST_OUTER | EVENT_EXIT,
+		VEC_NEST_SAME,
+		VEC_NEST_SAME | EVENT_EXIT,
+		VEC_NEST_LOW,
+		VEC_NEST_LOW | EVENT_EXIT,
 	};
 
 	irq_set_handler(VEC_NEST_OUTER, nest_outer);

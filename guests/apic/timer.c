@@ -2,18 +2,20 @@
 /* The local APIC timer: count-down, one-shot, divide, periodic, masking, TSC deadline, HLT. */
 #include "apic.h"
 
-#define DIV16_CODE	  0x3
-#define CAL_US		  20000
-#define ONESHOT_US	  10000
-#define DIVIDE_BASE_US	  2000 /* one-shot period at divide 1; 32 times that at divide 32 */
-#define PERIOD_US	  10000
-#define PERIODS		  20
-#define DEADLINE_US	  5000
-#define HLT_US		  5000
-#define TIMER_HZ_MIN	  100000ull
-#define TIMER_HZ_MAX	  20000000000ull
-#define RATE_US		  10000
-#define RATIO_TOLERANCE	  10 /* percent, for ratios of two rates measured in one run */
+#define DIV16_CODE	0x3
+#define CAL_US		20000
+#define ONESHOT_US	10000
+#define DIVIDE_BASE_US	2000 /* one-shot period at divide 1; 32 times that at divide 32 */
+#define PERIOD_US	10000
+#define PERIODS		20
+#define TRIES		3      /* windows a count may take when the emulator was preempted */
+#define LATE_US		100000 /* how late an emulated interrupt may come */
+#define DEADLINE_US	5000
+#define HLT_US		5000
+#define TIMER_HZ_MIN	100000ull
+#define TIMER_HZ_MAX	20000000000ull
+#define RATE_US		10000
+#define RATIO_TOLERANCE 10 /* percent, for ratios of two rates measured in one run */
 
 /* Divide configuration register values (SDM Vol. 3A, figure 11-10: bits 3, 1:0). */
 static const struct {
@@ -74,17 +76,17 @@ static bool check_oneshot(const char *mode)
 	irq_reset();
 	t0 = rdtsc();
 	timer_arm(LVT_TIMER_ONESHOT, DIV16_CODE, timer_count_for_us(ONESHOT_US, 16));
-	fired = wait_count(0, VEC_TIMER, 1, 20 * ONESHOT_US);
+	fired = wait_count(0, VEC_TIMER, 1, 4 * ONESHOT_US + 2 * LATE_US);
 	if (fired)
 		dt = irq_last_tsc(0, VEC_TIMER) - t0;
-	report(fired && dt >= want * 6 / 10 && dt <= want * 3 + us_to_tsc(10000),
+	report(fired && dt >= want * 9 / 10 && dt <= want * 2 + us_to_tsc(LATE_US),
 	       "%s timer one-shot: interrupt at vector 0x%x after %llu us (armed for %u us)", mode,
 	       VEC_TIMER, tsc_to_us(dt), ONESHOT_US);
 	delay_us(3 * ONESHOT_US);
 	n = irq_count(0, VEC_TIMER);
 	cur = lapic_read(LAPIC_TIMER_CUR);
-	report(n == 1 && cur == 0, "%s timer one-shot: fires once (%u) and the count stays at 0 (%u)",
-	       mode, n, cur);
+	report(n == 1 && cur == 0,
+	       "%s timer one-shot: fires once (%u) and the count stays at 0 (%u)", mode, n, cur);
 	timer_stop();
 	return fired;
 }
@@ -134,10 +136,12 @@ static void check_divide(const char *mode)
 		ratio = rate ? rate1 * 100 / rate : 0;
 		want = divides[i].div * 100;
 		expect = (u64)count * tsc_hz / (rate ? rate : 1);
-		period = oneshot_period(divides[i].code, count, tsc_to_us(expect) * 4 + 50000);
+		period =
+			oneshot_period(divides[i].code, count, tsc_to_us(expect) * 4 + 2 * LATE_US);
 		report(ratio >= want * (100 - RATIO_TOLERANCE) / 100 &&
 			       ratio <= want * (100 + RATIO_TOLERANCE) / 100 &&
-			       period >= expect * 9 / 10 && period <= expect * 2 + us_to_tsc(20000),
+			       period >= expect * 9 / 10 &&
+			       period <= expect * 2 + us_to_tsc(LATE_US),
 		       "%s timer divide %u (0x%x): counts %llu.%02llu times slower than divide 1, "
 		       "one-shot of %u after %llu us (want %llu)",
 		       mode, divides[i].div, divides[i].code, ratio / 100, ratio % 100, count,
@@ -146,29 +150,53 @@ static void check_divide(const char *mode)
 	timer_stop();
 }
 
-/* Periodic: PERIODS interrupts in PERIODS periods, the current count reloading each time. */
-static void check_periodic(const char *mode)
+struct periodic_run {
+	u32 count, interrupts, reloads, over;
+};
+
+/* One window of PERIODS periods from arming; the timer keeps running afterwards. */
+static void periodic_window(struct periodic_run *r)
 {
-	u32 count = timer_count_for_us(PERIOD_US, 16), n, prev = count, cur, reloads = 0, over = 0;
+	u32 prev = r->count, cur;
 	u64 end;
 
+	r->reloads = r->over = 0;
 	irq_reset();
 	end = rdtsc() + us_to_tsc(PERIOD_US * PERIODS + PERIOD_US / 2);
-	timer_arm(LVT_TIMER_PERIODIC, DIV16_CODE, count);
+	timer_arm(LVT_TIMER_PERIODIC, DIV16_CODE, r->count);
 	while (rdtsc() < end) {
 		cur = lapic_read(LAPIC_TIMER_CUR);
-		reloads += cur > prev;
-		over += cur > count;
+		r->reloads += cur > prev;
+		r->over += cur > r->count;
 		prev = cur;
 		delay_us(200);
 	}
-	n = irq_count(0, VEC_TIMER);
-	report(n >= PERIODS * 3 / 4 && n <= PERIODS * 5 / 4,
-	       "%s timer periodic: %u interrupts in %u periods of %u us", mode, n, PERIODS,
-	       PERIOD_US);
-	report(reloads >= PERIODS / 2 && !over,
+	r->interrupts = irq_count(0, VEC_TIMER);
+}
+
+static bool periodic_ok(const struct periodic_run *r)
+{
+	return r->interrupts >= PERIODS * 2 / 3 && r->interrupts <= PERIODS * 5 / 4;
+}
+
+/*
+ * Periodic: PERIODS interrupts in PERIODS periods, the current count
+ * reloading each time. An emulator that is itself kept off the CPU loses
+ * periods (the IRR holds one), so a short window is tried up to TRIES times.
+ */
+static void check_periodic(const char *mode)
+{
+	struct periodic_run r = {.count = timer_count_for_us(PERIOD_US, 16)};
+	u32 tries = 0;
+
+	do
+		periodic_window(&r);
+	while (++tries < TRIES && !periodic_ok(&r));
+	report(periodic_ok(&r), "%s timer periodic: %u interrupts in %u periods of %u us (try %u)",
+	       mode, r.interrupts, PERIODS, PERIOD_US, tries);
+	report(r.reloads >= PERIODS / 2 && !r.over,
 	       "%s timer periodic: current count reloads (%u times, %u reads above %u)", mode,
-	       reloads, over, count);
+	       r.reloads, r.over, r.count);
 }
 
 /* With the periodic timer still running: the mask stops delivery, not the count. */
