@@ -135,7 +135,7 @@ u64 irq_last_tsc(u32 cpu, u32 vector);
 u32 nmi_count(u32 cpu);
 /* Zero the counters and the event log. */
 void irq_reset(void);
-/* Interrupts since start at vectors no test uses (the 8259's range included). */
+/* Interrupts since start outside VEC_TIMER..VEC_IPI_TO_BSP and VEC_SPURIOUS (8259's too). */
 u32 irq_unexpected(void);
 
 /* Event log of vCPU 0: each entry is a vector, with EVENT_EXIT set when its handler returned. */
@@ -158,7 +158,7 @@ extern u64 tsc_hz;
 u64 us_to_tsc(u64 us);
 u64 tsc_to_us(u64 ticks);
 void delay_us(u64 us);
-/* Spin with interrupts as they are until *p >= want or us elapse; true if it got there. */
+/* Spin (interrupts as they are) until cpu took want interrupts at vector, or us pass. */
 bool wait_count(u32 cpu, u32 vector, u32 want, u64 us);
 
 /* The parts of the test. */
