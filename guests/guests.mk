@@ -2,7 +2,7 @@
 # Test guests: guests/lib (PVH entry, console, reports) linked into each $(BUILD)/guests/NAME.elf.
 
 # Every directory named here is one guest: all its .c and .S files plus the lib.
-GUESTS += hello hostile bench memtouch canary hcfuzz broker cpuburn smpboot platform
+GUESTS += hello hostile bench memtouch canary hcfuzz broker cpuburn smpboot platform apic
 
 GUEST_CFLAGS := -std=gnu11 -m64 -O2 -g -ffreestanding -nostdlib -nostdinc \
 	-isystem $(shell $(CC) -print-file-name=include) \

@@ -58,13 +58,14 @@ int smp_init(void)
 	u64 cr3 = read_cr3();
 	long ret;
 
-	if (!sprout_present())
-		return -SPROUT_ENOSYS;
 	/* A new vCPU loads CR3 while still in 32-bit mode. */
 	if (cr3 >= GiB(4))
 		return -SPROUT_EINVAL;
+	/* Recorded without Sprout too, for guests that start their CPUs with INIT/SIPI. */
 	smp_boot_cr3 = (u32)cr3;
 	asm volatile("sidt %0" : "=m"(smp_boot_idtr));
+	if (!sprout_present())
+		return -SPROUT_ENOSYS;
 	ret = hypercall(HC_VCPU_REGISTER, (unsigned long)smp_ap_start32, 0, 0, 0);
 	if (ret < 0)
 		return (int)ret;

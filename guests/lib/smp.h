@@ -24,9 +24,11 @@ struct smp_arrival {
 /*
  * Register smp_ap_start32 (smp_entry.S) with HC_VCPU_REGISTER, so vCPUs the broker
  * adds start there. Records what the new vCPUs copy from this one: CR3 (the
- * page tables of entry.S) and the IDT. Call once from vCPU 0, after the lib
- * has started (main() or later). Returns 0, -SPROUT_ENOSYS without Sprout,
- * or the hypercall's error; the guest then simply stays on one vCPU.
+ * page tables of entry.S) and the IDT, also without Sprout, so that a guest
+ * can jump to smp_ap_start32 from its own INIT/SIPI trampoline. Call once from
+ * vCPU 0, after the lib has started (main() or later). Returns 0,
+ * -SPROUT_ENOSYS without Sprout, or the hypercall's error; the guest then
+ * simply stays on one vCPU.
  */
 int smp_init(void);
 
