@@ -4,13 +4,12 @@
 #include <public/hypercall.h>
 
 /*
- * Switched on by the interrupt-injection work (docs/design.md, issue 11 step
- * 2), one line each. x2APIC has been offered since INIT/SIPI went through the
- * x2APIC ICR (guests/smpboot relies on it); the vlapic emulates both whatever
- * the host has.
+ * The local APIC's x2APIC mode and TSC-deadline timer are emulated
+ * (core/vdev/vlapic.c) whatever the host has, and interrupts are injected
+ * (core/vdev/irq.c): both are offered.
  */
 #define GUEST_X2APIC	    true
-#define GUEST_TSC_DEADLINE  false
+#define GUEST_TSC_DEADLINE  true
 
 #define L1_ECX_X2APIC	    BIT(21)
 #define L1_ECX_TSC_DEADLINE BIT(24)

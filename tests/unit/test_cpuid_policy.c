@@ -39,7 +39,7 @@ UTEST(cpuid_policy_leaf1_hidden)
 	/* DTES64, MONITOR, DS-CPL, VMX, SMX, EIST, PDCM, XSAVE, OSXSAVE, AVX, F16C, FMA. */
 	CHECK(!(r[CPUID_ECX] & (BIT(2) | BIT(3) | BIT(4) | BIT(5) | BIT(6) | BIT(7) | BIT(15) |
 				BIT(26) | BIT(27) | BIT(28) | BIT(29) | BIT(12))));
-	CHECK(!(r[CPUID_ECX] & BIT(24)));		    /* TSC deadline: not yet */
+	CHECK(r[CPUID_ECX] & BIT(24));			    /* TSC deadline: emulated */
 	CHECK(r[CPUID_ECX] & BIT(21));			    /* x2APIC: emulated */
 	CHECK(r[CPUID_ECX] & BIT(31));			    /* hypervisor */
 	CHECK(r[CPUID_ECX] & (BIT(0) | BIT(20) | BIT(23))); /* SSE3, SSE4.2, POPCNT */
@@ -50,10 +50,10 @@ UTEST(cpuid_policy_leaf1_hidden)
 	CHECK_EQ(r[CPUID_EBX] >> 24, 3u);	   /* APIC ID */
 	CHECK_EQ((r[CPUID_EBX] >> 16) & 0xff, 4u); /* logical processors */
 	CHECK_EQ(r[CPUID_EBX] & 0xffff, 0xffffu);
-	/* Offered even when the host lacks it: the vlapic does x2APIC. */
+	/* Offered even when the host lacks them: the vlapic does x2APIC and TSC deadline. */
 	r[0] = r[1] = r[2] = r[3] = 0;
 	cpuid_policy(&amd, 1, 0, r);
-	CHECK_EQ(r[CPUID_ECX], BIT(21) | BIT(31));
+	CHECK_EQ(r[CPUID_ECX], BIT(21) | BIT(24) | BIT(31));
 }
 
 UTEST(cpuid_policy_hidden_leaves)
