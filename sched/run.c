@@ -86,6 +86,7 @@ void sched_run_slice(struct percpu *cpu, struct vcpu *v)
 			cli();
 		}
 		act = exit_dispatch(v, &e);
+		sched_timer_work(cpu);
 		if (slice_over(v, act, slice_end))
 			break;
 	}

@@ -128,9 +128,10 @@ bool sched_block_commit(struct vcpu *v)
 
 	spin_lock(&v->sched_lock);
 	blocked = v->block_pending && v->state == VCPU_RUNNABLE;
-	if (blocked)
+	if (blocked) {
 		v->state = VCPU_BLOCKED;
-	else
+		apic_timer_request(v->wake_tsc); /* this CPU wakes it (sched_timer_work()) */
+	} else
 		v->block_ended = true; /* woken before it slept: the wait is over */
 	v->block_pending = false;
 	spin_unlock(&v->sched_lock);
@@ -164,10 +165,14 @@ void sched_launch_on(struct vcpu *v, u32 cpu)
 		smp_kick(cpu);
 }
 
-/* Wake blocked vCPUs homed here whose deadline has passed. */
+/*
+ * Wake blocked vCPUs whose deadline has passed (any CPU may: sched_wake() is
+ * idempotent), and arm this CPU's timer for the next deadline of those homed
+ * here.
+ */
 static void sched_wake_expired(void)
 {
-	u64 now = rdtsc();
+	u64 now = rdtsc(), next = 0;
 
 	for (u32 i = 0; i < VM_MAX; i++) {
 		struct vm *vm = &vm_table[i];
@@ -177,21 +182,35 @@ static void sched_wake_expired(void)
 		for (u32 j = 0; j < vm->nr_vcpus; j++) {
 			struct vcpu *v = vm->vcpus[j];
 
-			if (v->state == VCPU_BLOCKED && v->wake_tsc && now >= v->wake_tsc &&
-			    v->cpu == this_cpu()->cpu_id)
+			u64 wake = v->wake_tsc;
+
+			if (v->state != VCPU_BLOCKED || !wake)
+				continue;
+			if (now >= wake)
 				sched_wake(v);
+			else if (v->cpu == this_cpu()->cpu_id && (!next || wake < next))
+				next = wake;
 		}
 	}
+	apic_timer_request(next);
+}
+
+void sched_timer_work(struct percpu *cpu)
+{
+	if (cpu->seen_fired == cpu->timer_fired)
+		return;
+	cpu->seen_fired = cpu->timer_fired;
+	sched_wake_expired();
 }
 
 /* Work done once per host timer tick, not once per exit. */
 static void sched_tick_work(struct percpu *cpu)
 {
+	sched_timer_work(cpu);
 	if (cpu->seen_tick == cpu->timer_ticks)
 		return;
 	cpu->seen_tick = cpu->timer_ticks;
 	hooks->tick(cpu->cpu_id);
-	sched_wake_expired();
 	sched_hotplug_tick(cpu);
 }
 

@@ -19,7 +19,6 @@
 #define APIC_REG_TIMER_DIV  0x3e0
 #define APIC_SVR_ENABLE	    BIT(8)
 #define APIC_LVT_MASKED	    BIT(16)
-#define APIC_TIMER_PERIODIC BIT(17)
 #define APIC_DIV_16	    0x3
 
 volatile u64 apic_timer_ticks;
@@ -57,11 +56,47 @@ static void pic_disable(void)
 	outb(0xa1, 0xff);
 }
 
+static u64 tick_period_tsc;
+
+/*
+ * The host timer runs one-shot: at each scheduler tick, and earlier when a
+ * guest timer (or a blocked vCPU's deadline) asks for it. Converted from TSC
+ * to APIC timer counts with the calibration; a count that fires a little
+ * early only re-arms for the rest.
+ */
+static void timer_arm(struct percpu *cpu, u64 at)
+{
+	u64 now = rdtsc(), count = 1;
+
+	if (at > now && tsc_khz)
+		count = MAX((at - now) * ticks_per_ms / tsc_khz, 1ULL);
+	cpu->timer_at_tsc = at;
+	apic_write(APIC_REG_TIMER_INIT, (u32)MIN(count, 0xffffffffULL));
+}
+
 static void apic_timer_irq(struct trap_frame *f)
 {
-	apic_timer_ticks++;
-	this_cpu()->timer_ticks++;
+	struct percpu *cpu = this_cpu();
+	u64 now = rdtsc();
+
+	cpu->timer_fired++;
+	if (now >= cpu->tick_next_tsc) {
+		apic_timer_ticks++;
+		cpu->timer_ticks++;
+		cpu->tick_next_tsc += tick_period_tsc;
+		if (cpu->tick_next_tsc <= now) /* fell behind: do not make up for it */
+			cpu->tick_next_tsc = now + tick_period_tsc;
+	}
+	timer_arm(cpu, cpu->tick_next_tsc);
 	apic_eoi();
+}
+
+void apic_timer_request(u64 at_tsc)
+{
+	struct percpu *cpu = this_cpu();
+
+	if (at_tsc && at_tsc < cpu->timer_at_tsc)
+		timer_arm(cpu, at_tsc);
 }
 
 static void apic_spurious_irq(struct trap_frame *f)
@@ -137,14 +172,15 @@ static void apic_timer_calibrate(void)
 
 void apic_timer_start(u64 period_us)
 {
-	u64 count;
+	struct percpu *cpu = this_cpu();
 
 	if (!ticks_per_ms)
 		apic_timer_calibrate();
-	count = MAX(ticks_per_ms * period_us / 1000, 1ULL);
+	tick_period_tsc = MAX(period_us * tsc_khz / 1000, 1ULL);
 	apic_write(APIC_REG_TIMER_DIV, APIC_DIV_16);
-	apic_write(APIC_REG_LVT_TIMER, APIC_TIMER_VECTOR | APIC_TIMER_PERIODIC);
-	apic_write(APIC_REG_TIMER_INIT, (u32)MIN(count, 0xffffffffULL));
+	apic_write(APIC_REG_LVT_TIMER, APIC_TIMER_VECTOR); /* one-shot */
+	cpu->tick_next_tsc = rdtsc() + tick_period_tsc;
+	timer_arm(cpu, cpu->tick_next_tsc);
 	if (!this_cpu()->cpu_id)
 		pr_info("apic: %s, timer %u ticks/ms, period %llu us\n",
 			x2apic_mode ? "x2APIC" : "xAPIC", ticks_per_ms, period_us);

@@ -4,6 +4,7 @@
  * the local APICs, the PIC's INTR to LINT0, and before each VM entry the
  * vCPU's highest deliverable event to the vendor's injection.
  */
+#include <arch/apic.h>
 #include <arch/smp.h>
 #include <arch/time.h>
 #include <arch/x86.h>
@@ -211,6 +212,20 @@ static u64 ns_to_tsc(u64 ns)
 }
 
 /*
+ * The TSC at which v has its next timer event, 0 if none: its LAPIC timer,
+ * and for vCPU 0 the devices' next interrupt (it keeps the devices' time
+ * while everything sleeps).
+ */
+static u64 plat_next_tsc(struct vplat *p, struct vcpu *v)
+{
+	u64 next = vlapic_next_deadline(&v->lapic);
+
+	if (v->id == 0 && p->next_ns != VPLAT_NO_EVENT)
+		next = MIN(next, p->t0_tsc + ns_to_tsc(p->next_ns));
+	return next == ~0ULL ? 0 : MAX(next, 1ULL);
+}
+
+/*
  * Before each entry of v (on its CPU, interrupts off, v->in_guest set):
  * bring the timers up to date, then inject what v can take now (NMI first,
  * then the highest interrupt) and ask for an exit when the guest opens a
@@ -235,12 +250,7 @@ bool vplat_vcpu_entry(struct vcpu *v)
 		if (nmi || (irq && (hvm->get_reg(v, VCPU_REG_RFLAGS) & X86_RFLAGS_IF))) {
 			v->halted = false;
 		} else {
-			u64 next = vlapic_next_deadline(l);
-
-			/* vCPU 0 also keeps the devices' time while everything sleeps. */
-			if (v->id == 0 && p->next_ns != VPLAT_NO_EVENT)
-				next = MIN(next, p->t0_tsc + ns_to_tsc(p->next_ns));
-			sched_block_prepare(v, next == ~0ULL ? 0 : MAX(next, 1ULL));
+			sched_block_prepare(v, plat_next_tsc(p, v));
 			enter = false;
 		}
 	}
@@ -257,6 +267,8 @@ bool vplat_vcpu_entry(struct vcpu *v)
 			irq = l->extint || vlapic_pending_vector(l) >= 0;
 		}
 		hvm->set_windows(v, irq, nmi);
+		/* The guest's timers fire on time, not at the next scheduler tick. */
+		apic_timer_request(plat_next_tsc(p, v));
 	}
 	plat_unlock(p);
 	return enter;

@@ -23,8 +23,13 @@ struct percpu {
 	/* Scheduling. */
 	struct vcpu *current;	  /* vCPU running here */
 	struct vcpu *fpu_owner;	  /* vCPU whose FPU state is in the registers */
-	volatile u64 timer_ticks; /* LAPIC timer interrupts taken */
+	volatile u64 timer_ticks; /* scheduler ticks (every SCHED_SLICE_US) taken */
 	u64 seen_tick;
+	/* The one-shot host timer (arch/x86/apic.c): next tick, when it fires next, how often. */
+	u64 tick_next_tsc, timer_at_tsc;
+	volatile u64 timer_fired;
+	u64 seen_fired;
+	u64 wake_next_tsc; /* earliest deadline of the blocked vCPUs homed here, ~0 if none */
 	u64 busy_tsc, idle_tsc;
 };
 

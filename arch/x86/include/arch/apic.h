@@ -14,6 +14,12 @@ void apic_init_cpu(bool bsp);
 /* Start the periodic timer with the given period; calibrated against the TSC once. */
 void apic_timer_start(u64 period_us);
 
+/*
+ * Make this CPU's timer interrupt come no later than at_tsc (0: no request);
+ * the scheduler tick goes on as before. Interrupts off.
+ */
+void apic_timer_request(u64 at_tsc);
+
 #define APIC_ICR_INIT	 0x00004500 /* INIT, level assert */
 #define APIC_ICR_STARTUP 0x00004600 /* STARTUP; OR in the vector (page number) */
 
