@@ -89,8 +89,10 @@ static void platform_init(struct boot_info *bi)
 		acpi.cpus[0].enabled = true;
 	}
 	acpi_print(&acpi);
+	vplat_host_pm_timer = acpi.pm_tmr_port;
+	vplat_host_pm_timer_24bit = !acpi.pm_tmr_32;
 	power_init(&acpi);
-	pr_info("tsc: %llu.%03llu MHz\n", tsc_calibrate() / 1000, tsc_khz % 1000);
+	tsc_calibrate(acpi.pm_tmr_port, acpi.pm_tmr_32);
 	rtc_read_host_clock();
 }
 

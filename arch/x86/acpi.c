@@ -182,6 +182,7 @@ _Static_assert(offsetof(struct acpi_fadt, flags) == 112, "FADT layout");
 _Static_assert(offsetof(struct acpi_fadt, x_dsdt) == 140, "FADT layout");
 _Static_assert(offsetof(struct acpi_fadt, x_pm1a_cnt_blk) == 172, "FADT layout");
 
+#define FADT_TMR_VAL_EXT   BIT(8)
 #define FADT_RESET_REG_SUP BIT(10)
 
 /* Does a FADT of length len contain this field? */
@@ -528,6 +529,11 @@ static void fadt_parse(struct acpi_walk *w, const struct acpi_header *h)
 	info->pm1b_cnt =
 		fadt_pm1_port(&f->x_pm1b_cnt_blk, FADT_HAS(len, x_pm1b_cnt_blk), f->pm1b_cnt_blk);
 	fadt_reset(info, f, len);
+	if (FADT_HAS(len, flags) && f->pm_tmr_len == 4 && f->pm_tmr_blk &&
+	    f->pm_tmr_blk <= 0xfffc) {
+		info->pm_tmr_port = (u16)f->pm_tmr_blk;
+		info->pm_tmr_32 = f->flags & FADT_TMR_VAL_EXT;
+	}
 
 	dsdt_pa = FADT_HAS(len, x_dsdt) && f->x_dsdt ? f->x_dsdt : f->dsdt;
 	dsdt = dsdt_pa ? acpi_table_get(w, dsdt_pa) : NULL;
@@ -691,6 +697,9 @@ static void acpi_print_power(const struct acpi_info *info)
 			info->slp_typ_a);
 	else
 		pr_info("acpi: no S5 power-off information\n");
+	if (info->pm_tmr_port)
+		pr_info("acpi: PM timer at port 0x%x, %u bits\n", info->pm_tmr_port,
+			info->pm_tmr_32 ? 32 : 24);
 	if (info->reset_valid)
 		pr_info("acpi: reset via %s 0x%llx value 0x%x\n",
 			info->reset_space < ARRAY_SIZE(space) ? space[info->reset_space] : "?",

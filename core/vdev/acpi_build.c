@@ -386,11 +386,13 @@ static struct facs *build_facs(struct acpi_out *o)
 	return f;
 }
 
-static void fadt_pm_blocks(struct fadt *f, u16 pm)
+static void fadt_pm_blocks(struct fadt *f, const struct acpi_build_cfg *cfg)
 {
+	u16 pm = cfg->pm_base;
+
 	f->pm1a_evt_blk = pm + ACPI_PM1A_EVT_OFF;
 	f->pm1a_cnt_blk = pm + ACPI_PM1A_CNT_OFF;
-	f->pm_tmr_blk = pm + ACPI_PM_TMR_OFF;
+	f->pm_tmr_blk = cfg->pm_tmr_port ? cfg->pm_tmr_port : pm + ACPI_PM_TMR_OFF;
 	f->gpe0_blk = pm + ACPI_GPE0_OFF;
 	f->pm1_evt_len = ACPI_PM1A_EVT_LEN;
 	f->pm1_cnt_len = ACPI_PM1A_CNT_LEN;
@@ -419,14 +421,14 @@ static struct fadt *build_fadt(struct acpi_out *o, const struct acpi_build_cfg *
 	f->sci_int = cfg->sci_irq;
 	/* SMI_CMD 0: no SMM, the hardware is in ACPI mode from reset. */
 	f->smi_cmd = 0;
-	fadt_pm_blocks(f, cfg->pm_base);
+	fadt_pm_blocks(f, cfg);
 	f->p_lvl2_lat = FADT_NO_C2;
 	f->p_lvl3_lat = FADT_NO_C3;
 	f->century = ACPI_RTC_CENTURY;
 	/* ISA devices (COM1, RTC) yes; no 8042 keyboard controller, so bit 1 stays clear. */
 	f->iapc_boot_arch = FADT_BOOT_LEGACY_DEVICES;
-	f->flags = FADT_WBINVD | FADT_PROC_C1 | FADT_SLP_BUTTON | FADT_TMR_VAL_EXT |
-		   FADT_RESET_REG_SUP;
+	f->flags = FADT_WBINVD | FADT_PROC_C1 | FADT_SLP_BUTTON | FADT_RESET_REG_SUP |
+		   (cfg->pm_tmr_port && cfg->pm_tmr_24bit ? 0 : FADT_TMR_VAL_EXT);
 	f->reset_reg = gas_io(ACPI_RESET_PORT, 1, 1);
 	f->reset_value = ACPI_RESET_VALUE;
 	sdt_finish(&f->hdr);
@@ -556,7 +558,7 @@ static bool acpi_cfg_ok(const struct acpi_build_cfg *cfg)
 	if (cfg->sci_irq >= 16 || cfg->sci_irq == 0 || cfg->sci_irq == 2)
 		return false;
 	return cfg->s5_slp_typ <= 7 && cfg->pm_base != 0 &&
-	       cfg->pm_base <= 0x10000 - ACPI_PM_BLOCK_LEN;
+	       cfg->pm_base <= 0x10000 - ACPI_PM_BLOCK_LEN && cfg->pm_tmr_port <= 0xfffc;
 }
 
 int acpi_build(const struct acpi_build_cfg *cfg, void *buf, u32 *used)

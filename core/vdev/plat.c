@@ -39,6 +39,9 @@
 /* Status: system flag (self-test passed), last write a command, keyboard not inhibited. */
 #define I8042_STATUS 0x1c
 
+u16 vplat_host_pm_timer;
+bool vplat_host_pm_timer_24bit;
+
 /* Never written: every page of the ROM without a table of its own maps this one, read-only. */
 static hpa_t rom_zero = INVALID_HPA;
 
@@ -66,6 +69,8 @@ static int plat_build_acpi(struct vm *vm, struct vplat *p)
 		.ioapic_addr = GPMAP_IOAPIC_BASE,
 		.lapic_addr = GPMAP_LAPIC_BASE,
 		.pm_base = VPLAT_PM_BASE,
+		.pm_tmr_port = vplat_host_pm_timer,
+		.pm_tmr_24bit = vplat_host_pm_timer_24bit,
 		.sci_irq = VACPI_SCI_IRQ,
 		.s5_slp_typ = VACPI_SLP_TYP_S5,
 		.oem_id = {'S', 'P', 'R', 'O', 'U', 'T'},

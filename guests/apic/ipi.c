@@ -73,8 +73,9 @@ void ipi_stop_ap(void)
 static bool start_ap(void)
 {
 	size_t len = (uintptr_t)ap_tramp_end - (uintptr_t)ap_tramp_start;
-	volatile u32 *entries = (volatile u32 *)(uintptr_t)(SIPI_TRAMP_BASE +
-							    (u64)(ap_tramp_count - ap_tramp_start));
+	volatile u32 *entries =
+		(volatile u32 *)(uintptr_t)(SIPI_TRAMP_BASE + ((uintptr_t)ap_tramp_count -
+							       (uintptr_t)ap_tramp_start));
 	u64 t0 = rdtsc(), end = t0 + us_to_tsc(AP_ONLINE_MS * 1000);
 	bool idle, online;
 

@@ -92,20 +92,42 @@ static bool check_oneshot(const char *mode)
 	return fired;
 }
 
-/* Timer ticks per second at div_code, from the current count over RATE_US of TSC time. */
+/* Read the current count between two TSC readings; returns the bracket's width. */
+static u64 count_at(u32 *count, u64 *tsc)
+{
+	u64 a = rdtsc(), b;
+
+	*count = lapic_read(LAPIC_TIMER_CUR);
+	b = rdtsc();
+	*tsc = a + (b - a) / 2;
+	return b - a;
+}
+
+/*
+ * Timer ticks per second at div_code, from the current count over RATE_US of
+ * TSC time. Each count read is bracketed by TSC readings: an emulator
+ * preempted between a read and its timestamp skews the rate, so of 5 tries
+ * the one with the tightest brackets counts.
+ */
 static u64 count_rate(u32 div_code)
 {
-	u32 c0, c1;
-	u64 t0, t1;
+	u64 best_rate = 0, best_width = ~0ULL;
 
-	timer_arm(LVT_MASKED | LVT_TIMER_ONESHOT, div_code, 0xffffffff);
-	c0 = lapic_read(LAPIC_TIMER_CUR);
-	t0 = rdtsc();
-	delay_us(RATE_US);
-	c1 = lapic_read(LAPIC_TIMER_CUR);
-	t1 = rdtsc();
-	timer_stop();
-	return c0 > c1 ? (u64)(c0 - c1) * tsc_hz / (t1 - t0) : 0;
+	for (int attempt = 0; attempt < 5; attempt++) {
+		u32 c0, c1;
+		u64 t0, t1, width;
+
+		timer_arm(LVT_MASKED | LVT_TIMER_ONESHOT, div_code, 0xffffffff);
+		width = count_at(&c0, &t0);
+		delay_us(RATE_US);
+		width += count_at(&c1, &t1);
+		timer_stop();
+		if (c0 > c1 && t1 > t0 && width < best_width) {
+			best_width = width;
+			best_rate = (u64)(c0 - c1) * tsc_hz / (t1 - t0);
+		}
+	}
+	return best_rate;
 }
 
 /* TSC ticks from arming a one-shot of count at div_code to its interrupt; 0 if none came. */

@@ -81,6 +81,8 @@ static void check_madt(const struct sdt *madt, u32 cpus_max)
 }
 
 /* Returns the FADT's PM timer and PM1a control ports. */
+static bool pm_24bit; /* FADT TMR_VAL_EXT clear: the PM timer wraps at 2^24 */
+
 static bool check_acpi(u32 cpus_max, u16 *pm_tmr, u16 *pm1a_cnt)
 {
 	const u8 *rsdp = find_rsdp();
@@ -107,7 +109,8 @@ static bool check_acpi(u32 cpus_max, u16 *pm_tmr, u16 *pm1a_cnt)
 	memcpy(pm_tmr, (const u8 *)fadt + FADT_PM_TMR, 2);
 	memcpy(pm1a_cnt, (const u8 *)fadt + FADT_PM1A_CNT, 2);
 	memcpy(&flags, (const u8 *)fadt + FADT_FLAGS, 4);
-	report(*pm_tmr && (flags & BIT(8)), "FADT: 32-bit PM timer at port 0x%x", *pm_tmr);
+	pm_24bit = !(flags & BIT(8));
+	report(*pm_tmr, "FADT: %u-bit PM timer at port 0x%x", pm_24bit ? 24 : 32, *pm_tmr);
 	check_madt(madt, cpus_max);
 	return true;
 }
@@ -152,10 +155,20 @@ static u32 pit_bracket(u32 (*clock)(void), u32 *lo, u32 *hi)
 }
 
 static u16 pm_port;
+static u32 pm_last, pm_high;
 
 static u32 pm_clock(void)
 {
-	return inl(pm_port);
+	u32 now = inl(pm_port);
+
+	if (!pm_24bit)
+		return now;
+	/* Extend to 32 bits: read far more often than every 4.6 s, it wraps at most once. */
+	now &= 0xffffff;
+	if (now < pm_last)
+		pm_high += 1u << 24;
+	pm_last = now;
+	return pm_high | now;
 }
 
 static u32 tsc_clock(void)

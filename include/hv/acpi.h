@@ -52,6 +52,10 @@ struct acpi_info {
 	u8 reset_value;
 	bool reset_valid; /* FADT RESET_REG_SUP set and RESET_REG filled */
 
+	/* The ACPI PM timer: I/O port (0 if absent) and width (FADT TMR_VAL_EXT). */
+	u16 pm_tmr_port;
+	bool pm_tmr_32;
+
 	/* Write acpi_enable to I/O port smi_cmd if PM1a_CNT.SCI_EN is clear. */
 	u32 smi_cmd;
 	u8 acpi_enable;

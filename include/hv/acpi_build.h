@@ -40,9 +40,15 @@ struct acpi_build_cfg {
 	u32 ioapic_gsi_base;
 	gpa_t lapic_addr; /* 0xfee00000; < 4 GiB */
 	u16 pm_base;	  /* I/O port of the PM block: ACPI_*_OFF above */
-	u8 sci_irq;	  /* ISA IRQ of the SCI, level, active high; < 16, not 0 or 2 */
-	u8 s5_slp_typ;	  /* PM1_CNT.SLP_TYP for S5 (soft off), 0..7 */
-	char oem_id[6];	  /* copied as is into the RSDP and every table header */
+	/*
+	 * The PM timer the FADT names, if not the block's own (pm_base +
+	 * ACPI_PM_TMR_OFF, 32 bits): the host's, passed through; <= 0xfffc.
+	 */
+	u16 pm_tmr_port;
+	bool pm_tmr_24bit;
+	u8 sci_irq;	/* ISA IRQ of the SCI, level, active high; < 16, not 0 or 2 */
+	u8 s5_slp_typ;	/* PM1_CNT.SLP_TYP for S5 (soft off), 0..7 */
+	char oem_id[6]; /* copied as is into the RSDP and every table header */
 };
 
 /*

@@ -46,6 +46,17 @@ struct vplat {
 struct vm;
 struct vcpu;
 
+/*
+ * The host's ACPI PM timer (its FADT), 0 if it has none. Every VM reads it
+ * directly (the backends do not intercept those four ports; the register is
+ * read-only and global, it shows nothing of any VM) and the VM's FADT names
+ * it: reading a clock must not cost a VM exit, or a guest that calibrates its
+ * TSC against it (Linux on AMD, where CPUID has no TSC leaf it trusts) sees
+ * the exit's cost as jitter and gives up. Set once at boot, before any VM.
+ */
+extern u16 vplat_host_pm_timer;
+extern bool vplat_host_pm_timer_24bit;
+
 /* Build the platform of vm: devices at reset, ACPI tables, the ROM mapped read-only. */
 int vplat_init(struct vm *vm);
 /* Unmap the ROM and free this VM's firmware pages (the VM no longer runs). */

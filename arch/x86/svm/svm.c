@@ -10,6 +10,7 @@
 #include <hv/s2pt.h>
 #include <hv/string.h>
 #include <hv/vm.h>
+#include <hv/vplat.h>
 
 #include "svm.h"
 
@@ -67,6 +68,10 @@ static int svm_setup_maps(void)
 	if (iopm_pa == INVALID_HPA || msrpm_pa == INVALID_HPA)
 		return -ENOMEM;
 	memset((void *)(uintptr_t)iopm_pa, 0xff, PAGE_SIZE << IOPM_ORDER);
+	/* The host's PM timer is read directly (include/hv/vplat.h). */
+	for (u32 port = vplat_host_pm_timer; vplat_host_pm_timer && port < vplat_host_pm_timer + 4u;
+	     port++)
+		((u8 *)(uintptr_t)iopm_pa)[port / 8] &= (u8)~BIT(port % 8);
 	memset((void *)(uintptr_t)msrpm_pa, 0xff, PAGE_SIZE << MSRPM_ORDER);
 	for (size_t i = 0; i < ARRAY_SIZE(passthrough); i++)
 		msrpm_allow((u8 *)(uintptr_t)msrpm_pa, passthrough[i], MSRPM_READ | MSRPM_WRITE);

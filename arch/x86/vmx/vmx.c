@@ -13,6 +13,7 @@
 #include <hv/sched.h>
 #include <hv/string.h>
 #include <hv/vm.h>
+#include <hv/vplat.h>
 
 #include "vmx.h"
 
@@ -302,6 +303,12 @@ static int vmx_setup_bitmaps(void)
 	/* Every port exits, A for 0-7fff and B for 8000-ffff (SDM Vol. 3C, 25.6.4). */
 	memset((void *)(uintptr_t)io_bitmap_a, 0xff, PAGE_SIZE);
 	memset((void *)(uintptr_t)io_bitmap_b, 0xff, PAGE_SIZE);
+	/* The host's PM timer is read directly (include/hv/vplat.h). */
+	for (u32 port = vplat_host_pm_timer; vplat_host_pm_timer && port < vplat_host_pm_timer + 4u;
+	     port++)
+		((u8 *)(uintptr_t)(port < 0x8000 ? io_bitmap_a
+						 : io_bitmap_b))[(port & 0x7fff) / 8] &=
+			(u8)~BIT(port % 8);
 	memset((void *)(uintptr_t)msr_bitmap, 0xff, PAGE_SIZE);
 	for (size_t i = 0; i < ARRAY_SIZE(passthrough); i++)
 		msr_bitmap_allow((u8 *)(uintptr_t)msr_bitmap, passthrough[i]);

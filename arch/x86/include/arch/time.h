@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* TSC frequency, measured at boot against the PIT. */
+/* TSC frequency, measured at boot against the ACPI PM timer or the PIT. */
 #ifndef ARCH_TIME_H
 #define ARCH_TIME_H
 
@@ -7,8 +7,11 @@
 
 extern u64 tsc_khz;
 
-/* Measure the TSC against PIT channel 2; returns kHz (0 if the PIT never fired). */
-u64 tsc_calibrate(void);
+/*
+ * Measure the TSC against the ACPI PM timer at pm_port (0: none; pm_32: 32
+ * bits, else 24) or else PIT channel 2, and log it; returns kHz.
+ */
+u64 tsc_calibrate(u16 pm_port, bool pm_32);
 
 /* Busy-wait. */
 void udelay(u64 us);
