@@ -65,6 +65,9 @@ static int plat_build_acpi(struct vm *vm, struct vplat *p)
 		.ioapic_id = vm->cfg.vcpus_max, /* after the CPUs' APIC IDs 0..max-1 */
 		.ioapic_addr = GPMAP_IOAPIC_BASE,
 		.lapic_addr = GPMAP_LAPIC_BASE,
+		/* The device hole up to the IOAPIC: PCI0's window (no BARs use it yet). */
+		.pci_mem_base = GPMAP_HOLE_BASE,
+		.pci_mem_end = GPMAP_IOAPIC_BASE,
 		.pm_base = VPLAT_PM_BASE,
 		.sci_irq = VACPI_SCI_IRQ,
 		.s5_slp_typ = VACPI_SLP_TYP_S5,

@@ -43,7 +43,6 @@ struct fwcfg_items fwcfg_items(const struct vm_config *cfg, u64 ram_size);
 u8 fwcfg_item_byte(const struct fwcfg_items *it, u16 key, u32 off);
 
 /* One guest access of size bytes (1, 2 or 4) to port FWCFG_SELECTOR or FWCFG_DATA. */
-void fwcfg_io(struct fwcfg *f, const struct fwcfg_items *it, u16 port, u8 size, bool in,
-	      u32 *val);
+void fwcfg_io(struct fwcfg *f, const struct fwcfg_items *it, u16 port, u8 size, bool in, u32 *val);
 
 #endif

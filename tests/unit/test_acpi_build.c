@@ -30,6 +30,8 @@ static struct acpi_build_cfg cfg_default(u32 possible, u32 present)
 		.ioapic_addr = 0xfec00000,
 		.ioapic_gsi_base = 0,
 		.lapic_addr = 0xfee00000,
+		.pci_mem_base = 0xc0000000,
+		.pci_mem_end = 0xfec00000,
 		.pm_base = PM_BASE,
 		.sci_irq = 9,
 		.s5_slp_typ = 5,
@@ -468,6 +470,19 @@ UTEST(acpi_build_einval)
 	CHECK_EQ(acpi_build(&cfg, buf, &used), -EINVAL);
 	cfg = good, cfg.ioapic_addr = GiB(4);
 	CHECK_EQ(acpi_build(&cfg, buf, &used), -EINVAL);
+	/* PCI0's window: page aligned, not empty, below 4 GiB, clear of both APIC pages. */
+	cfg = good, cfg.pci_mem_end = 0xfec01000;
+	CHECK_EQ(acpi_build(&cfg, buf, &used), -EINVAL);
+	cfg = good, cfg.pci_mem_base = 0xfee00000, cfg.pci_mem_end = 0xfee01000;
+	CHECK_EQ(acpi_build(&cfg, buf, &used), -EINVAL);
+	cfg = good, cfg.pci_mem_base = 0xfee01000, cfg.pci_mem_end = GiB(4) + 0x1000;
+	CHECK_EQ(acpi_build(&cfg, buf, &used), -EINVAL);
+	cfg = good, cfg.pci_mem_base = 0xc0000800;
+	CHECK_EQ(acpi_build(&cfg, buf, &used), -EINVAL);
+	cfg = good, cfg.pci_mem_end = cfg.pci_mem_base;
+	CHECK_EQ(acpi_build(&cfg, buf, &used), -EINVAL);
+	cfg = good, cfg.pci_mem_base = 0xfee01000, cfg.pci_mem_end = GiB(4);
+	CHECK_EQ(acpi_build(&cfg, buf, &used), 0);
 	/* A base that is not 64-byte aligned still gets an aligned FACS. */
 	cfg = good, cfg.base = BIOS_BASE + 16;
 	CHECK_EQ(acpi_build(&cfg, buf, &used), 0);
@@ -628,15 +643,45 @@ UTEST(acpi_build_aml_integers)
 UTEST(acpi_build_aml_res_full)
 {
 	struct aml_res r = {.len = 0};
-	u8 buf[128];
+	u8 buf[256];
 	struct aml a = {.p = buf, .cap = sizeof(buf)};
 
-	for (u32 i = 0; i < 9; i++)
+	for (u32 i = 0; i < AML_RES_MAX / 8 + 1; i++)
 		aml_res_io(&r, (u16)(0x100 + i), 1);
 	CHECK(r.full);
-	CHECK_EQ(r.len, 64);
+	CHECK_EQ(r.len, AML_RES_MAX);
 	aml_name_res(&a, "_CRS", &r);
 	CHECK(a.full);
+	/* A large descriptor that does not fit is dropped whole. */
+	r = (struct aml_res){.len = AML_RES_MAX - 25};
+	aml_res_dword_mem(&r, 0, 0xfff);
+	CHECK(r.full);
+	CHECK_EQ(r.len, AML_RES_MAX - 25);
+}
+
+/* The address space descriptors, byte for byte as iasl compiles their ASL. */
+UTEST(acpi_build_aml_res_addr)
+{
+	/* WordBusNumber (ResourceProducer, MinFixed, MaxFixed, PosDecode, 0, 0, 0xff, 0, 0x100) */
+	static const u8 bus[] = {0x88, 0x0d, 0x00, 0x02, 0x0c, 0x00, 0x00, 0x00,
+				 0x00, 0x00, 0xff, 0x00, 0x00, 0x00, 0x00, 0x01};
+	/* WordIO (..., EntireRange, 0, 0xd00, 0xffff, 0, 0xf300) */
+	static const u8 io[] = {0x88, 0x0d, 0x00, 0x01, 0x0c, 0x03, 0x00, 0x00,
+				0x00, 0x0d, 0xff, 0xff, 0x00, 0x00, 0x00, 0xf3};
+	/* DWordMemory (..., NonCacheable, ReadWrite, 0, 0xc0000000, 0xfebfffff, 0, 0x3ec00000) */
+	static const u8 mem[] = {0x87, 0x17, 0x00, 0x00, 0x0c, 0x01, 0x00, 0x00, 0x00,
+				 0x00, 0x00, 0x00, 0x00, 0xc0, 0xff, 0xff, 0xbf, 0xfe,
+				 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xc0, 0x3e};
+	struct aml_res r = {.len = 0};
+
+	aml_res_word_bus(&r, 0, 0xff);
+	aml_res_word_io(&r, 0xd00, 0xffff);
+	aml_res_dword_mem(&r, 0xc0000000, 0xfebfffff);
+	CHECK(!r.full);
+	CHECK_EQ(r.len, sizeof(bus) + sizeof(io) + sizeof(mem));
+	CHECK(!memcmp(r.b, bus, sizeof(bus)));
+	CHECK(!memcmp(r.b + sizeof(bus), io, sizeof(io)));
+	CHECK(!memcmp(r.b + sizeof(bus) + sizeof(io), mem, sizeof(mem)));
 }
 
 static const u8 *memfind(const u8 *hay, size_t n, const void *needle, size_t m)
@@ -657,6 +702,19 @@ UTEST(acpi_build_dsdt_aml)
 				      0x08, 0x22, 0x10, 0x00, 0x79, 0x00};
 	static const u8 com1_hid[] = {0x08, '_', 'H', 'I', 'D', 0x0c, 0x41, 0xd0, 0x05, 0x01};
 	static const u8 rtc_irq[] = {0x22, 0x00, 0x01, 0x79, 0x00};
+	static const u8 pci_hid[] = {0x08, '_', 'H', 'I', 'D', 0x0c, 0x41, 0xd0, 0x0a, 0x03};
+	/* WordBusNumber 0-0, then IO (Decode16, 0xcf8, 0xcf8, 1, 8) */
+	static const u8 pci_bus_cfg[] = {0x88, 0x0d, 0x00, 0x02, 0x0c, 0x00, 0x00, 0x00,
+					 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00,
+					 0x47, 0x01, 0xf8, 0x0c, 0xf8, 0x0c, 0x01, 0x08};
+	/* WordIO 0-0xcf7, length 0xcf8 */
+	static const u8 pci_io_low[] = {0x88, 0x0d, 0x00, 0x01, 0x0c, 0x03, 0x00, 0x00,
+					0x00, 0x00, 0xf7, 0x0c, 0x00, 0x00, 0xf8, 0x0c};
+	/* DWordMemory 0xc0000000-0xfebfffff, then the end tag */
+	static const u8 pci_mem[] = {0x87, 0x17, 0x00, 0x00, 0x0c, 0x01, 0x00, 0x00, 0x00, 0x00,
+				     0x00, 0x00, 0x00, 0xc0, 0xff, 0xff, 0xbf, 0xfe, 0x00, 0x00,
+				     0x00, 0x00, 0x00, 0x00, 0xc0, 0x3e, 0x79, 0x00};
+	static const u8 adr[] = {0x08, '_', 'A', 'D', 'R'};
 	struct acpi_build_cfg cfg = cfg_default(2, 1);
 	const u8 *f, *dsdt, *sb, *p;
 	u32 len, n, v;
@@ -677,8 +735,18 @@ UTEST(acpi_build_dsdt_aml)
 	v = pkglen_decode(sb + 1, &n);
 	CHECK_EQ(sb + 1 + v, dsdt + len);
 	CHECK(!memcmp(sb + 1 + n, "\\_SB_", 5));
-	/* Device (COM1) opens the scope. */
+	/* Device (PCI0) opens the scope: _HID, no _ADR, the _CRS windows. */
 	p = sb + 1 + n + 5;
+	CHECK(p[0] == 0x5b && p[1] == 0x82);
+	v = pkglen_decode(p + 2, &n);
+	CHECK(!memcmp(p + 2 + n, "PCI0", 4));
+	CHECK(memfind(p, v + 2, pci_hid, sizeof(pci_hid)) != NULL);
+	CHECK(memfind(p, v + 2, adr, sizeof(adr)) == NULL);
+	CHECK(memfind(p, v + 2, pci_bus_cfg, sizeof(pci_bus_cfg)) != NULL);
+	CHECK(memfind(p, v + 2, pci_io_low, sizeof(pci_io_low)) != NULL);
+	CHECK(memfind(p, v + 2, pci_mem, sizeof(pci_mem)) != NULL);
+	/* Then Device (COM1). */
+	p += 2 + v;
 	CHECK(p[0] == 0x5b && p[1] == 0x82);
 	v = pkglen_decode(p + 2, &n);
 	CHECK(!memcmp(p + 2 + n, "COM1", 4));
