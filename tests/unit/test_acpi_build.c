@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 /* Unit tests for a VM's ACPI tables: checksums, spec offsets, AML, parsed back with arch/x86/acpi.c. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include <hv/acpi.h>
 #include <hv/acpi_aml.h>
@@ -763,10 +765,7 @@ out:
 	free(b.buf);
 }
 
-/*
- * Not a check: with ACPI_BUILD_DUMP=dir, write each table to dir/<SIG>.dat
- * for tests/unit/acpi_iasl.sh to disassemble.
- */
+/* Write one table to dir/<name>.dat, as iasl -d wants it. */
 static void dump_table(const char *dir, const char *name, const u8 *t, u32 len)
 {
 	char path[512];
@@ -781,30 +780,178 @@ static void dump_table(const char *dir, const char *name, const u8 *t, u32 len)
 	}
 }
 
+/* Every table of b to dir/<SIG>.dat (the FADT as FACP.dat, the MADT as APIC.dat). */
+static void dump_tables(const char *dir, const struct blob *b)
+{
+	static const char *const sigs[] = {"FACP", "APIC"};
+	const u8 *t;
+
+	dump_table(dir, "RSDP", b->buf, 36);
+	dump_table(dir, "RSDT", b->buf + (rd32(b->buf + 16) - b->base), 44);
+	dump_table(dir, "XSDT", b->buf + (rd64(b->buf + 24) - b->base), 52);
+	for (u32 i = 0; i < 2; i++) {
+		t = blob_table(b, sigs[i]);
+		if (t)
+			dump_table(dir, sigs[i], t, rd32(t + 4));
+	}
+	t = blob_table(b, "FACP");
+	if (t) {
+		const u8 *dsdt = blob_at(b, rd64(t + 140), 36);
+
+		dump_table(dir, "DSDT", dsdt, rd32(dsdt + 4));
+		dump_table(dir, "FACS", blob_at(b, rd64(t + 132), 64), 64);
+	}
+}
+
+/*
+ * Not a check: with ACPI_BUILD_DUMP=dir, write each table to dir/<SIG>.dat
+ * to look at with iasl -d by hand.
+ */
 UTEST(acpi_build_dump)
 {
 	const char *dir = getenv("ACPI_BUILD_DUMP");
 	struct acpi_build_cfg cfg = cfg_default(4, 2);
-	static const char *const sigs[] = {"FACP", "APIC"};
-	const u8 *t;
 	struct blob b;
 
 	if (!dir || !blob_build(&b, &cfg))
 		return;
-	dump_table(dir, "RSDP", b.buf, 36);
-	dump_table(dir, "RSDT", b.buf + (rd32(b.buf + 16) - b.base), 44);
-	dump_table(dir, "XSDT", b.buf + (rd64(b.buf + 24) - b.base), 52);
-	for (u32 i = 0; i < 2; i++) {
-		t = blob_table(&b, sigs[i]);
-		if (t)
-			dump_table(dir, sigs[i], t, rd32(t + 4));
-	}
-	t = blob_table(&b, "FACP");
-	if (t) {
-		const u8 *dsdt = blob_at(&b, rd64(t + 140), 36);
-
-		dump_table(dir, "DSDT", dsdt, rd32(dsdt + 4));
-		dump_table(dir, "FACS", blob_at(&b, rd64(t + 132), 64), 64);
-	}
+	dump_tables(dir, &b);
 	free(b.buf);
+}
+
+/* Run cmd in dir with its output in dir/log; the exit status, -1 if it did not run. */
+static int run_in(const char *dir, const char *cmd, const char *log)
+{
+	char line[1024];
+	int st;
+
+	snprintf(line, sizeof(line), "cd '%s' && %s >'%s' 2>&1", dir, cmd, log);
+	st = system(line);
+	return st == -1 || !WIFEXITED(st) ? -1 : WEXITSTATUS(st);
+}
+
+/* dir/name read whole, lower-cased if lower, NUL-terminated; NULL if unreadable. */
+static char *slurp(const char *dir, const char *name, bool lower, size_t *len)
+{
+	char path[512];
+	char *s = NULL;
+	long n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
+	    (s = malloc((size_t)n + 1)) != NULL) {
+		*len = fread(s, 1, (size_t)n, f);
+		s[*len] = 0;
+		for (size_t i = 0; lower && i < *len; i++)
+			s[i] = (char)tolower((unsigned char)s[i]);
+	}
+	fclose(f);
+	return s;
+}
+
+/* iasl exits 0 on a bad checksum or an odd object, so its words are checked too. */
+static bool iasl_quiet(const char *dir, const char *name)
+{
+	static const char *const bad[] = {"warning", "error",	"incorrect",
+					  "invalid", "unknown", "mismatch"};
+	size_t len;
+	char *s = slurp(dir, name, true, &len);
+	bool ok = s != NULL;
+
+	for (u32 i = 0; ok && i < ARRAY_SIZE(bad); i++)
+		if (strstr(s, bad[i])) {
+			printf("    %s: iasl says \"%s\"\n", name, bad[i]);
+			ok = false;
+		}
+	free(s);
+	return ok;
+}
+
+static void iasl_disassemble(const char *dir)
+{
+	/* The RSDP is left out: iasl 2020xx does not disassemble it from a file. */
+	static const char *const tables[] = {"DSDT", "FACP", "APIC", "FACS", "RSDT", "XSDT"};
+	char cmd[64], log[16], dsl[16];
+
+	for (u32 i = 0; i < ARRAY_SIZE(tables); i++) {
+		snprintf(cmd, sizeof(cmd), "iasl -d %s.dat", tables[i]);
+		snprintf(log, sizeof(log), "%s.log", tables[i]);
+		snprintf(dsl, sizeof(dsl), "%s.dsl", tables[i]);
+		CHECK_EQ(run_in(dir, cmd, log), 0);
+		CHECK(iasl_quiet(dir, log));
+		CHECK(iasl_quiet(dir, dsl));
+	}
+}
+
+/* The DSDT's disassembly names what the guest must find, and compiles back to our AML. */
+static void iasl_check_dsdt(const char *dir)
+{
+	static const char *const want[] = {"Name (\\_S5, Package (0x04)",
+					   "Device (PCI0)",
+					   "EisaId (\"PNP0A03\")",
+					   "Name (_BBN, Zero)",
+					   "WordBusNumber (ResourceProducer",
+					   "0x0CF8,",
+					   "0x0CF7,",
+					   "0x0D00,",
+					   "DWordMemory (ResourceProducer",
+					   "0xC0000000,",
+					   "0xFEBFFFFF,",
+					   "Device (COM1)",
+					   "EisaId (\"PNP0501\")",
+					   "Device (RTC)",
+					   "EisaId (\"PNP0B00\")"};
+	size_t len, ours_len = 0, back_len = 0;
+	char *dsl = slurp(dir, "DSDT.dsl", false, &len), *log, *ours, *back;
+
+	CHECK(dsl != NULL);
+	for (u32 i = 0; dsl && i < ARRAY_SIZE(want); i++)
+		if (!strstr(dsl, want[i])) {
+			printf("    DSDT.dsl lacks \"%s\"\n", want[i]);
+			CHECK(!"DSDT.dsl names everything");
+		}
+	free(dsl);
+	/* Compiled without optimizations, the disassembly is byte for byte our AML. */
+	CHECK_EQ(run_in(dir, "mkdir rt && (cd rt && iasl -oa -p DSDT ../DSDT.dsl)", "rt.log"), 0);
+	log = slurp(dir, "rt.log", false, &len);
+	CHECK(log && strstr(log, " 0 Errors, 0 Warnings"));
+	free(log);
+	ours = slurp(dir, "DSDT.dat", false, &ours_len);
+	back = slurp(dir, "rt/DSDT.aml", false, &back_len);
+	CHECK(ours && back && ours_len == back_len && ours_len > 36);
+	/* After the header, whose creator and checksum are iasl's. */
+	if (ours && back && ours_len == back_len && ours_len > 36)
+		CHECK(!memcmp(ours + 36, back + 36, ours_len - 36));
+	free(ours);
+	free(back);
+}
+
+/* Every table through ACPICA's disassembler (package acpica-tools); fails without it. */
+UTEST(acpi_build_iasl)
+{
+	char dir[] = "/tmp/sprout-iasl-XXXXXX", rm[64];
+	struct acpi_build_cfg cfg = cfg_default(4, 2);
+	struct blob b;
+
+	if (system("command -v iasl >/dev/null 2>&1") != 0) {
+		printf("    iasl not found: install acpica-tools (tools/install-deps.sh)\n");
+		CHECK(!"iasl is installed");
+		return;
+	}
+	if (!mkdtemp(dir)) {
+		CHECK(!"mkdtemp");
+		return;
+	}
+	if (blob_build(&b, &cfg)) {
+		dump_tables(dir, &b);
+		free(b.buf);
+		iasl_disassemble(dir);
+		iasl_check_dsdt(dir);
+	}
+	snprintf(rm, sizeof(rm), "rm -rf '%s'", dir);
+	CHECK_EQ(system(rm), 0);
 }
