@@ -11,6 +11,19 @@
 #define RES_END		0x79 /* end tag, 1 byte: checksum */
 #define RES_IO_DECODE16 1
 
+/* Large resource items (6.4.3): tag byte, then the 16-bit length of the rest. */
+#define RES_DWORD_ADDR 0x87
+#define RES_WORD_ADDR  0x88
+
+/* Address space descriptors: resource type, general flags, type-specific flags. */
+#define RES_ADDR_MEM	    0
+#define RES_ADDR_IO	    1
+#define RES_ADDR_BUS	    2
+#define RES_ADDR_MIN_FIXED  0x04 /* _MIF */
+#define RES_ADDR_MAX_FIXED  0x08 /* _MAF */
+#define RES_IO_ENTIRE_RANGE 3	 /* _RNG: ISA and non-ISA ports */
+#define RES_MEM_READ_WRITE  1	 /* _RW; _MEM 0: non-cacheable */
+
 void aml_bytes(struct aml *a, const void *data, u32 n)
 {
 	if (a->full || n > a->cap - a->len) {
@@ -237,6 +250,47 @@ void aml_res_irq(struct aml_res *r, u8 irq)
 	p[0] = RES_IRQ_NOFLAGS;
 	p[1] = (u8)mask;
 	p[2] = (u8)(mask >> 8);
+}
+
+/*
+ * An address space descriptor whose five numbers are width bytes each:
+ *
+ *   tag | length (2) | type | general flags | type flags |
+ *   _GRA | _MIN | _MAX | _TRA | _LEN
+ */
+static void res_addr(struct aml_res *r, u8 tag, u8 type, u8 type_flags, u32 width, u32 min, u32 max)
+{
+	const u32 f[5] = {0, min, max, 0, max - min + 1};
+	u32 rest = 3 + 5 * width;
+	u8 *p = res_add(r, 3 + rest);
+
+	if (!p)
+		return;
+	p[0] = tag;
+	p[1] = (u8)rest;
+	p[2] = 0;
+	p[3] = type;
+	/* Bit 0 clear: the bridge produces the range for the devices below it. */
+	p[4] = RES_ADDR_MIN_FIXED | RES_ADDR_MAX_FIXED;
+	p[5] = type_flags;
+	for (u32 i = 0; i < 5; i++)
+		for (u32 j = 0; j < width; j++)
+			p[6 + i * width + j] = (u8)(f[i] >> (8 * j));
+}
+
+void aml_res_word_bus(struct aml_res *r, u16 min, u16 max)
+{
+	res_addr(r, RES_WORD_ADDR, RES_ADDR_BUS, 0, 2, min, max);
+}
+
+void aml_res_word_io(struct aml_res *r, u16 min, u16 max)
+{
+	res_addr(r, RES_WORD_ADDR, RES_ADDR_IO, RES_IO_ENTIRE_RANGE, 2, min, max);
+}
+
+void aml_res_dword_mem(struct aml_res *r, u32 min, u32 max)
+{
+	res_addr(r, RES_DWORD_ADDR, RES_ADDR_MEM, RES_MEM_READ_WRITE, 4, min, max);
 }
 
 void aml_name_res(struct aml *a, const char *name, const struct aml_res *r)

@@ -313,6 +313,32 @@ static void dsdt_isa_dev(struct aml *a, const struct isa_dev *d)
 	aml_close(a, dev);
 }
 
+/*
+ * The PCI root bridge, as QEMU's i440fx describes it: bus 0, the
+ * configuration ports as a consumed IO range, every other port forwarded
+ * (0-0xcf7, 0xd00-0xffff) and one 32-bit memory window. No _ADR beside the
+ * _HID (QEMU has both): ACPI 6.5, 6.1 says a device should not have both,
+ * and iasl warns. The ISA devices stay in \_SB: there is no ISA bridge
+ * function on bus 0 to put them under.
+ */
+static void dsdt_pci0(struct aml *a, const struct acpi_build_cfg *cfg)
+{
+	u32 dev = aml_device(a, "PCI0");
+	struct aml_res crs = {.len = 0};
+	const u16 cfg_end = ACPI_PCI_CONFIG_PORT + ACPI_PCI_CONFIG_LEN;
+
+	aml_name_eisaid(a, "_HID", "PNP0A03");
+	aml_name_int(a, "_UID", 0);
+	aml_name_int(a, "_BBN", 0);
+	aml_res_word_bus(&crs, 0, 0);
+	aml_res_io(&crs, ACPI_PCI_CONFIG_PORT, ACPI_PCI_CONFIG_LEN);
+	aml_res_word_io(&crs, 0, ACPI_PCI_CONFIG_PORT - 1);
+	aml_res_word_io(&crs, cfg_end, 0xffff); /* 0xd00-0xffff */
+	aml_res_dword_mem(&crs, (u32)cfg->pci_mem_base, (u32)(cfg->pci_mem_end - 1));
+	aml_name_res(a, "_CRS", &crs);
+	aml_close(a, dev);
+}
+
 /* Name (\_S5_, Package (4) {typ, typ, 0, 0}): SLP_TYPa and SLP_TYPb for soft off. */
 static void dsdt_s5(struct aml *a, u8 slp_typ)
 {
@@ -336,6 +362,7 @@ static void dsdt_body(struct aml *a, const struct acpi_build_cfg *cfg)
 
 	dsdt_s5(a, cfg->s5_slp_typ);
 	sb = aml_scope(a, "\\_SB_");
+	dsdt_pci0(a, cfg);
 	for (u32 i = 0; i < ARRAY_SIZE(isa_devs); i++)
 		dsdt_isa_dev(a, &isa_devs[i]);
 	/*
@@ -542,6 +569,23 @@ static void build_rsdp(struct rsdp *r, const struct acpi_build_cfg *cfg, gpa_t r
 	r->ext_checksum = (u8)-acpi_sum(r, sizeof(*r));
 }
 
+/* [base, end) overlaps the page at addr. */
+static bool overlaps_page(gpa_t base, gpa_t end, gpa_t addr)
+{
+	return base < addr + PAGE_SIZE && addr < end;
+}
+
+static bool pci_window_ok(const struct acpi_build_cfg *cfg)
+{
+	gpa_t base = cfg->pci_mem_base, end = cfg->pci_mem_end;
+
+	if (!IS_ALIGNED(base, PAGE_SIZE) || !IS_ALIGNED(end, PAGE_SIZE) || base >= end ||
+	    end > GiB(4))
+		return false;
+	return !overlaps_page(base, end, cfg->ioapic_addr) &&
+	       !overlaps_page(base, end, cfg->lapic_addr);
+}
+
 static bool acpi_cfg_ok(const struct acpi_build_cfg *cfg)
 {
 	const u64 below_4g = GiB(4); /* the RSDT and the 32-bit FADT fields hold 32 bits */
@@ -553,6 +597,8 @@ static bool acpi_cfg_ok(const struct acpi_build_cfg *cfg)
 	    cfg->cpus_present < 1 || cfg->cpus_present > cfg->cpus_possible)
 		return false;
 	if (cfg->ioapic_id > 0xff || cfg->ioapic_addr >= below_4g || cfg->lapic_addr >= below_4g)
+		return false;
+	if (!pci_window_ok(cfg))
 		return false;
 	/* IRQ0 is the PIT's (override to GSI 2) and IRQ2 the PIC cascade. */
 	if (cfg->sci_irq >= 16 || cfg->sci_irq == 0 || cfg->sci_irq == 2)

@@ -68,6 +68,9 @@ static int plat_build_acpi(struct vm *vm, struct vplat *p)
 		.ioapic_id = vm->cfg.vcpus_max, /* after the CPUs' APIC IDs 0..max-1 */
 		.ioapic_addr = GPMAP_IOAPIC_BASE,
 		.lapic_addr = GPMAP_LAPIC_BASE,
+		/* The device hole up to the IOAPIC: PCI0's window (no BARs use it yet). */
+		.pci_mem_base = GPMAP_HOLE_BASE,
+		.pci_mem_end = GPMAP_IOAPIC_BASE,
 		.pm_base = VPLAT_PM_BASE,
 		.pm_tmr_port = vplat_host_pm_timer,
 		.pm_tmr_24bit = vplat_host_pm_timer_24bit,

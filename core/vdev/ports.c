@@ -19,6 +19,13 @@ static enum exit_action debug_exit(struct vcpu *v, u32 val)
 	return EXIT_STOP_VM;
 }
 
+static void fwcfg_port_io(struct vm *vm, u16 port, u8 size, bool in, u32 *val)
+{
+	struct fwcfg_items it = fwcfg_items(&vm->cfg, vm->mem.ram_size);
+
+	fwcfg_io(&vm->dev.fwcfg, &it, port, size, in, val);
+}
+
 enum exit_action vdev_port_io(struct vcpu *v, u16 port, u8 size, bool in, u32 *val)
 {
 	struct vm *vm = v->vm;
@@ -35,7 +42,7 @@ enum exit_action vdev_port_io(struct vcpu *v, u16 port, u8 size, bool in, u32 *v
 	else if (port == PORT_DEBUG_EXIT && !in)
 		return debug_exit(v, *val);
 	else if (port == FWCFG_SELECTOR || port == FWCFG_DATA)
-		fwcfg_io(vm, port, size, in, val);
+		fwcfg_port_io(vm, port, size, in, val);
 	else if (in)
 		*val = 0xffffffff; /* nothing decodes this port */
 	return EXIT_RESUME;

@@ -10,14 +10,10 @@ struct vcpu;
 struct vplat;
 struct apic_msg;
 
-#define FWCFG_SELECTOR 0x510
-#define FWCFG_DATA     0x511
-
 /* COM1 at reset, its wire on ISA IRQ 4 (from vplat_init()). */
 void uart_init(struct vm *vm);
 /* Register reg (0-7) of COM1; takes the platform lock. */
 void uart_io(struct vm *vm, u16 reg, bool in, u32 *val);
-void fwcfg_io(struct vm *vm, u16 port, u8 size, bool in, u32 *val);
 
 /*
  * The interrupt path (irq.c). All under the platform lock, which

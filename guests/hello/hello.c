@@ -67,13 +67,25 @@ static void check_hypercalls(void)
 	       sizeof(msg) - 1);
 }
 
+/* fwcfg-cpus=N, fwcfg-max-cpus=N: the counts the config gives (vcpus = N..M), if known. */
+static void check_fw_cfg_cpus(void)
+{
+	u16 cpus = fw_cfg_read16(FW_CFG_NB_CPUS), max = fw_cfg_read16(FW_CFG_MAX_CPUS);
+	u64 want;
+
+	report(cpus >= 1 && cpus <= max, "fw_cfg CPU counts: 1 <= boot %u <= max %u", cpus, max);
+	if (opt_u64("fwcfg-cpus", &want) == OPT_SET)
+		report(cpus == want, "fw_cfg boot CPUs %u == fwcfg-cpus %llu", cpus, want);
+	if (opt_u64("fwcfg-max-cpus", &want) == OPT_SET)
+		report(max == want, "fw_cfg max CPUs %u == fwcfg-max-cpus %llu", max, want);
+}
+
 static void check_fw_cfg(void)
 {
 	u64 ram = fw_cfg_read64(FW_CFG_RAM_SIZE);
-	u16 cpus = fw_cfg_read16(FW_CFG_NB_CPUS);
 
 	report(fw_cfg_present(), "fw_cfg signature \"QEMU\"");
-	report(cpus >= 1, "fw_cfg CPU count %u >= 1", cpus);
+	check_fw_cfg_cpus();
 	report(ram == guest_ram_size, "fw_cfg RAM size 0x%llx == memory map RAM 0x%llx", ram,
 	       guest_ram_size);
 }

@@ -7,7 +7,8 @@
 
 #define FW_CFG_SIGNATURE 0x0000 /* "QEMU" */
 #define FW_CFG_RAM_SIZE	 0x0003 /* u64 LE, bytes */
-#define FW_CFG_NB_CPUS	 0x0005 /* u16 LE */
+#define FW_CFG_NB_CPUS	 0x0005 /* u16 LE: CPUs at boot (Sprout: vcpus MIN), not those online now */
+#define FW_CFG_MAX_CPUS	 0x000f /* u16 LE: most CPUs possible (Sprout: vcpus MAX) */
 
 /* Select key and read len bytes of its item from the start. */
 void fw_cfg_read(u16 key, void *buf, size_t len);

@@ -75,7 +75,7 @@ void aml_return_int(struct aml *a, u64 v);
 u32 aml_eisaid(const char *id);
 
 /* A resource template (6.4): descriptors added in order; full if they did not fit. */
-#define AML_RES_MAX 64
+#define AML_RES_MAX 128
 struct aml_res {
 	u8 b[AML_RES_MAX];
 	u32 len;
@@ -86,6 +86,19 @@ struct aml_res {
 void aml_res_io(struct aml_res *r, u16 port, u8 len);
 /* IRQNoFlags () {irq}: edge-triggered, active high, exclusive, as ISA IRQs are. */
 void aml_res_irq(struct aml_res *r, u8 irq);
+/*
+ * Address space descriptors (6.4.3.5) of a bridge's decoded windows: resource
+ * producer, positive decode, fixed minimum and maximum, granularity 0, no
+ * translation, length max - min + 1.
+ *
+ * @pre min <= max, and max - min + 1 fits the descriptor's width.
+ */
+/* WordBusNumber (ResourceProducer, MinFixed, MaxFixed, PosDecode, 0, min, max, 0, len) */
+void aml_res_word_bus(struct aml_res *r, u16 min, u16 max);
+/* WordIO (ResourceProducer, MinFixed, MaxFixed, PosDecode, EntireRange, 0, min, max, 0, len) */
+void aml_res_word_io(struct aml_res *r, u16 min, u16 max);
+/* DWordMemory (ResourceProducer, PosDecode, MinFixed, MaxFixed, NonCacheable, ReadWrite, ...) */
+void aml_res_dword_mem(struct aml_res *r, u32 min, u32 max);
 /* Name (name, ResourceTemplate () {...}): the descriptors and an end tag. */
 void aml_name_res(struct aml *a, const char *name, const struct aml_res *r);
 

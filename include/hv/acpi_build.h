@@ -27,6 +27,13 @@
 #define ACPI_RESET_PORT	 0xcf9
 #define ACPI_RESET_VALUE 0x06
 
+/*
+ * The PCI root bridge \_SB.PCI0: configuration mechanism #1 at these ports,
+ * bus 0 only, and the I/O ports it forwards (all but the configuration ports).
+ */
+#define ACPI_PCI_CONFIG_PORT 0xcf8
+#define ACPI_PCI_CONFIG_LEN  8
+
 /* CMOS RTC register holding the century, in the FADT CENTURY field. */
 #define ACPI_RTC_CENTURY 0x32
 
@@ -39,7 +46,13 @@ struct acpi_build_cfg {
 	gpa_t ioapic_addr; /* < 4 GiB */
 	u32 ioapic_gsi_base;
 	gpa_t lapic_addr; /* 0xfee00000; < 4 GiB */
-	u16 pm_base;	  /* I/O port of the PM block: ACPI_*_OFF above */
+	/*
+	 * PCI0's 32-bit memory window [pci_mem_base, pci_mem_end): page aligned,
+	 * below 4 GiB, clear of the IOAPIC and LAPIC pages.
+	 */
+	gpa_t pci_mem_base;
+	gpa_t pci_mem_end;
+	u16 pm_base; /* I/O port of the PM block: ACPI_*_OFF above */
 	/*
 	 * The PM timer the FADT names, if not the block's own (pm_base +
 	 * ACPI_PM_TMR_OFF, 32 bits): the host's, passed through; <= 0xfffc.

@@ -4,6 +4,7 @@
 #define HV_VDEV_H
 
 #include <hv/exit.h>
+#include <hv/fwcfg.h>
 #include <hv/types.h>
 #include <hv/vplat.h>
 
@@ -23,10 +24,7 @@ struct vdev_state {
 		char buf[VDEV_CONSOLE_RING]; /* everything the guest printed, last 4 KiB */
 		u64 head;		     /* total bytes ever written */
 	} ring;
-	struct {
-		u16 selector;
-		u32 offset;
-	} fwcfg;
+	struct fwcfg fwcfg;
 	struct vplat plat; /* timers, interrupt controllers, ACPI hardware, ROM */
 	bool stats_mapped; /* the broker's read-only load page is mapped */
 };

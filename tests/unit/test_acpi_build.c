@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 /* Unit tests for a VM's ACPI tables: checksums, spec offsets, AML, parsed back with arch/x86/acpi.c. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include <hv/acpi.h>
 #include <hv/acpi_aml.h>
@@ -30,6 +32,8 @@ static struct acpi_build_cfg cfg_default(u32 possible, u32 present)
 		.ioapic_addr = 0xfec00000,
 		.ioapic_gsi_base = 0,
 		.lapic_addr = 0xfee00000,
+		.pci_mem_base = 0xc0000000,
+		.pci_mem_end = 0xfec00000,
 		.pm_base = PM_BASE,
 		.sci_irq = 9,
 		.s5_slp_typ = 5,
@@ -468,6 +472,19 @@ UTEST(acpi_build_einval)
 	CHECK_EQ(acpi_build(&cfg, buf, &used), -EINVAL);
 	cfg = good, cfg.ioapic_addr = GiB(4);
 	CHECK_EQ(acpi_build(&cfg, buf, &used), -EINVAL);
+	/* PCI0's window: page aligned, not empty, below 4 GiB, clear of both APIC pages. */
+	cfg = good, cfg.pci_mem_end = 0xfec01000;
+	CHECK_EQ(acpi_build(&cfg, buf, &used), -EINVAL);
+	cfg = good, cfg.pci_mem_base = 0xfee00000, cfg.pci_mem_end = 0xfee01000;
+	CHECK_EQ(acpi_build(&cfg, buf, &used), -EINVAL);
+	cfg = good, cfg.pci_mem_base = 0xfee01000, cfg.pci_mem_end = GiB(4) + 0x1000;
+	CHECK_EQ(acpi_build(&cfg, buf, &used), -EINVAL);
+	cfg = good, cfg.pci_mem_base = 0xc0000800;
+	CHECK_EQ(acpi_build(&cfg, buf, &used), -EINVAL);
+	cfg = good, cfg.pci_mem_end = cfg.pci_mem_base;
+	CHECK_EQ(acpi_build(&cfg, buf, &used), -EINVAL);
+	cfg = good, cfg.pci_mem_base = 0xfee01000, cfg.pci_mem_end = GiB(4);
+	CHECK_EQ(acpi_build(&cfg, buf, &used), 0);
 	/* A base that is not 64-byte aligned still gets an aligned FACS. */
 	cfg = good, cfg.base = BIOS_BASE + 16;
 	CHECK_EQ(acpi_build(&cfg, buf, &used), 0);
@@ -628,15 +645,45 @@ UTEST(acpi_build_aml_integers)
 UTEST(acpi_build_aml_res_full)
 {
 	struct aml_res r = {.len = 0};
-	u8 buf[128];
+	u8 buf[256];
 	struct aml a = {.p = buf, .cap = sizeof(buf)};
 
-	for (u32 i = 0; i < 9; i++)
+	for (u32 i = 0; i < AML_RES_MAX / 8 + 1; i++)
 		aml_res_io(&r, (u16)(0x100 + i), 1);
 	CHECK(r.full);
-	CHECK_EQ(r.len, 64);
+	CHECK_EQ(r.len, AML_RES_MAX);
 	aml_name_res(&a, "_CRS", &r);
 	CHECK(a.full);
+	/* A large descriptor that does not fit is dropped whole. */
+	r = (struct aml_res){.len = AML_RES_MAX - 25};
+	aml_res_dword_mem(&r, 0, 0xfff);
+	CHECK(r.full);
+	CHECK_EQ(r.len, AML_RES_MAX - 25);
+}
+
+/* The address space descriptors, byte for byte as iasl compiles their ASL. */
+UTEST(acpi_build_aml_res_addr)
+{
+	/* WordBusNumber (ResourceProducer, MinFixed, MaxFixed, PosDecode, 0, 0, 0xff, 0, 0x100) */
+	static const u8 bus[] = {0x88, 0x0d, 0x00, 0x02, 0x0c, 0x00, 0x00, 0x00,
+				 0x00, 0x00, 0xff, 0x00, 0x00, 0x00, 0x00, 0x01};
+	/* WordIO (..., EntireRange, 0, 0xd00, 0xffff, 0, 0xf300) */
+	static const u8 io[] = {0x88, 0x0d, 0x00, 0x01, 0x0c, 0x03, 0x00, 0x00,
+				0x00, 0x0d, 0xff, 0xff, 0x00, 0x00, 0x00, 0xf3};
+	/* DWordMemory (..., NonCacheable, ReadWrite, 0, 0xc0000000, 0xfebfffff, 0, 0x3ec00000) */
+	static const u8 mem[] = {0x87, 0x17, 0x00, 0x00, 0x0c, 0x01, 0x00, 0x00, 0x00,
+				 0x00, 0x00, 0x00, 0x00, 0xc0, 0xff, 0xff, 0xbf, 0xfe,
+				 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xc0, 0x3e};
+	struct aml_res r = {.len = 0};
+
+	aml_res_word_bus(&r, 0, 0xff);
+	aml_res_word_io(&r, 0xd00, 0xffff);
+	aml_res_dword_mem(&r, 0xc0000000, 0xfebfffff);
+	CHECK(!r.full);
+	CHECK_EQ(r.len, sizeof(bus) + sizeof(io) + sizeof(mem));
+	CHECK(!memcmp(r.b, bus, sizeof(bus)));
+	CHECK(!memcmp(r.b + sizeof(bus), io, sizeof(io)));
+	CHECK(!memcmp(r.b + sizeof(bus) + sizeof(io), mem, sizeof(mem)));
 }
 
 static const u8 *memfind(const u8 *hay, size_t n, const void *needle, size_t m)
@@ -657,6 +704,19 @@ UTEST(acpi_build_dsdt_aml)
 				      0x08, 0x22, 0x10, 0x00, 0x79, 0x00};
 	static const u8 com1_hid[] = {0x08, '_', 'H', 'I', 'D', 0x0c, 0x41, 0xd0, 0x05, 0x01};
 	static const u8 rtc_irq[] = {0x22, 0x00, 0x01, 0x79, 0x00};
+	static const u8 pci_hid[] = {0x08, '_', 'H', 'I', 'D', 0x0c, 0x41, 0xd0, 0x0a, 0x03};
+	/* WordBusNumber 0-0, then IO (Decode16, 0xcf8, 0xcf8, 1, 8) */
+	static const u8 pci_bus_cfg[] = {0x88, 0x0d, 0x00, 0x02, 0x0c, 0x00, 0x00, 0x00,
+					 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00,
+					 0x47, 0x01, 0xf8, 0x0c, 0xf8, 0x0c, 0x01, 0x08};
+	/* WordIO 0-0xcf7, length 0xcf8 */
+	static const u8 pci_io_low[] = {0x88, 0x0d, 0x00, 0x01, 0x0c, 0x03, 0x00, 0x00,
+					0x00, 0x00, 0xf7, 0x0c, 0x00, 0x00, 0xf8, 0x0c};
+	/* DWordMemory 0xc0000000-0xfebfffff, then the end tag */
+	static const u8 pci_mem[] = {0x87, 0x17, 0x00, 0x00, 0x0c, 0x01, 0x00, 0x00, 0x00, 0x00,
+				     0x00, 0x00, 0x00, 0xc0, 0xff, 0xff, 0xbf, 0xfe, 0x00, 0x00,
+				     0x00, 0x00, 0x00, 0x00, 0xc0, 0x3e, 0x79, 0x00};
+	static const u8 adr[] = {0x08, '_', 'A', 'D', 'R'};
 	struct acpi_build_cfg cfg = cfg_default(2, 1);
 	const u8 *f, *dsdt, *sb, *p;
 	u32 len, n, v;
@@ -677,8 +737,18 @@ UTEST(acpi_build_dsdt_aml)
 	v = pkglen_decode(sb + 1, &n);
 	CHECK_EQ(sb + 1 + v, dsdt + len);
 	CHECK(!memcmp(sb + 1 + n, "\\_SB_", 5));
-	/* Device (COM1) opens the scope. */
+	/* Device (PCI0) opens the scope: _HID, no _ADR, the _CRS windows. */
 	p = sb + 1 + n + 5;
+	CHECK(p[0] == 0x5b && p[1] == 0x82);
+	v = pkglen_decode(p + 2, &n);
+	CHECK(!memcmp(p + 2 + n, "PCI0", 4));
+	CHECK(memfind(p, v + 2, pci_hid, sizeof(pci_hid)) != NULL);
+	CHECK(memfind(p, v + 2, adr, sizeof(adr)) == NULL);
+	CHECK(memfind(p, v + 2, pci_bus_cfg, sizeof(pci_bus_cfg)) != NULL);
+	CHECK(memfind(p, v + 2, pci_io_low, sizeof(pci_io_low)) != NULL);
+	CHECK(memfind(p, v + 2, pci_mem, sizeof(pci_mem)) != NULL);
+	/* Then Device (COM1). */
+	p += 2 + v;
 	CHECK(p[0] == 0x5b && p[1] == 0x82);
 	v = pkglen_decode(p + 2, &n);
 	CHECK(!memcmp(p + 2 + n, "COM1", 4));
@@ -695,10 +765,7 @@ out:
 	free(b.buf);
 }
 
-/*
- * Not a check: with ACPI_BUILD_DUMP=dir, write each table to dir/<SIG>.dat
- * for tests/unit/acpi_iasl.sh to disassemble.
- */
+/* Write one table to dir/<name>.dat, as iasl -d wants it. */
 static void dump_table(const char *dir, const char *name, const u8 *t, u32 len)
 {
 	char path[512];
@@ -713,30 +780,178 @@ static void dump_table(const char *dir, const char *name, const u8 *t, u32 len)
 	}
 }
 
+/* Every table of b to dir/<SIG>.dat (the FADT as FACP.dat, the MADT as APIC.dat). */
+static void dump_tables(const char *dir, const struct blob *b)
+{
+	static const char *const sigs[] = {"FACP", "APIC"};
+	const u8 *t;
+
+	dump_table(dir, "RSDP", b->buf, 36);
+	dump_table(dir, "RSDT", b->buf + (rd32(b->buf + 16) - b->base), 44);
+	dump_table(dir, "XSDT", b->buf + (rd64(b->buf + 24) - b->base), 52);
+	for (u32 i = 0; i < 2; i++) {
+		t = blob_table(b, sigs[i]);
+		if (t)
+			dump_table(dir, sigs[i], t, rd32(t + 4));
+	}
+	t = blob_table(b, "FACP");
+	if (t) {
+		const u8 *dsdt = blob_at(b, rd64(t + 140), 36);
+
+		dump_table(dir, "DSDT", dsdt, rd32(dsdt + 4));
+		dump_table(dir, "FACS", blob_at(b, rd64(t + 132), 64), 64);
+	}
+}
+
+/*
+ * Not a check: with ACPI_BUILD_DUMP=dir, write each table to dir/<SIG>.dat
+ * to look at with iasl -d by hand.
+ */
 UTEST(acpi_build_dump)
 {
 	const char *dir = getenv("ACPI_BUILD_DUMP");
 	struct acpi_build_cfg cfg = cfg_default(4, 2);
-	static const char *const sigs[] = {"FACP", "APIC"};
-	const u8 *t;
 	struct blob b;
 
 	if (!dir || !blob_build(&b, &cfg))
 		return;
-	dump_table(dir, "RSDP", b.buf, 36);
-	dump_table(dir, "RSDT", b.buf + (rd32(b.buf + 16) - b.base), 44);
-	dump_table(dir, "XSDT", b.buf + (rd64(b.buf + 24) - b.base), 52);
-	for (u32 i = 0; i < 2; i++) {
-		t = blob_table(&b, sigs[i]);
-		if (t)
-			dump_table(dir, sigs[i], t, rd32(t + 4));
-	}
-	t = blob_table(&b, "FACP");
-	if (t) {
-		const u8 *dsdt = blob_at(&b, rd64(t + 140), 36);
-
-		dump_table(dir, "DSDT", dsdt, rd32(dsdt + 4));
-		dump_table(dir, "FACS", blob_at(&b, rd64(t + 132), 64), 64);
-	}
+	dump_tables(dir, &b);
 	free(b.buf);
+}
+
+/* Run cmd in dir with its output in dir/log; the exit status, -1 if it did not run. */
+static int run_in(const char *dir, const char *cmd, const char *log)
+{
+	char line[1024];
+	int st;
+
+	snprintf(line, sizeof(line), "cd '%s' && %s >'%s' 2>&1", dir, cmd, log);
+	st = system(line);
+	return st == -1 || !WIFEXITED(st) ? -1 : WEXITSTATUS(st);
+}
+
+/* dir/name read whole, lower-cased if lower, NUL-terminated; NULL if unreadable. */
+static char *slurp(const char *dir, const char *name, bool lower, size_t *len)
+{
+	char path[512];
+	char *s = NULL;
+	long n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
+	    (s = malloc((size_t)n + 1)) != NULL) {
+		*len = fread(s, 1, (size_t)n, f);
+		s[*len] = 0;
+		for (size_t i = 0; lower && i < *len; i++)
+			s[i] = (char)tolower((unsigned char)s[i]);
+	}
+	fclose(f);
+	return s;
+}
+
+/* iasl exits 0 on a bad checksum or an odd object, so its words are checked too. */
+static bool iasl_quiet(const char *dir, const char *name)
+{
+	static const char *const bad[] = {"warning", "error",	"incorrect",
+					  "invalid", "unknown", "mismatch"};
+	size_t len;
+	char *s = slurp(dir, name, true, &len);
+	bool ok = s != NULL;
+
+	for (u32 i = 0; ok && i < ARRAY_SIZE(bad); i++)
+		if (strstr(s, bad[i])) {
+			printf("    %s: iasl says \"%s\"\n", name, bad[i]);
+			ok = false;
+		}
+	free(s);
+	return ok;
+}
+
+static void iasl_disassemble(const char *dir)
+{
+	/* The RSDP is left out: iasl 2020xx does not disassemble it from a file. */
+	static const char *const tables[] = {"DSDT", "FACP", "APIC", "FACS", "RSDT", "XSDT"};
+	char cmd[64], log[16], dsl[16];
+
+	for (u32 i = 0; i < ARRAY_SIZE(tables); i++) {
+		snprintf(cmd, sizeof(cmd), "iasl -d %s.dat", tables[i]);
+		snprintf(log, sizeof(log), "%s.log", tables[i]);
+		snprintf(dsl, sizeof(dsl), "%s.dsl", tables[i]);
+		CHECK_EQ(run_in(dir, cmd, log), 0);
+		CHECK(iasl_quiet(dir, log));
+		CHECK(iasl_quiet(dir, dsl));
+	}
+}
+
+/* The DSDT's disassembly names what the guest must find, and compiles back to our AML. */
+static void iasl_check_dsdt(const char *dir)
+{
+	static const char *const want[] = {"Name (\\_S5, Package (0x04)",
+					   "Device (PCI0)",
+					   "EisaId (\"PNP0A03\")",
+					   "Name (_BBN, Zero)",
+					   "WordBusNumber (ResourceProducer",
+					   "0x0CF8,",
+					   "0x0CF7,",
+					   "0x0D00,",
+					   "DWordMemory (ResourceProducer",
+					   "0xC0000000,",
+					   "0xFEBFFFFF,",
+					   "Device (COM1)",
+					   "EisaId (\"PNP0501\")",
+					   "Device (RTC)",
+					   "EisaId (\"PNP0B00\")"};
+	size_t len, ours_len = 0, back_len = 0;
+	char *dsl = slurp(dir, "DSDT.dsl", false, &len), *log, *ours, *back;
+
+	CHECK(dsl != NULL);
+	for (u32 i = 0; dsl && i < ARRAY_SIZE(want); i++)
+		if (!strstr(dsl, want[i])) {
+			printf("    DSDT.dsl lacks \"%s\"\n", want[i]);
+			CHECK(!"DSDT.dsl names everything");
+		}
+	free(dsl);
+	/* Compiled without optimizations, the disassembly is byte for byte our AML. */
+	CHECK_EQ(run_in(dir, "mkdir rt && (cd rt && iasl -oa -p DSDT ../DSDT.dsl)", "rt.log"), 0);
+	log = slurp(dir, "rt.log", false, &len);
+	CHECK(log && strstr(log, " 0 Errors, 0 Warnings"));
+	free(log);
+	ours = slurp(dir, "DSDT.dat", false, &ours_len);
+	back = slurp(dir, "rt/DSDT.aml", false, &back_len);
+	CHECK(ours && back && ours_len == back_len && ours_len > 36);
+	/* After the header, whose creator and checksum are iasl's. */
+	if (ours && back && ours_len == back_len && ours_len > 36)
+		CHECK(!memcmp(ours + 36, back + 36, ours_len - 36));
+	free(ours);
+	free(back);
+}
+
+/* Every table through ACPICA's disassembler (package acpica-tools); fails without it. */
+UTEST(acpi_build_iasl)
+{
+	char dir[] = "/tmp/sprout-iasl-XXXXXX", rm[64];
+	struct acpi_build_cfg cfg = cfg_default(4, 2);
+	struct blob b;
+
+	if (system("command -v iasl >/dev/null 2>&1") != 0) {
+		printf("    iasl not found: install acpica-tools (tools/install-deps.sh)\n");
+		CHECK(!"iasl is installed");
+		return;
+	}
+	if (!mkdtemp(dir)) {
+		CHECK(!"mkdtemp");
+		return;
+	}
+	if (blob_build(&b, &cfg)) {
+		dump_tables(dir, &b);
+		free(b.buf);
+		iasl_disassemble(dir);
+		iasl_check_dsdt(dir);
+	}
+	snprintf(rm, sizeof(rm), "rm -rf '%s'", dir);
+	CHECK_EQ(system(rm), 0);
 }
