@@ -259,6 +259,8 @@ UTEST(acpi_q35_ovmf)
 	CHECK_EQ(info.reset_value, 0x0f);
 	CHECK_EQ(info.smi_cmd, 0xb2);
 	CHECK_EQ(info.acpi_enable, 0x02);
+	CHECK_EQ(info.pm_tmr_port, 0x608); /* 24 bits: QEMU's timer has no TMR_VAL_EXT */
+	CHECK(!info.pm_tmr_32);
 	CHECK_EQ(utest_log_len, 0); /* nothing to warn about */
 	fm_free(&fm);
 }
@@ -289,6 +291,8 @@ UTEST(acpi_pc_seabios)
 	CHECK(!info.reset_valid);
 	CHECK_EQ(info.smi_cmd, 0xb2);
 	CHECK_EQ(info.acpi_enable, 0xf1);
+	CHECK_EQ(info.pm_tmr_port, 0x608);
+	CHECK(!info.pm_tmr_32);
 	CHECK_EQ(utest_log_len, 0);
 	fm_free(&fm);
 }
@@ -311,6 +315,7 @@ UTEST(acpi_bochs)
 	CHECK_EQ(info.ioapics[0].id, 2);
 	CHECK_EQ(info.ioapics[0].base, 0xfec00000);
 	CHECK_EQ(info.pm1a_cnt, 0xb004);
+	CHECK_EQ(info.pm_tmr_port, 0xb008);
 	CHECK(info.s5_valid);
 	CHECK_EQ(info.slp_typ_a, 0);
 	CHECK(!info.reset_valid);

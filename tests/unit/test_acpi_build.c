@@ -311,6 +311,36 @@ out:
 	free(b.buf);
 }
 
+/* The host's 24-bit PM timer named instead of the block's own: TMR_VAL_EXT clear. */
+UTEST(acpi_build_fadt_host_pm_timer)
+{
+	struct acpi_build_cfg cfg = cfg_default(1, 1);
+	const u8 *f;
+	struct blob b;
+
+	cfg.pm_tmr_port = 0xb008;
+	cfg.pm_tmr_24bit = true;
+	if (!blob_build(&b, &cfg))
+		return;
+	f = blob_table(&b, "FACP");
+	if (!f)
+		goto out;
+	CHECK_EQ(rd32(f + 76), 0xb008);	      /* PM_TMR_BLK */
+	CHECK_EQ(f[91], 4);		      /* PM_TMR_LEN */
+	CHECK(!(rd32(f + 112) & BIT(8)));     /* 24 bits: no TMR_VAL_EXT */
+	check_gas(f + 208, 1, 32, 3, 0xb008); /* X_PM_TMR_BLK */
+	CHECK_EQ(rd32(f + 64), PM_BASE + 4);  /* PM1a_CNT_BLK: still the VM's */
+	cfg.pm_tmr_24bit = false;
+	free(b.buf);
+	if (!blob_build(&b, &cfg))
+		return;
+	f = blob_table(&b, "FACP");
+	if (f)
+		CHECK(rd32(f + 112) & BIT(8)); /* a 32-bit host timer keeps TMR_VAL_EXT */
+out:
+	free(b.buf);
+}
+
 /* MADT entries other than processors, as the hypervisor's parser skips them. */
 struct madt_rest {
 	u32 iso_count;
@@ -467,6 +497,8 @@ UTEST(acpi_build_einval)
 	cfg = good, cfg.s5_slp_typ = 8;
 	CHECK_EQ(acpi_build(&cfg, buf, &used), -EINVAL);
 	cfg = good, cfg.pm_base = 0;
+	CHECK_EQ(acpi_build(&cfg, buf, &used), -EINVAL);
+	cfg = good, cfg.pm_tmr_port = 0xfffd;
 	CHECK_EQ(acpi_build(&cfg, buf, &used), -EINVAL);
 	cfg = good, cfg.pm_base = 0xfff0;
 	CHECK_EQ(acpi_build(&cfg, buf, &used), -EINVAL);
