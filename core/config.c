@@ -53,6 +53,10 @@ static const struct word kinds[] = {
 	{"bzimage", IMAGE_BZIMAGE},
 };
 static const struct word pagings[] = {{"2m", PAGING_2M}, {"4k", PAGING_4K}};
+static const struct word unassigned_words[] = {
+	{"ignore", UNASSIGNED_IGNORE},
+	{"stop", UNASSIGNED_STOP},
+};
 static const struct word levels[] = {
 	{"err", LOG_ERR},
 	{"warn", LOG_WARN},
@@ -431,6 +435,15 @@ static int set_paging(struct parser *p, const char *key, struct span v)
 	return ret;
 }
 
+static int set_unassigned(struct parser *p, const char *key, struct span v)
+{
+	u32 policy = 0;
+	int ret = match(p, key, v, unassigned_words, "ignore or stop", &policy);
+
+	cur_vm(p)->unassigned = (enum unassigned_policy)policy;
+	return ret;
+}
+
 static int set_cmdline(struct parser *p, const char *key, struct span v)
 {
 	if (v.n >= CONFIG_CMDLINE_MAX)
@@ -455,6 +468,7 @@ static const struct cfg_key vm_keys[] = {
 	{.name = "privileged", .set = set_privileged, .required = false},
 	{.name = "autostart", .set = set_autostart, .required = false},
 	{.name = "paging", .set = set_paging, .required = false},
+	{.name = "unassigned", .set = set_unassigned, .required = false},
 	{.name = "initrd", .set = set_initrd, .required = false},
 	{.name = "cmdline", .set = set_cmdline, .required = false},
 };
@@ -533,6 +547,7 @@ static int open_vm(struct parser *p, struct span name)
 	vm->vcpus_max = 1;
 	vm->autostart = true;
 	vm->paging = PAGING_2M;
+	vm->unassigned = UNASSIGNED_IGNORE;
 	vm->line = p->line;
 	enter_section(p, SEC_VM, vm_keys, ARRAY_SIZE(vm_keys));
 	return 0;
@@ -807,12 +822,13 @@ static void print_vm(u32 id, const struct vm_config *vm)
 
 	format_size(mem, sizeof(mem), vm->memory);
 	format_size(quota, sizeof(quota), vm->quota);
-	pr_info("  %u %-8s %-9s %5s quota %s vcpus %u..%u priv %-3s auto %-3s paging %s "
+	pr_info("  %u %-8s %-9s %5s quota %s vcpus %u..%u priv %-3s auto %-3s paging %s%s "
 		"image %s%s%s cmdline \"%s\"\n",
 		id, vm->name, config_kind_name(vm->kind), mem, quota, vm->vcpus_min, vm->vcpus_max,
 		vm->privileged ? "yes" : "no", vm->autostart ? "yes" : "no",
-		vm->paging == PAGING_4K ? "4k" : "2m", vm->image, vm->initrd[0] ? " initrd " : "",
-		vm->initrd, vm->cmdline);
+		vm->paging == PAGING_4K ? "4k" : "2m",
+		vm->unassigned == UNASSIGNED_STOP ? " unassigned stop" : "", vm->image,
+		vm->initrd[0] ? " initrd " : "", vm->initrd, vm->cmdline);
 }
 
 void config_print(const struct sprout_config *cfg)

@@ -74,6 +74,17 @@ static enum exit_action handle_io(struct vcpu *v, struct vm_exit *e)
 	return exit_resume_after(v, e);
 }
 
+int exit_decode_mmio(struct vcpu *v, struct mmio_insn *d)
+{
+	u8 code[15];
+	u32 n = vcpu_fetch_insn(v, code, sizeof(code));
+	int mode = hvm->get_reg(v, VCPU_REG_MODE64)		  ? 64
+		   : (hvm->get_reg(v, VCPU_REG_CR0) & X86_CR0_PE) ? 32
+								  : 16;
+
+	return mmio_insn_decode(code, n, mode, d);
+}
+
 /*
  * A write to the firmware ROM (mapped read-only): dropped, as a PC's ROM
  * drops it. The instruction is decoded only for its length.
@@ -81,19 +92,97 @@ static enum exit_action handle_io(struct vcpu *v, struct vm_exit *e)
 static enum exit_action rom_write(struct vcpu *v, struct vm_exit *e)
 {
 	struct mmio_insn d;
-	u8 code[15];
-	u32 n = vcpu_fetch_insn(v, code, sizeof(code));
-	int mode = hvm->get_reg(v, VCPU_REG_MODE64)		  ? 64
-		   : (hvm->get_reg(v, VCPU_REG_CR0) & X86_CR0_PE) ? 32
-								  : 16;
 
-	if (mmio_insn_decode(code, n, mode, &d) || !d.mem_write) {
+	if (exit_decode_mmio(v, &d) || !d.mem_write) {
 		vm_stop(v->vm, VM_STOP_CRASH, -1,
 			"write to the firmware ROM at GPA 0x%llx by an instruction Sprout cannot "
 			"decode, at rip 0x%llx",
 			e->s2.gpa, e->rip);
 		return EXIT_STOP_VM;
 	}
+	e->insn_len = d.len;
+	return exit_resume_after(v, e);
+}
+
+/* A general register by number; RSP lives in the VMCB/VMCS. */
+static u64 gpr_get(struct vcpu *v, unsigned reg)
+{
+	u64 *p = vcpu_gpr(v, reg);
+
+	return p ? *p : hvm->get_reg(v, VCPU_REG_RSP);
+}
+
+static void gpr_set(struct vcpu *v, unsigned reg, u64 val)
+{
+	u64 *p = vcpu_gpr(v, reg);
+
+	if (p)
+		*p = val;
+	else
+		hvm->set_reg(v, VCPU_REG_RSP, val);
+}
+
+/*
+ * Log an access let through to nothing: at most UNASSIGNED_LOG_BURST lines
+ * per VM and second, the next line counting those left out. vCPUs of one VM
+ * race here without a lock; the worst case is a line more or less.
+ */
+#define UNASSIGNED_LOG_BURST 4
+
+static void unassigned_log(struct vcpu *v, const struct vm_exit *e, const char *what)
+{
+	struct vm *vm = v->vm;
+	u64 now = rdtsc();
+	u32 quiet;
+
+	vm->unassigned_hits++;
+	if (now - vm->unassigned_log_tsc >= tsc_khz * 1000) {
+		vm->unassigned_log_tsc = now;
+		vm->unassigned_logged = 0;
+	}
+	if (vm->unassigned_logged >= UNASSIGNED_LOG_BURST) {
+		vm->unassigned_quiet++;
+		return;
+	}
+	vm->unassigned_logged++;
+	quiet = vm->unassigned_quiet;
+	vm->unassigned_quiet = 0;
+	if (quiet)
+		pr_warn("vm %s: %s of unassigned GPA 0x%llx at rip 0x%llx: %s (and %u accesses "
+			"not logged before it)\n",
+			vm->cfg.name, access_name(e->s2.access), e->s2.gpa, e->rip, what, quiet);
+	else
+		pr_warn("vm %s: %s of unassigned GPA 0x%llx at rip 0x%llx: %s\n", vm->cfg.name,
+			access_name(e->s2.access), e->s2.gpa, e->rip, what);
+}
+
+/*
+ * A read or write where nothing is (a gap of the map, RAM beyond the VM's
+ * size) with unassigned = ignore: as on a PC, a load gets all-ones of its
+ * size (extended as the instruction extends it), a store is dropped, an ALU
+ * op computes with all-ones and sets RFLAGS; then RIP steps over it.
+ */
+static enum exit_action unassigned_access(struct vcpu *v, struct vm_exit *e)
+{
+	u64 ones, rflags;
+	struct mmio_insn d;
+
+	if (exit_decode_mmio(v, &d) || d.op == MMIO_OP_MOVS || d.op == MMIO_OP_STOS) {
+		vm_stop(v->vm, VM_STOP_CRASH, -1,
+			"%s of unassigned GPA 0x%llx by an instruction Sprout does not emulate, at "
+			"rip 0x%llx",
+			access_name(e->s2.access), e->s2.gpa, e->rip);
+		return EXIT_STOP_VM;
+	}
+	ones = d.size == 8 ? ~0ULL : (1ULL << (d.size * 8)) - 1;
+	if (d.sets_flags) {
+		rflags = hvm->get_reg(v, VCPU_REG_RFLAGS);
+		ones = mmio_insn_alu(&d, ones, mmio_insn_operand(&d, gpr_get(v, d.reg)), &rflags);
+		hvm->set_reg(v, VCPU_REG_RFLAGS, rflags);
+	}
+	if (d.reg_write && d.has_reg)
+		gpr_set(v, d.reg, mmio_insn_merge(&d, gpr_get(v, d.reg), ones));
+	unassigned_log(v, e, d.mem_read ? "read as all-ones" : "write dropped");
 	e->insn_len = d.len;
 	return exit_resume_after(v, e);
 }
@@ -113,6 +202,10 @@ static enum exit_action handle_s2_fault(struct vcpu *v, struct vm_exit *e)
 		if (gpmap_find(&vm->mem.map, gpa)->kind == GPMAP_ROM &&
 		    (e->s2.access & S2_ACCESS_WRITE))
 			return rom_write(v, e);
+		/* Running from nothing would run 0xff bytes on a PC: no use to anyone. */
+		if (gpmap_find(&vm->mem.map, gpa)->kind == GPMAP_UNASSIGNED &&
+		    vm->cfg.unassigned == UNASSIGNED_IGNORE && !(e->s2.access & S2_ACCESS_EXEC))
+			return unassigned_access(v, e);
 		vm_stop(vm, VM_STOP_CRASH, -1,
 			"%s of GPA 0x%llx outside guest RAM (%llu MiB) at rip 0x%llx",
 			access_name(e->s2.access), gpa, vm->mem.ram_size >> 20, e->rip);

@@ -66,9 +66,15 @@ u32 gpmap_e820(const struct gpmap *m, struct guest_e820 *out, u32 max)
 
 	for (u32 i = 0; i < m->n && n < max; i++) {
 		const struct gpmap_region *r = &m->r[i];
+		gpa_t end = r->end;
 
-		out[n++] = (struct guest_e820){r->base, r->end - r->base,
-					       r->kind == GPMAP_RAM ? 1u : 2u};
+		/* The EBDA page is backed, but the BIOS keeps its last KiB: report it reserved. */
+		if (r->kind == GPMAP_RAM && r->base < GPMAP_EBDA_BASE && end > GPMAP_EBDA_BASE)
+			end = GPMAP_EBDA_BASE;
+		out[n++] =
+			(struct guest_e820){r->base, end - r->base, r->kind == GPMAP_RAM ? 1u : 2u};
+		if (end != r->end && n < max)
+			out[n++] = (struct guest_e820){end, r->end - end, 2u};
 	}
 	return n;
 }

@@ -27,6 +27,13 @@ struct hc_result {
 void hypercall_wait_done(struct vcpu *v);
 /* Advance RIP past the exiting instruction, or stop the VM if it cannot be decoded. */
 enum exit_action exit_resume_after(struct vcpu *v, struct vm_exit *e);
+
+/*
+ * Fetch the instruction at v's CS:RIP and decode its memory access for the
+ * vCPU's mode (core/mmio_insn.c); returns mmio_insn_decode()'s result.
+ */
+struct mmio_insn;
+int exit_decode_mmio(struct vcpu *v, struct mmio_insn *d);
 void msr_vcpu_init(struct vcpu *v);
 
 #endif

@@ -232,7 +232,7 @@ static int mb_info(struct loader_ctx *lc, const gpa_t *mod_gpas, gpa_t *info)
 	memset(&mbi, 0, sizeof(mbi));
 	mbi.flags = MULTIBOOT_INFO_MEMORY | MULTIBOOT_INFO_CMDLINE | MULTIBOOT_INFO_MODS |
 		    MULTIBOOT_INFO_MEM_MAP | MULTIBOOT_INFO_BOOT_LOADER_NAME;
-	/* Match the memory map: low RAM ends at 0x9f000 (636 KiB), not the classic 639. */
+	/* Match the memory map: low RAM ends at the EBDA, 0x9fc00 (639 KiB). */
 	mbi.mem_lower = (u32)(GUEST_LOW_RAM_END >> 10);
 	mbi.mem_upper =
 		(u32)((MIN(lc->mem->ram_size, GUEST_HOLE_BASE) - GUEST_HIGH_RAM_BASE) >> 10);

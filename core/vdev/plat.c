@@ -268,13 +268,6 @@ bool vplat_port_io(struct vcpu *v, u16 port, u8 size, bool in, u32 *val, enum ex
 	return true;
 }
 
-static int mmio_mode(struct vcpu *v)
-{
-	if (hvm->get_reg(v, VCPU_REG_MODE64))
-		return 64;
-	return (hvm->get_reg(v, VCPU_REG_CR0) & X86_CR0_PE) ? 32 : 16;
-}
-
 static u32 mmio_read(struct vcpu *v, unsigned dev, u32 off, u64 now)
 {
 	return dev == GPMAP_DEV_LAPIC ? vlapic_mmio_read(&v->lapic, off, now)
@@ -300,13 +293,11 @@ enum exit_action vdev_mmio(struct vcpu *v, struct vm_exit *e, unsigned dev)
 	u32 off = (u32)(e->s2.gpa & (PAGE_SIZE - 1)) & ~3u;
 	struct apic_msg sipi[PLAT_SIPI_MAX];
 	struct mmio_insn d;
-	u8 code[15];
-	u32 n = vcpu_fetch_insn(v, code, sizeof(code)), nsipi = 0;
+	u32 nsipi = 0;
 	u64 now = rdtsc();
 
-	if (mmio_insn_decode(code, n, mmio_mode(v), &d) ||
-	    (d.op != MMIO_OP_LOAD && d.op != MMIO_OP_STORE && d.op != MMIO_OP_STORE_IMM &&
-	     d.op != MMIO_OP_LOAD_ZX)) {
+	if (exit_decode_mmio(v, &d) || (d.op != MMIO_OP_LOAD && d.op != MMIO_OP_STORE &&
+					d.op != MMIO_OP_STORE_IMM && d.op != MMIO_OP_LOAD_ZX)) {
 		vm_stop(v->vm, VM_STOP_CRASH, -1,
 			"%s access at GPA 0x%llx by an instruction Sprout does not emulate, at rip "
 			"0x%llx",

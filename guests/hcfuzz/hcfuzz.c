@@ -18,7 +18,7 @@
 #define FILL_BYTE      0xa5
 #define HOLE_BASE      0xc0000000ull
 #define LAPIC_GPA      0xfee00000ull
-#define LOW_HOLE       0x9f000ull
+#define LOW_HOLE       0xa0000ull
 
 /* The only RAM of the image a call may write or release: buf, between two canary pages. */
 static struct {
@@ -105,7 +105,7 @@ enum arg_kind {
 	ARG_PAST_END,	 /* the first pages past the end of RAM */
 	ARG_STRADDLE,	 /* the last bytes of RAM: a buffer from there crosses its end */
 	ARG_HOLE,	 /* the 3-4 GiB device hole, LAPIC page included */
-	ARG_LOW_HOLE,	 /* 0x9f000-0xfffff, not RAM */
+	ARG_LOW_HOLE,	 /* 0xa0000-0xfffff, not RAM */
 	ARG_HIGH,	 /* above 4 GiB */
 	ARG_NONCANON,
 	ARG_HUGE,

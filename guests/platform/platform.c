@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* platform: checks the VM's PC platform as firmware-less software finds it: ACPI, PM timer, PIT, RTC, ROM, S5. */
+/* platform: checks the VM's PC platform as firmware-less software finds it: ACPI, PM timer, PIT, RTC, ROM, holes, S5. */
 #include "guest.h"
 #include "util.h"
 #include "x86.h"
@@ -250,6 +250,38 @@ static void check_rom(void)
 	report(*rom == before, "a write to the BIOS ROM is dropped (0x%x stays)", before);
 }
 
+#define HPET_GPA 0xfed00000ull /* in the device hole; Sprout offers no HPET */
+#define VGA_GPA	 0xa0000ull    /* the legacy video hole */
+
+/* Nothing at the address: every size reads all-ones, a write is dropped, the VM goes on. */
+static void check_nothing_at(const char *what, u64 gpa)
+{
+	volatile u8 *p = (volatile u8 *)(uintptr_t)gpa;
+	u64 merged = 0x1122334455667788ull, sx = 0;
+	u32 before;
+
+	report(p[1] == 0xff && *(volatile u16 *)(p + 2) == 0xffff &&
+		       *(volatile u32 *)(p + 4) == 0xffffffffu && *(volatile u64 *)(p + 8) == ~0ull,
+	       "%s at 0x%llx reads all-ones as 8, 16, 32 and 64 bits", what, gpa);
+	/* MOV to AL keeps the rest of RAX; MOVSX to a 32-bit register zero-extends to 64. */
+	asm volatile("movb (%1), %%al" : "+a"(merged) : "r"(p) : "memory");
+	asm volatile("movsbl (%1), %k0" : "=r"(sx) : "r"(p) : "memory");
+	report(merged == 0x11223344556677ffull && sx == 0xffffffffull,
+	       "%s: byte loads merge and sign-extend like the CPU (0x%llx, 0x%llx)", what, merged,
+	       sx);
+	before = *(volatile u32 *)(p + 16);
+	*(volatile u32 *)(p + 16) = 0x12345678;
+	*(volatile u8 *)(p + 20) = 0x5a;
+	report(before == 0xffffffffu && *(volatile u32 *)(p + 16) == 0xffffffffu && p[20] == 0xff,
+	       "%s: writes are dropped and the VM goes on", what);
+}
+
+static void check_unassigned(void)
+{
+	check_nothing_at("unassigned HPET area", HPET_GPA);
+	check_nothing_at("VGA hole", VGA_GPA);
+}
+
 #define XAPIC		0xfee00000ull
 #define APIC_ID		0x20
 #define APIC_VERSION	0x30
@@ -374,6 +406,7 @@ int main(void)
 	check_tsc_vs_pit();
 	check_rtc();
 	check_rom();
+	check_unassigned();
 	check_lapic();
 	check_ioapic();
 	check_msrs();

@@ -26,6 +26,12 @@ enum paging_policy {
 	PAGING_4K, /* 4 KiB pages only */
 };
 
+/* What an access to a guest-physical address where nothing is does. */
+enum unassigned_policy {
+	UNASSIGNED_IGNORE, /* as on a PC: reads return all-ones, writes are dropped */
+	UNASSIGNED_STOP,   /* the VM is stopped, naming the access (containment tests) */
+};
+
 struct vm_config {
 	char name[CONFIG_NAME_MAX];
 	char image[CONFIG_PATH_MAX];
@@ -38,6 +44,7 @@ struct vm_config {
 	bool privileged; /* the broker */
 	bool autostart;	 /* start at boot (default yes) */
 	enum paging_policy paging;
+	enum unassigned_policy unassigned;
 	char cmdline[CONFIG_CMDLINE_MAX];
 	u32 line; /* line of the [vm] header, for messages */
 };

@@ -8,8 +8,10 @@
 /*
  * The layout of every VM (a PC's, with RAM counted from address zero):
  *
- *   0         .. 0x9f000     RAM (the low 636 KiB)
- *   0x9f000   .. 0x100000    ROM: EBDA, legacy video and BIOS area; the ACPI
+ *   0         .. 0xa0000     RAM pages; the E820 gives RAM up to 0x9fc00 (639
+ *                            KiB) and the EBDA 0x9fc00-0x9ffff as reserved
+ *   0xa0000   .. 0xc0000     legacy video hole: unassigned
+ *   0xc0000   .. 0x100000    ROM: option ROM and BIOS area, read-only; the ACPI
  *                            tables live in its last 128 KiB (0xe0000-0xfffff)
  *   0x100000  .. 3 GiB       RAM
  *   3 GiB     .. 4 GiB       device hole: unassigned (reads all-ones, writes
@@ -19,8 +21,10 @@
  * The loader takes its E820 table from here, demand paging asks here what is
  * RAM, and the MMIO dispatcher asks which device a page belongs to.
  */
-#define GPMAP_LOW_RAM_END 0x9f000ULL
-#define GPMAP_ROM_BASE	  GPMAP_LOW_RAM_END
+#define GPMAP_LOW_RAM_END 0xa0000ULL /* end of the low RAM pages, EBDA included */
+#define GPMAP_EBDA_BASE	  0x9fc00ULL /* where the E820 ends low RAM: the EBDA's 1 KiB */
+#define GPMAP_VGA_BASE	  0xa0000ULL /* legacy video hole, unassigned up to the ROM */
+#define GPMAP_ROM_BASE	  0xc0000ULL
 #define GPMAP_BIOS_BASE	  0xe0000ULL /* the RSDP scan range starts here */
 #define GPMAP_HIGH_RAM	  0x100000ULL
 #define GPMAP_HOLE_BASE	  0xc0000000ULL
@@ -65,7 +69,9 @@ bool gpmap_is_ram(const struct gpmap *m, gpa_t gpa, u64 len);
 
 /*
  * The guest's E820 table: RAM as type 1, ROM and device pages as type 2
- * (reserved); returns the number of entries written (at most max).
+ * (reserved), the EBDA (the last KiB of low RAM) as type 2 as a PC's BIOS
+ * gives it; gaps are not listed. Returns the number of entries written (at
+ * most max).
  */
 struct guest_e820;
 u32 gpmap_e820(const struct gpmap *m, struct guest_e820 *out, u32 max);

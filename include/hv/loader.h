@@ -9,15 +9,17 @@
 /*
  * Guest-physical layout every VM sees (docs/guest-layout.md):
  *
- *   0x00000000 - 0x0009efff  RAM (low)
- *   0x0009f000 - 0x000fffff  reserved (EBDA, VGA hole, BIOS area)
+ *   0x00000000 - 0x0009fbff  RAM (low, 639 KiB)
+ *   0x0009fc00 - 0x0009ffff  reserved (EBDA)
+ *   0x000a0000 - 0x000bffff  nothing (legacy video hole; not in the E820)
+ *   0x000c0000 - 0x000fffff  reserved (option ROM and BIOS area)
  *   0x00100000 - min(ram, 3 GiB)          RAM
  *   0xc0000000 - 0xffffffff  device hole (no RAM; LAPIC/IOAPIC stubs live here)
  *   0x100000000 - ...        RAM above 3 GiB, if the VM has more than 3 GiB
  *
  * The loader writes boot structures in low RAM below 0x9f000 (LOADER_BOOT_BASE).
  */
-#define GUEST_LOW_RAM_END   0x9f000ULL
+#define GUEST_LOW_RAM_END   0x9fc00ULL /* what the E820 calls low RAM */
 #define GUEST_HIGH_RAM_BASE 0x100000ULL
 #define GUEST_HOLE_BASE	    0xc0000000ULL
 #define GUEST_ABOVE_4G	    0x100000000ULL

@@ -29,8 +29,13 @@ struct vm {
 	u32 init_pending; /* vCPU ids that got INIT and wait for STARTUP */
 	struct vdev_state dev;
 
-	u64 refused_calls;   /* broker-only hypercalls it tried */
-	u64 parked_busy_tsc; /* guest time and exits of vCPUs since parked */
+	u64 refused_calls; /* broker-only hypercalls it tried */
+	/* Accesses to unassigned GPAs let through (unassigned = ignore) and their log. */
+	u64 unassigned_hits;
+	u64 unassigned_log_tsc; /* start of the current log window */
+	u32 unassigned_logged;	/* lines printed in that window */
+	u32 unassigned_quiet;	/* accesses not logged since the last line */
+	u64 parked_busy_tsc;	/* guest time and exits of vCPUs since parked */
 	u64 parked_exits;
 
 	enum vm_stop_kind stop_kind;

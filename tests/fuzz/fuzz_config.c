@@ -56,6 +56,7 @@ static void check_vm(const struct sprout_config *cfg, u32 i)
 	FUZZ_ASSERT(terminated(vm->initrd, sizeof(vm->initrd)) && vm->initrd[0] != '/');
 	FUZZ_ASSERT(terminated(vm->cmdline, sizeof(vm->cmdline)) && printable(vm->cmdline));
 	FUZZ_ASSERT(vm->kind <= IMAGE_BZIMAGE && vm->paging <= PAGING_4K);
+	FUZZ_ASSERT(vm->unassigned <= UNASSIGNED_STOP);
 	FUZZ_ASSERT(valid_size(vm->memory) && valid_size(vm->quota));
 	FUZZ_ASSERT(vm->vcpus_min >= 1 && vm->vcpus_min <= vm->vcpus_max);
 	FUZZ_ASSERT(vm->vcpus_max <= CONFIG_MAX_VCPUS);

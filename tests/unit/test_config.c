@@ -374,6 +374,24 @@ UTEST(config_enum_values)
 		     "invalid value \"true\" (expected yes or no)");
 	EXPECT_ERROR(VM("a") "privileged = 1\n", 5, "privileged", "expected yes or no");
 	EXPECT_ERROR(VM("a") "paging = 1g\n", 5, "paging", "expected 2m or 4k");
+	CHECK_EQ(cfg.vms[0].unassigned, UNASSIGNED_IGNORE); /* zeroed after an error */
+}
+
+UTEST(config_unassigned)
+{
+	CHECK_EQ(parse(VM("a") VM("b") "unassigned = stop\n" VM("c") "unassigned = ignore\n"), 0);
+	CHECK_EQ(cfg.vms[0].unassigned, UNASSIGNED_IGNORE); /* the default */
+	CHECK_EQ(cfg.vms[1].unassigned, UNASSIGNED_STOP);
+	CHECK_EQ(cfg.vms[2].unassigned, UNASSIGNED_IGNORE);
+	CHECK_EQ(parse(VM("a") "unassigned = \"stop\"  # containment\n"), 0);
+	CHECK_EQ(cfg.vms[0].unassigned, UNASSIGNED_STOP);
+	EXPECT_ERROR(VM("a") "unassigned = halt\n", 5, "unassigned",
+		     "invalid value \"halt\" (expected ignore or stop)");
+	EXPECT_ERROR(VM("a") "unassigned = Stop\n", 5, "unassigned", "expected ignore or stop");
+	EXPECT_ERROR(VM("a") "unassigned = \"\"\n", 5, "unassigned", "expected ignore or stop");
+	EXPECT_ERROR(VM("a") "unassigned = stop\nunassigned = stop\n", 6, "unassigned",
+		     "duplicate key");
+	EXPECT_ERROR("[sprout]\nunassigned = stop\n", 2, "unassigned", "unknown key");
 	EXPECT_ERROR("[vm a]\nimage = a.elf\nkind = elf\n", 3, "kind",
 		     "invalid value \"elf\" (expected pvh, multiboot or bzimage)");
 }
@@ -609,7 +627,7 @@ UTEST(config_print_table)
 		"[vm hello]\nimage = hello.elf\nkind = pvh\nmemory = 64M\n"
 		"[vm ticker]\nimage = hello.elf\nkind = multiboot\nmemory = 1028K\n"
 		"quota = 2G\nvcpus = 1..4\nprivileged = yes\nautostart = no\n"
-		"paging = 4k\ninitrd = r.cpio\ncmdline = \"a b\"\n";
+		"paging = 4k\nunassigned = stop\ninitrd = r.cpio\ncmdline = \"a b\"\n";
 
 	CHECK_EQ(parse(text), 0);
 	log_reset();
@@ -617,9 +635,9 @@ UTEST(config_print_table)
 	CHECK(!strncmp(utest_log, "vm table: 2 VMs, test_vm ticker\n", 32));
 	CHECK(strstr(utest_log, "\n  0 hello    pvh         64M quota 64M vcpus 1..1 priv no  "
 				"auto yes paging 2m image hello.elf cmdline \"\"\n"));
-	CHECK(strstr(utest_log,
-		     "\n  1 ticker   multiboot 1028K quota 2048M vcpus 1..4 priv yes "
-		     "auto no  paging 4k image hello.elf initrd r.cpio cmdline \"a b\"\n"));
+	CHECK(strstr(utest_log, "\n  1 ticker   multiboot 1028K quota 2048M vcpus 1..4 priv yes "
+				"auto no  paging 4k unassigned stop image hello.elf initrd r.cpio "
+				"cmdline \"a b\"\n"));
 	if (!strstr(utest_log, "\n  1 ticker "))
 		printf("    log was:\n%s", utest_log);
 }

@@ -5,6 +5,7 @@
 
 #include <hv/demand.h>
 #include <hv/errno.h>
+#include <hv/gpmap.h>
 #include <hv/loader.h>
 #include <hv/pmm.h>
 #include <hv/reclaim.h>
@@ -175,19 +176,19 @@ DEMAND_TEST(first_touch_maps_2m)
 
 DEMAND_TEST(low_region_and_edges_get_4k)
 {
-	static const gpa_t not_ram[] = {0x9f000,	 0xa0000,	 0xfffff,    VM_RAM,
+	static const gpa_t not_ram[] = {0xa0000,	 0xbffff,	 0xfffff,    VM_RAM,
 					GUEST_HOLE_BASE, GUEST_ABOVE_4G, 1ULL << 48, ~0ULL};
 	struct vm_mem m;
 
 	setup(ARENA_VM);
 	CHECK_EQ(demand_init(&m, f, VM_RAM, PAGING_2M, VM_RAM), 0);
-	/* 0x0-0x1fffff holds the legacy hole 0x9f000-0xfffff: not all RAM. */
+	/* 0x0-0x1fffff holds the legacy hole 0xa0000-0xfffff: not all RAM. */
 	CHECK_EQ(demand_fault(&m, 0x100000), DEMAND_MAPPED);
 	CHECK_EQ(backed_order(&m, 0x100000), 0);
 	CHECK_EQ(demand_fault(&m, 0x0), DEMAND_MAPPED);
-	CHECK_EQ(demand_fault(&m, 0x9efff), DEMAND_MAPPED);
+	CHECK_EQ(demand_fault(&m, 0x9ffff), DEMAND_MAPPED); /* the EBDA page is RAM */
 	CHECK_EQ(demand_fault(&m, 0x1ff000), DEMAND_MAPPED);
-	CHECK_EQ(backed_order(&m, 0x9e000), 0);
+	CHECK_EQ(backed_order(&m, 0x9f000), 0);
 	CHECK_EQ(backed_order(&m, 0x101000), -1);
 	for (unsigned i = 0; i < ARRAY_SIZE(not_ram); i++)
 		CHECK_EQ(demand_fault(&m, not_ram[i]), DEMAND_NOT_RAM);
@@ -255,7 +256,7 @@ DEMAND_TEST(quota_exhaustion)
 	CHECK_EQ(why, DEMAND_OVER_QUOTA);
 	CHECK_EQ(pmm_free_frames(), before); /* refusals leak nothing */
 	CHECK_EQ(m.acct.denied, 3);
-	CHECK_EQ(demand_fault(&m, 0x9f000), DEMAND_NOT_RAM);
+	CHECK_EQ(demand_fault(&m, 0xa0000), DEMAND_NOT_RAM);
 	CHECK_EQ(demand_fault(&m, 0x401fff), DEMAND_PRESENT);
 	CHECK_EQ(m.acct.denied, 3);
 	CHECK_EQ(m.acct.committed, m.acct.quota);
@@ -481,10 +482,10 @@ UTEST(demand_faults_per_gib_sequential)
 			high++;
 	}
 	CHECK_EQ(low + high, m.acct.faults_4k + m.acct.faults_2m);
-	CHECK_EQ(low, (GUEST_LOW_RAM_END + LARGE_PAGE_SIZE - GUEST_HIGH_RAM_BASE) / PAGE_SIZE);
+	CHECK_EQ(low, (GPMAP_LOW_RAM_END + LARGE_PAGE_SIZE - GUEST_HIGH_RAM_BASE) / PAGE_SIZE);
 	CHECK_EQ(high, GiB(1) / LARGE_PAGE_SIZE - 1);
 	CHECK_EQ(m.acct.faults_2m, high);
-	CHECK_EQ(m.acct.committed, GiB(1) - (GUEST_HIGH_RAM_BASE - GUEST_LOW_RAM_END));
+	CHECK_EQ(m.acct.committed, GiB(1) - (GUEST_HIGH_RAM_BASE - GPMAP_LOW_RAM_END));
 	CHECK_EQ(m.acct.denied, 0);
 	/* Faults per GiB of the RAM that 2 MiB pages can back: 511 in 1022 MiB. */
 	per_gib = high * GiB(1) / (GiB(1) - LARGE_PAGE_SIZE);

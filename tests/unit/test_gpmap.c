@@ -15,7 +15,11 @@ UTEST(gpmap_small_vm)
 	CHECK_EQ(gpmap_build(&m, MiB(32)), 0);
 	CHECK_EQ(gpmap_find(&m, 0)->kind, GPMAP_RAM);
 	CHECK_EQ(gpmap_find(&m, GPMAP_LOW_RAM_END - 1)->kind, GPMAP_RAM);
-	CHECK_EQ(gpmap_find(&m, GPMAP_LOW_RAM_END)->kind, GPMAP_ROM);
+	CHECK_EQ(gpmap_find(&m, GPMAP_EBDA_BASE)->kind, GPMAP_RAM);
+	CHECK_EQ(gpmap_find(&m, GPMAP_VGA_BASE)->kind, GPMAP_UNASSIGNED);
+	CHECK_EQ(gpmap_find(&m, GPMAP_ROM_BASE - 1)->kind, GPMAP_UNASSIGNED);
+	CHECK_EQ(gpmap_find(&m, GPMAP_ROM_BASE)->kind, GPMAP_ROM);
+	CHECK_EQ(gpmap_find(&m, GPMAP_BIOS_BASE)->kind, GPMAP_ROM);
 	CHECK_EQ(gpmap_find(&m, 0xfffff)->kind, GPMAP_ROM);
 	CHECK_EQ(gpmap_find(&m, GPMAP_HIGH_RAM)->kind, GPMAP_RAM);
 	CHECK_EQ(gpmap_find(&m, MiB(32) - 1)->kind, GPMAP_RAM);
@@ -27,17 +31,24 @@ UTEST(gpmap_small_vm)
 	CHECK_EQ(gpmap_find(&m, ~0ULL)->kind, GPMAP_UNASSIGNED);
 	CHECK_EQ(gpmap_find(&m, GPMAP_ABOVE_4G)->kind, GPMAP_UNASSIGNED);
 	n = gpmap_e820(&m, e, 8);
-	CHECK_EQ(n, 5u);
+	CHECK_EQ(n, 6u);
 	CHECK_EQ(e[0].addr, 0ULL);
-	CHECK_EQ(e[0].size, GPMAP_LOW_RAM_END);
+	CHECK_EQ(e[0].size, GPMAP_EBDA_BASE);
 	CHECK_EQ(e[0].type, 1u);
+	CHECK_EQ(e[1].addr, GPMAP_EBDA_BASE);
+	CHECK_EQ(e[1].size, GPMAP_LOW_RAM_END - GPMAP_EBDA_BASE);
 	CHECK_EQ(e[1].type, 2u);
-	CHECK_EQ(e[2].addr, GPMAP_HIGH_RAM);
-	CHECK_EQ(e[2].size, MiB(32) - GPMAP_HIGH_RAM);
-	CHECK_EQ(e[3].addr, GPMAP_IOAPIC_BASE);
-	CHECK_EQ(e[3].type, 2u);
-	CHECK_EQ(e[4].addr, GPMAP_LAPIC_BASE);
+	CHECK_EQ(e[2].addr, GPMAP_ROM_BASE);
+	CHECK_EQ(e[2].size, GPMAP_HIGH_RAM - GPMAP_ROM_BASE);
+	CHECK_EQ(e[2].type, 2u);
+	CHECK_EQ(e[3].addr, GPMAP_HIGH_RAM);
+	CHECK_EQ(e[3].size, MiB(32) - GPMAP_HIGH_RAM);
+	CHECK_EQ(e[4].addr, GPMAP_IOAPIC_BASE);
+	CHECK_EQ(e[4].type, 2u);
+	CHECK_EQ(e[5].addr, GPMAP_LAPIC_BASE);
 	CHECK_EQ(gpmap_e820(&m, e, 2), 2u);
+	CHECK_EQ(gpmap_e820(&m, e, 1), 1u); /* no room for the EBDA half */
+	CHECK_EQ(e[0].size, GPMAP_EBDA_BASE);
 }
 
 UTEST(gpmap_ram_above_4g)
@@ -87,7 +98,9 @@ UTEST(gpmap_ram_table)
 	} t[] = {
 		{MiB(2), 0, true},
 		{MiB(2), 0x9e000, true},
-		{MiB(2), 0x9f000, false},
+		{MiB(2), 0x9f000, true}, /* the EBDA's page */
+		{MiB(2), 0xa0000, false},
+		{MiB(2), 0xc0000, false},
 		{MiB(2), 0xe0000, false},
 		{MiB(2), 0x100000, true},
 		{MiB(2), MiB(2), false},

@@ -13,15 +13,15 @@ UTEST(hcargs_buffer_inside_ram)
 	CHECK_EQ(hcargs_buffer(RAM, 0x100000, 16, 0), 0);
 	CHECK_EQ(hcargs_buffer(RAM, 0, 1, 0), 0);
 	CHECK_EQ(hcargs_buffer(RAM, RAM - 4096, 4096, 4096), 0);
-	CHECK_EQ(hcargs_buffer(RAM, 0x9e000, 0x1000, 0), 0); /* last low-RAM page */
+	CHECK_EQ(hcargs_buffer(RAM, 0x9f000, 0x1000, 0), 0); /* last low-RAM page (EBDA) */
 }
 
 UTEST(hcargs_buffer_refuses_bad_places)
 {
 	CHECK_EQ(hcargs_buffer(RAM, RAM, 1, 0), -EFAULT);	   /* just past RAM */
 	CHECK_EQ(hcargs_buffer(RAM, RAM - 8, 16, 0), -EFAULT);	   /* straddles the end */
-	CHECK_EQ(hcargs_buffer(RAM, 0x9f000, 1, 0), -EFAULT);	   /* BIOS hole */
-	CHECK_EQ(hcargs_buffer(RAM, 0x9e800, 0x1000, 0), -EFAULT); /* runs into it */
+	CHECK_EQ(hcargs_buffer(RAM, 0xa0000, 1, 0), -EFAULT);	   /* VGA hole */
+	CHECK_EQ(hcargs_buffer(RAM, 0x9f800, 0x1000, 0), -EFAULT); /* runs into it */
 	CHECK_EQ(hcargs_buffer(RAM, 0xd0000000ULL, 8, 0), -EFAULT);
 	CHECK_EQ(hcargs_buffer(RAM, GiB(4), 8, 0), -EFAULT);
 	CHECK_EQ(hcargs_buffer(RAM, 0xffff800000000000ULL, 8, 0), -EFAULT);
@@ -54,7 +54,7 @@ UTEST(hcargs_release_ranges)
 	CHECK_EQ(hcargs_release(RAM, 0x200000, 0), -EINVAL);
 	CHECK_EQ(hcargs_release(RAM, RAM - 0x1000, 0x2000), -EINVAL);
 	CHECK_EQ(hcargs_release(RAM, ~0ULL & PAGE_MASK, 0x2000), -EINVAL);
-	CHECK_EQ(hcargs_release(RAM, 0x9f000, 0x1000), -EINVAL);
+	CHECK_EQ(hcargs_release(RAM, 0xa0000, 0x1000), -EINVAL);
 }
 
 UTEST(hcargs_vcpu_entry_below_4g)
@@ -71,7 +71,7 @@ UTEST(hcargs_ring_page)
 	CHECK_EQ(hcargs_ring(RAM, 0x10c000), 0);
 	CHECK_EQ(hcargs_ring(RAM, 0x10c008), -EINVAL);
 	CHECK_EQ(hcargs_ring(RAM, RAM), -EFAULT);
-	CHECK_EQ(hcargs_ring(RAM, 0x9f000), -EFAULT);
+	CHECK_EQ(hcargs_ring(RAM, 0xa0000), -EFAULT);
 }
 
 UTEST(hcargs_ids_ops_answers_names)

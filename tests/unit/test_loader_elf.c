@@ -17,34 +17,37 @@ UTEST(loader_e820_small)
 {
 	struct guest_e820 m[8];
 
-	CHECK_EQ(loader_guest_e820(RAM, m, 8), 5);
+	CHECK_EQ(loader_guest_e820(RAM, m, 8), 6);
 	CHECK_EQ(m[0].addr, 0);
-	CHECK_EQ(m[0].size, 0x9f000);
+	CHECK_EQ(m[0].size, 0x9fc00);
 	CHECK_EQ(m[0].type, 1);
-	CHECK_EQ(m[1].addr, 0x9f000);
-	CHECK_EQ(m[1].size, 0x61000);
+	CHECK_EQ(m[1].addr, 0x9fc00); /* the EBDA */
+	CHECK_EQ(m[1].size, 0x400);
 	CHECK_EQ(m[1].type, 2);
-	CHECK_EQ(m[2].addr, 0x100000);
-	CHECK_EQ(m[2].size, RAM - 0x100000);
-	CHECK_EQ(m[2].type, 1);
+	CHECK_EQ(m[2].addr, 0xc0000); /* option ROM and BIOS area; the VGA hole is a gap */
+	CHECK_EQ(m[2].size, 0x40000);
+	CHECK_EQ(m[2].type, 2);
+	CHECK_EQ(m[3].addr, 0x100000);
+	CHECK_EQ(m[3].size, RAM - 0x100000);
+	CHECK_EQ(m[3].type, 1);
 }
 
 UTEST(loader_e820_above_4g)
 {
 	struct guest_e820 m[8];
 
-	CHECK_EQ(loader_guest_e820(GiB(5), m, 8), 6);
-	CHECK_EQ(m[2].addr + m[2].size, GiB(3));
+	CHECK_EQ(loader_guest_e820(GiB(5), m, 8), 7);
+	CHECK_EQ(m[3].addr + m[3].size, GiB(3));
 	/* The IOAPIC and LAPIC pages are reserved, then the RAM moved above 4 GiB. */
-	CHECK_EQ(m[3].addr, 0xfec00000ULL);
-	CHECK_EQ(m[3].type, 2);
-	CHECK_EQ(m[4].addr, 0xfee00000ULL);
+	CHECK_EQ(m[4].addr, 0xfec00000ULL);
 	CHECK_EQ(m[4].type, 2);
-	CHECK_EQ(m[5].addr, GiB(4));
-	CHECK_EQ(m[5].size, GiB(2));
-	CHECK_EQ(m[5].type, 1);
+	CHECK_EQ(m[5].addr, 0xfee00000ULL);
+	CHECK_EQ(m[5].type, 2);
+	CHECK_EQ(m[6].addr, GiB(4));
+	CHECK_EQ(m[6].size, GiB(2));
+	CHECK_EQ(m[6].type, 1);
 	/* Exactly 3 GiB needs no entry above 4 GiB. */
-	CHECK_EQ(loader_guest_e820(GiB(3), m, 8), 5);
+	CHECK_EQ(loader_guest_e820(GiB(3), m, 8), 6);
 	/* A short table gets the first entries only. */
 	CHECK_EQ(loader_guest_e820(GiB(5), m, 2), 2);
 	CHECK_EQ(m[1].type, 2);
@@ -54,9 +57,9 @@ UTEST(loader_e820_above_4g)
 
 UTEST(loader_gpa_is_ram)
 {
-	CHECK(loader_gpa_is_ram(RAM, 0, 0x9f000));
-	CHECK(!loader_gpa_is_ram(RAM, 0, 0x9f001));
-	CHECK(!loader_gpa_is_ram(RAM, 0x9f000, 1));
+	CHECK(loader_gpa_is_ram(RAM, 0, 0xa0000));
+	CHECK(!loader_gpa_is_ram(RAM, 0, 0xa0001));
+	CHECK(!loader_gpa_is_ram(RAM, 0xa0000, 1));
 	CHECK(!loader_gpa_is_ram(RAM, 0xfffff, 1));
 	CHECK(loader_gpa_is_ram(RAM, 0x100000, RAM - 0x100000));
 	CHECK(!loader_gpa_is_ram(RAM, 0x100000, RAM - 0x100000 + 1));

@@ -56,25 +56,27 @@ static void expect_fail(size_t n, const char *sub)
 
 static void check_info(const struct fake_ram *r, u64 ram, const char *cmd)
 {
-	struct multiboot_mmap_entry e[3];
+	struct multiboot_mmap_entry e[4];
 	u32 flags = lt_rd32(r, MBI(flags));
 
 	CHECK_EQ(flags, MULTIBOOT_INFO_MEMORY | MULTIBOOT_INFO_CMDLINE | MULTIBOOT_INFO_MODS |
 				MULTIBOOT_INFO_MEM_MAP | MULTIBOOT_INFO_BOOT_LOADER_NAME);
-	CHECK_EQ(lt_rd32(r, MBI(mem_lower)), 636);
+	CHECK_EQ(lt_rd32(r, MBI(mem_lower)), 639);
 	CHECK_EQ(lt_rd32(r, MBI(mem_upper)), (ram - MiB(1)) >> 10);
 	CHECK_EQ(strcmp(lt_rdstr(r, lt_rd32(r, MBI(cmdline))), cmd), 0);
 	CHECK_EQ(strcmp(lt_rdstr(r, lt_rd32(r, MBI(boot_loader_name))), "Sprout"), 0);
-	CHECK_EQ(lt_rd32(r, MBI(mmap_length)), 5 * sizeof(e[0])); /* + IOAPIC, LAPIC pages */
+	CHECK_EQ(lt_rd32(r, MBI(mmap_length)), 6 * sizeof(e[0])); /* + IOAPIC, LAPIC pages */
 	memcpy(e, r->buf + lt_rd32(r, MBI(mmap_addr)), sizeof(e));
 	CHECK_EQ(e[0].size, 20);
 	CHECK_EQ(e[0].addr, 0);
-	CHECK_EQ(e[0].len, 0x9f000);
+	CHECK_EQ(e[0].len, 0x9fc00);
 	CHECK_EQ(e[0].type, MULTIBOOT_MEMORY_AVAILABLE);
 	CHECK_EQ(e[1].type, MULTIBOOT_MEMORY_RESERVED);
-	CHECK_EQ(e[2].size, 20);
-	CHECK_EQ(e[2].addr, 0x100000);
-	CHECK_EQ(e[2].len, ram - 0x100000);
+	CHECK_EQ(e[2].addr, 0xc0000);
+	CHECK_EQ(e[2].type, MULTIBOOT_MEMORY_RESERVED);
+	CHECK_EQ(e[3].size, 20);
+	CHECK_EQ(e[3].addr, 0x100000);
+	CHECK_EQ(e[3].len, ram - 0x100000);
 }
 
 UTEST(loader_mb_elf32)

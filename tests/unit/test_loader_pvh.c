@@ -65,7 +65,7 @@ UTEST(loader_pvh_elf64)
 
 UTEST(loader_pvh_memmap)
 {
-	struct hvm_memmap_table_entry e[3];
+	struct hvm_memmap_table_entry e[4];
 	struct fake_ram r;
 	struct loader_result res;
 	struct telf t;
@@ -77,19 +77,22 @@ UTEST(loader_pvh_memmap)
 	n = lt_telf_build(&t, img, sizeof(img));
 	lt_ram_init(&r, RAM, false);
 	CHECK_EQ(load(&r, n, NULL, NULL, 0, &res, err), 0);
-	CHECK_EQ(lt_rd32(&r, SI(memmap_entries)), 5); /* low, ROM, high, IOAPIC, LAPIC */
+	CHECK_EQ(lt_rd32(&r, SI(memmap_entries)), 6); /* low, EBDA, ROM, high, IOAPIC, LAPIC */
 	mm = lt_rd64(&r, SI(memmap_paddr));
 	CHECK(mm >= LOADER_BOOT_BASE + sizeof(struct hvm_start_info));
 	CHECK_EQ(mm % 8, 0);
 	memcpy(e, r.buf + mm, sizeof(e));
 	CHECK_EQ(e[0].addr, 0);
-	CHECK_EQ(e[0].size, 0x9f000);
+	CHECK_EQ(e[0].size, 0x9fc00);
 	CHECK_EQ(e[0].type, XEN_HVM_MEMMAP_TYPE_RAM);
-	CHECK_EQ(e[1].addr, 0x9f000);
+	CHECK_EQ(e[1].addr, 0x9fc00);
+	CHECK_EQ(e[1].size, 0x400);
 	CHECK_EQ(e[1].type, XEN_HVM_MEMMAP_TYPE_RESERVED);
-	CHECK_EQ(e[2].addr, 0x100000);
-	CHECK_EQ(e[2].size, RAM - 0x100000);
-	CHECK_EQ(e[2].reserved, 0);
+	CHECK_EQ(e[2].addr, 0xc0000);
+	CHECK_EQ(e[2].type, XEN_HVM_MEMMAP_TYPE_RESERVED);
+	CHECK_EQ(e[3].addr, 0x100000);
+	CHECK_EQ(e[3].size, RAM - 0x100000);
+	CHECK_EQ(e[3].reserved, 0);
 	/* A NULL command line is passed as an empty string. */
 	CHECK_EQ(strcmp(lt_rdstr(&r, lt_rd64(&r, SI(cmdline_paddr))), ""), 0);
 	lt_ram_free(&r);

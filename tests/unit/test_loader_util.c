@@ -16,7 +16,7 @@ static bool model_is_ram(u64 ram, u64 gpa, u64 len)
 {
 	u64 hi = ram < 0xc0000000ULL ? ram : 0xc0000000ULL;
 
-	if (gpa < 0x9f000 && len <= 0x9f000 - gpa && gpa + len <= ram)
+	if (gpa < 0xa0000 && len <= 0xa0000 - gpa && gpa + len <= ram)
 		return true;
 	if (gpa >= 0x100000 && gpa < hi && len <= hi - gpa)
 		return true;
