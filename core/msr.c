@@ -19,6 +19,7 @@ static u64 msr_read_emulated(struct vcpu *v, u32 msr)
 	case MSR_EFER: return hvm->get_reg(v, VCPU_REG_EFER);
 	case MSR_IA32_PAT: return 0x0007040600070406ULL; /* the reset value */
 	case MSR_IA32_PLATFORM_INFO: return msr_platform_info(tsc_khz);
+	case MSR_IA32_TSC: return vcpu_guest_tsc(v);
 	}
 	return 0;
 }
@@ -31,7 +32,7 @@ static bool msr_read(struct vcpu *v, const struct msr_row *r, u32 msr, u64 *val)
 	case MSR_CONST_RO:
 	case MSR_CONST_WI: *val = r->value; return true;
 	case MSR_KEPT: *val = v->msr_kept[r->slot]; return true;
-	case MSR_HOST_RO: *val = msr == MSR_IA32_TSC ? rdtsc() : rdmsr(msr); return true;
+	case MSR_HOST_RO: *val = rdmsr(msr); return true;
 	case MSR_EMULATED: *val = msr_read_emulated(v, msr); return true;
 	default: return false;
 	}
@@ -63,6 +64,10 @@ static bool msr_write(struct vcpu *v, const struct msr_row *r, u32 msr, u64 val)
 	case MSR_EMULATED:
 		if (msr == MSR_EFER)
 			return msr_write_efer(v, val);
+		if (msr == MSR_IA32_TSC) {
+			vcpu_write_tsc(v, val);
+			return true;
+		}
 		return msr == MSR_IA32_PAT && gstate_pat_valid(val); /* a valid PAT is ignored */
 	default: return false;
 	}

@@ -23,8 +23,8 @@
  * core/msr.c, which is the only part that touches the hardware.
  */
 const struct msr_row msr_policy_table[] = {
-	ROW(0x10, 0x10, MSR_ANY, MSR_HOST_RO, "IA32_TSC",
-	    "reads what RDTSC gives; no TSC offset yet, so writes #GP"),
+	ROW(0x10, 0x10, MSR_ANY, MSR_EMULATED, "IA32_TSC",
+	    "reads what RDTSC gives; a write sets the vCPU's TSC offset"),
 	ROW(0x17, 0x17, MSR_ANY, MSR_RAZ_WI, "IA32_PLATFORM_ID", "no platform to report"),
 	ROW(0x1b, 0x1b, MSR_ANY, MSR_LAPIC, "IA32_APIC_BASE", "the vCPU's local APIC"),
 	CONST(0x3a, MSR_ANY, MSR_CONST_RO, BIT(0), "IA32_FEATURE_CONTROL",

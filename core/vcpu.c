@@ -118,6 +118,17 @@ static u32 fetch_code(struct vcpu *v, u64 la, u8 *buf, u32 n)
 	return got;
 }
 
+u64 vcpu_guest_tsc(const struct vcpu *v)
+{
+	return rdtsc() + (u64)v->tsc_offset;
+}
+
+void vcpu_write_tsc(struct vcpu *v, u64 val)
+{
+	v->tsc_offset = (s64)(val - rdtsc());
+	hvm->set_tsc_offset(v, v->tsc_offset);
+}
+
 u32 vcpu_fetch_insn(struct vcpu *v, u8 *buf, u32 n)
 {
 	u64 la = hvm->get_reg(v, VCPU_REG_CS_BASE) + hvm->get_reg(v, VCPU_REG_RIP);

@@ -212,13 +212,16 @@ static u64 ns_to_tsc(u64 ns)
 }
 
 /*
- * The TSC at which v has its next timer event, 0 if none: its LAPIC timer,
+ * The host TSC at which v has its next timer event, 0 if none: its LAPIC timer,
  * and for vCPU 0 the devices' next interrupt (it keeps the devices' time
  * while everything sleeps).
  */
 static u64 plat_next_tsc(struct vplat *p, struct vcpu *v)
 {
-	u64 next = vlapic_next_deadline(&v->lapic);
+	u64 next = vlapic_next_deadline(&v->lapic); /* guest TSC: back to the host's */
+
+	if (next != ~0ULL)
+		next -= (u64)v->tsc_offset;
 
 	if (v->id == 0 && p->next_ns != VPLAT_NO_EVENT)
 		next = MIN(next, p->t0_tsc + ns_to_tsc(p->next_ns));
@@ -238,7 +241,7 @@ bool vplat_vcpu_entry(struct vcpu *v)
 	struct vm *vm = v->vm;
 	struct vplat *p = &vm->dev.plat;
 	struct vlapic *l = &v->lapic;
-	u64 tsc = rdtsc(), now = vplat_now_ns(vm);
+	u64 tsc = vcpu_guest_tsc(v), now = vplat_now_ns(vm);
 	bool nmi, irq, enter = true;
 
 	spin_lock(&p->lock);

@@ -34,7 +34,7 @@ bool vdev_lapic_msr(struct vcpu *v, u32 msr, bool write, u64 *val, bool *fault)
 {
 	struct vplat *p = &v->vm->dev.plat;
 	struct apic_msg sipi[PLAT_SIPI_MAX];
-	u64 now = rdtsc();
+	u64 now = vcpu_guest_tsc(v); /* the LAPIC counts in the guest's TSC */
 	u32 nsipi = 0;
 	int ret = 0;
 

@@ -294,7 +294,7 @@ enum exit_action vdev_mmio(struct vcpu *v, struct vm_exit *e, unsigned dev)
 	struct apic_msg sipi[PLAT_SIPI_MAX];
 	struct mmio_insn d;
 	u32 nsipi = 0;
-	u64 now = rdtsc();
+	u64 now = vcpu_guest_tsc(v);
 
 	if (exit_decode_mmio(v, &d) || (d.op != MMIO_OP_LOAD && d.op != MMIO_OP_STORE &&
 					d.op != MMIO_OP_STORE_IMM && d.op != MMIO_OP_LOAD_ZX)) {

@@ -387,6 +387,29 @@ static void check_msrs(void)
 	       "DE_CFG keeps LFENCE serializing");
 }
 
+/*
+ * IA32_TSC is writable as on hardware: RDTSC goes on from the value written
+ * (a TSC offset in the VMCB/VMCS), RDMSR agrees; then the TSC is put back.
+ */
+static void check_tsc_write(void)
+{
+	const u64 jump = 1ULL << 40;
+	u64 target = rdtsc() + jump, after, msr = 0;
+	int ret = wrmsr_safe(0x10, target);
+
+	after = rdtsc();
+	if (ret == GUEST_NO_FAULT)
+		ret = rdmsr_safe(0x10, &msr);
+	report(ret == GUEST_NO_FAULT && after >= target &&
+		       after - target < clock_ms_to_cycles(1000) && msr >= after &&
+		       msr - after < clock_ms_to_cycles(1000),
+	       "IA32_TSC write: RDTSC goes on from the value written (+%llu), RDMSR agrees (+%llu)",
+	       after - target, msr - after);
+	wrmsr_safe(0x10, rdtsc() - jump);
+	after = rdtsc();
+	report(after < target - jump / 2, "IA32_TSC written back: RDTSC follows again");
+}
+
 static void check_pic(void)
 {
 	outb(0xfb, 0x21);
@@ -410,6 +433,7 @@ int main(void)
 	check_lapic();
 	check_ioapic();
 	check_msrs();
+	check_tsc_write();
 	check_pic();
 	if (report_summary() || !pm1a_cnt)
 		return 1;

@@ -87,6 +87,9 @@ struct hvm_ops {
 	bool (*nmi_allowed)(struct vcpu *v);
 	void (*set_windows)(struct vcpu *v, bool irq, bool nmi);
 
+	/* RDTSC in the guest returns the host's TSC plus offset (SVM TSC_OFFSET, VMX TSC offsetting). */
+	void (*set_tsc_offset)(struct vcpu *v, s64 offset);
+
 	/* Make the next entry of v see stage-2 changes (unmaps, permission cuts). */
 	void (*s2_flush)(struct vcpu *v);
 };

@@ -77,6 +77,7 @@ struct vcpu {
 	struct vlapic lapic; /* its local APIC, under the VM's platform lock */
 	u64 msr_kept[MSR_KEPT_SLOTS]; /* AMD HWCR and DE_CFG as the guest wrote them (core/msr.c) */
 	s16 sipi_vector; /* >= 0: start in real mode there (INIT/SIPI), else at boot_entry */
+	s64 tsc_offset;	 /* guest TSC - host TSC: what the guest's IA32_TSC writes set */
 };
 
 /* Zero v and attach it to vm as vCPU id. */
@@ -84,6 +85,12 @@ void vcpu_reset(struct vcpu *v, struct vm *vm, u32 id);
 
 /* Platform state of a fresh vCPU: APIC base MSR, FNINIT FPU image. */
 void vcpu_init_platform(struct vcpu *v);
+
+/* The TSC as v reads it now (RDTSC in the guest: the host's plus its offset). */
+u64 vcpu_guest_tsc(const struct vcpu *v);
+
+/* IA32_TSC written by the guest: from now on v reads val + the time since. */
+void vcpu_write_tsc(struct vcpu *v, u64 val);
 
 /* General register by x86 encoding number (0 = RAX ... 15 = R15). */
 u64 *vcpu_gpr(struct vcpu *v, unsigned index);

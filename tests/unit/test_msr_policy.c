@@ -11,7 +11,7 @@ struct want {
 
 /* Every MSR a Linux or test-kernel start-up touches on Intel and AMD, and its answer. */
 static const struct want start_up[] = {
-	{0x10, MSR_HOST_RO, MSR_HOST_RO},	      /* IA32_TSC */
+	{0x10, MSR_EMULATED, MSR_EMULATED},	      /* IA32_TSC: writes set the TSC offset */
 	{0x17, MSR_RAZ_WI, MSR_RAZ_WI},		      /* PLATFORM_ID */
 	{0x1b, MSR_LAPIC, MSR_LAPIC},		      /* APIC_BASE */
 	{0x3a, MSR_CONST_RO, MSR_CONST_RO},	      /* FEATURE_CONTROL */

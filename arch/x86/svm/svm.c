@@ -189,6 +189,7 @@ static void svm_vcpu_set_boot_state(struct vcpu *v, u32 entry, u32 eax, u32 ebx)
 	c->int_ctl = SVM_INT_CTL_V_INTR_MASKING;
 	c->nested_ctl = SVM_NESTED_CTL_NP_ENABLE;
 	c->n_cr3 = v->vm->mem.s2.root;
+	c->tsc_offset = (u64)v->tsc_offset; /* INIT leaves the TSC alone */
 
 	/* Flat 32-bit protected mode, paging off (the PVH and multiboot entry state). */
 	seg_set(&s->cs, 0x08, 0xc9b, 0xffffffff);
@@ -500,6 +501,11 @@ static void svm_set_windows(struct vcpu *v, bool irq, bool nmi)
 	}
 }
 
+static void svm_set_tsc_offset(struct vcpu *v, s64 offset)
+{
+	to_svm(v)->vmcb->control.tsc_offset = (u64)offset;
+}
+
 static void svm_s2_flush(struct vcpu *v)
 {
 	to_svm(v)->flush_pending = true;
@@ -520,5 +526,6 @@ const struct hvm_ops svm_ops = {
 	.irq_allowed = svm_irq_allowed,
 	.nmi_allowed = svm_nmi_allowed,
 	.set_windows = svm_set_windows,
+	.set_tsc_offset = svm_set_tsc_offset,
 	.s2_flush = svm_s2_flush,
 };

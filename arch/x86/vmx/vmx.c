@@ -136,6 +136,7 @@ static const struct vmx_want vmx_wanted[] = {
 	{CTL_PIN, false, PIN_VIRTUAL_NMIS, "virtual NMIs"},
 	{CTL_PIN, false, PIN_PREEMPTION_TIMER, "VMX-preemption timer"},
 	{CTL_PROC, true, PROC_HLT_EXITING, "HLT exiting"},
+	{CTL_PROC, true, PROC_USE_TSC_OFFSETTING, "TSC offsetting"},
 	{CTL_PROC, true, PROC_USE_IO_BITMAPS, "I/O bitmaps"},
 	{CTL_PROC, true, PROC_USE_MSR_BITMAPS, "MSR bitmaps"},
 	{CTL_PROC, true, PROC_SECONDARY_CONTROLS, "secondary controls"},
@@ -653,6 +654,7 @@ static void vmx_vcpu_set_boot_state(struct vcpu *v, u32 entry, u32 eax, u32 ebx)
 	x->cr2 = 0;
 	x->event = (struct vmx_event){0};
 	x->irq_window = x->nmi_window = false;
+	x->tsc_offset = v->tsc_offset; /* INIT leaves the TSC alone */
 	v->regs.rax = eax;
 	v->regs.rbx = ebx;
 }
@@ -733,6 +735,7 @@ static void vmx_write_events(struct vmx_vcpu *x)
 		proc |= (vmx_cfg.pin & PIN_VIRTUAL_NMIS) ? PROC_NMI_WINDOW_EXITING
 							 : PROC_INTR_WINDOW_EXITING;
 	vmcs_write(CPU_BASED_VM_EXEC_CONTROL, proc);
+	vmcs_write(TSC_OFFSET, (u64)x->tsc_offset);
 }
 
 static void vmx_vcpu_run(struct vcpu *v, struct vm_exit *e)
@@ -873,6 +876,11 @@ static bool vmx_nmi_allowed(struct vcpu *v)
 	       !(intr & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS | INTERRUPTIBILITY_NMI));
 }
 
+static void vmx_set_tsc_offset(struct vcpu *v, s64 offset)
+{
+	to_vmx(v)->tsc_offset = offset;
+}
+
 static void vmx_set_windows(struct vcpu *v, bool irq, bool nmi)
 {
 	to_vmx(v)->irq_window = irq;
@@ -906,5 +914,6 @@ const struct hvm_ops vmx_ops = {
 	.irq_allowed = vmx_irq_allowed,
 	.nmi_allowed = vmx_nmi_allowed,
 	.set_windows = vmx_set_windows,
+	.set_tsc_offset = vmx_set_tsc_offset,
 	.s2_flush = vmx_s2_flush,
 };

@@ -67,6 +67,7 @@ struct vm_exit;
 
 /* Primary processor-based VM-execution controls (SDM Vol. 3C, 25.6.2). */
 #define PROC_INTR_WINDOW_EXITING BIT(2)
+#define PROC_USE_TSC_OFFSETTING	 BIT(3)
 #define PROC_HLT_EXITING	 BIT(7)
 #define PROC_NMI_WINDOW_EXITING	 BIT(22)
 #define PROC_USE_IO_BITMAPS	 BIT(25)
@@ -115,6 +116,7 @@ enum vmcs_field {
 	IO_BITMAP_A = 0x2000,
 	IO_BITMAP_B = 0x2002,
 	MSR_BITMAP = 0x2004,
+	TSC_OFFSET = 0x2010,
 	EPT_POINTER = 0x201a,
 	GUEST_PHYSICAL_ADDRESS = 0x2400,
 	VMCS_LINK_POINTER = 0x2800,
@@ -263,6 +265,7 @@ struct vmx_vcpu {
 	bool flush_pending;	     /* INVEPT/INVVPID before the next entry */
 	struct vmx_event event;	     /* injected at the next entry */
 	bool irq_window, nmi_window; /* exits asked for by vmx_set_windows() */
+	s64 tsc_offset;		     /* written to TSC_OFFSET at the next entry */
 	u64 lazy[LAZY_COUNT];	     /* guest values while another vCPU owns the MSRs */
 	u64 cr2;
 };
