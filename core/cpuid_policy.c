@@ -131,9 +131,34 @@ static void cpuid_mask(u32 leaf, u32 r[CPUID_NREGS])
 }
 
 /*
+ * The ratio EBX/EAX of leaf 0x15 for a 1 GHz crystal: tsc_khz / 1e6 as the
+ * closest continued-fraction convergent whose numerator keeps crystal kHz *
+ * EBX within 32 bits, because Linux computes crystal_khz * ebx / eax in
+ * unsigned int (native_calibrate_tsc()); 1e6 * 20000 would wrap and tell a
+ * 20 MHz guest its TSC runs at 2.8 MHz.
+ */
+void cpuid_tsc_ratio(u64 tsc_khz, u32 *num, u32 *den)
+{
+	const u64 num_max = 0xffffffffULL / CPUID_APIC_BUS_KHZ;
+	u64 n = tsc_khz, d = CPUID_APIC_BUS_KHZ;
+	u64 p0 = 0, q0 = 1, p1 = 1, q1 = 0;
+
+	while (d) {
+		u64 a = n / d, p2 = a * p1 + p0, q2 = a * q1 + q0, rest = n % d;
+
+		if (p2 > num_max || q2 > 0xffffffffULL)
+			break;
+		p0 = p1, q0 = q1, p1 = p2, q1 = q2;
+		n = d, d = rest;
+	}
+	*num = (u32)p1;
+	*den = (u32)(q1 ? q1 : 1);
+}
+
+/*
  * Leaf 0x15 with a 1 GHz "crystal", the local APIC timer's clock, so that
- * TSC Hz = ECX * EBX / EAX = 1e9 * tsc_khz / 1e6 exactly, and Linux (which
- * takes the APIC timer rate from the crystal) agrees with the vlapic.
+ * Linux (which takes the APIC timer rate from the crystal) agrees with the
+ * vlapic, and TSC Hz = ECX * EBX / EAX (see cpuid_tsc_ratio()).
  */
 static void cpuid_sprout_basic(const struct cpuid_ctx *c, u32 leaf, u32 r[CPUID_NREGS])
 {
@@ -149,8 +174,7 @@ static void cpuid_sprout_basic(const struct cpuid_ctx *c, u32 leaf, u32 r[CPUID_
 	if (c->vendor != VENDOR_INTEL || !khz)
 		return;
 	if (leaf == 0x15) {
-		r[CPUID_EAX] = CPUID_APIC_BUS_KHZ;
-		r[CPUID_EBX] = khz;
+		cpuid_tsc_ratio(khz, &r[CPUID_EBX], &r[CPUID_EAX]);
 		r[CPUID_ECX] = CPUID_APIC_BUS_KHZ * 1000;
 	} else if (leaf == 0x16) {
 		r[CPUID_EAX] = mhz; /* base */

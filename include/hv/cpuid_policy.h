@@ -60,4 +60,7 @@ const struct cpuid_leaf_row *cpuid_policy_leaf(u32 leaf);
 #define CPUID_APIC_BUS_KHZ   1000000u /* the APIC timer clock: APIC_BUS_HZ, core/vdev/lapic.c */
 #define CPUID_INTEL_MAX_LEAF 0x16u    /* basic leaves offered on Intel: up to 0x16 */
 
+/* Leaf 0x15's EBX/EAX for a TSC of tsc_khz over a 1 GHz crystal (num * 1e6 fits 32 bits). */
+void cpuid_tsc_ratio(u64 tsc_khz, u32 *num, u32 *den);
+
 #endif
