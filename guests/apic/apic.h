@@ -88,6 +88,7 @@ enum apic_vector {
 	VEC_NEST_LOW = 0x41,
 	VEC_ORDER_LOW = 0x51,
 	VEC_PIT = 0x52,
+	VEC_UART = 0x54,
 	VEC_RTC = 0x58,
 	VEC_NEST_OUTER = 0x61,
 	VEC_NEST_SAME = 0x65,

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The IOAPIC (82093AA): registers, the PIT on pin 2 (edge), the RTC on pin 8 (level). */
+/* The IOAPIC (82093AA): registers, the PIT on pin 2 (edge), COM1 on pin 4, the RTC on pin 8 (level). */
 #include "apic.h"
 
 #define IOREGSEL	0x00
@@ -30,6 +30,16 @@
 /* IRQ 0 is GSI 2 on a PC (the MADT's interrupt source override); the RTC is IRQ 8. */
 #define PIN_PIT	      2
 #define PIN_RTC	      8
+#define PIN_UART      4
+
+/* COM1 (16550A): interrupt enable, identification, modem control. */
+#define COM1_IER      0x3f9
+#define COM1_IIR      0x3fa
+#define COM1_MCR      0x3fc
+#define IER_THRI      BIT(1)
+#define MCR_OUT2      BIT(3) /* gates the UART's interrupt onto the ISA line on a PC */
+#define IIR_ID_MASK   0x0f
+#define IIR_THRE      0x02
 
 #define PIT_HZ	      1193182ull
 #define PIT_CH0	      0x40
@@ -244,9 +254,42 @@ static void check_rtc(void)
 	       "RTC: the local APIC's TMR bit for 0x%x is set (%u of %u)", VEC_RTC, rtc.tmr, fires);
 }
 
+/*
+ * COM1's transmitter-empty interrupt on IRQ 4, as an interrupt-driven 8250
+ * driver uses it: enabling THRI with the transmitter empty raises it at once
+ * (with MCR.OUT2 set), reading IIR identifies and clears it, enabling THRI
+ * again raises it again. Nothing is printed until the UART is quiet again:
+ * the console writes to the same transmitter.
+ */
+static void check_uart(void)
+{
+	u8 mcr = inb(COM1_MCR), iir;
+	u32 snap = irq_count(0, VEC_UART), first, second;
+
+	rte_set(PIN_UART, VEC_UART, 0); /* fixed, physical, edge, active high, to APIC ID 0 */
+	outb(mcr | MCR_OUT2, COM1_MCR);
+	outb(IER_THRI, COM1_IER);
+	wait_count(0, VEC_UART, snap + 1, 100000);
+	first = irq_count(0, VEC_UART) - snap;
+	iir = inb(COM1_IIR);
+	outb(0, COM1_IER);
+	outb(IER_THRI, COM1_IER);
+	wait_count(0, VEC_UART, snap + 2, 100000);
+	second = irq_count(0, VEC_UART) - snap;
+	outb(0, COM1_IER);
+	inb(COM1_IIR);
+	outb(mcr, COM1_MCR);
+	rte_mask(PIN_UART);
+	report(first == 1 && (iir & IIR_ID_MASK) == IIR_THRE && second == 2,
+	       "COM1 THRE interrupt through IOAPIC pin %u: raised by IER.THRI (%u), IIR 0x%02x "
+	       "identifies it, raised again after IIR and IER (%u)",
+	       PIN_UART, first, iir, second);
+}
+
 void ioapic_tests(void)
 {
 	check_registers();
 	check_pit();
+	check_uart();
 	check_rtc();
 }
