@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* bench: microbenchmarks printed as "bench: key=value" lines, under Sprout or plain QEMU. */
+#include "bench.h"
 #include "guest.h"
 #include "sprout.h"
 #include "x86.h"
@@ -105,5 +106,6 @@ int main(void)
 	printf("bench: pio_cycles=%llu\n", avg_pio());
 	bench_sieve();
 	bench_touch();
+	bench_timer();
 	return 0;
 }
