@@ -52,6 +52,11 @@ median() { # numbers... (the mean of the two middle ones for an even count)
 		END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.0f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
+median2() { # numbers... -> the median with two decimals
+	printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 }
+		END { printf "%.2f\n", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
 minimum() { # numbers...
 	printf '%s\n' "$@" | sort -n | head -n 1
 }
@@ -74,6 +79,11 @@ has() { # file fixed-string
 # The last number N of a `key=N` in the file (the guests print `bench: key=N`).
 val() { # file key
 	grep -aoE "(^|[^A-Za-z0-9_])$2=[0-9]+" "$1" 2>/dev/null | tail -n 1 | sed 's/.*=//'
+}
+
+# The last number N or N.NN of a `key=N` in the file.
+dval() { # file key
+	grep -aoE "(^|[^A-Za-z0-9_])$2=[0-9]+(\.[0-9]+)?" "$1" 2>/dev/null | tail -n 1 | sed 's/.*=//'
 }
 
 # One field of the hypervisor's `vm NAME: figures: ...` line at VM stop.
@@ -219,11 +229,60 @@ bench_figures() {
 	fi
 }
 
+# The bench guest's timer interrupt figures (guests/bench/timer.c), each optional: a
+# guest prints `na` for what its CPU lacks (bare QEMU TCG: no x2APIC, no TSC deadline).
+TIMER_KEYS="timer_latency_spin_cycles timer_latency_hlt_cycles timer_eoi_x2apic_cycles
+	timer_eoi_xapic_cycles timer_irq_x2apic_cycles timer_irq_xapic_cycles
+	timer_irq_x2apic_exits timer_irq_xapic_exits"
+
+# The timer figures of one log on one line, for a run's report and run-to-run checks.
+timer_brief() { # log
+	local k v out=
+	for k in $TIMER_KEYS; do
+		v=$(dval "$1" "$k")
+		[ -z "$v" ] || out="${out:+$out, }${k#timer_} $v"
+	done
+	echo "${out:-none}"
+}
+
+# How the summary names each timer figure, in its order.
+TIMER_LABELS=("latency:timer_latency_spin_cycles" "latency in HLT:timer_latency_hlt_cycles"
+	"eoi x2apic:timer_eoi_x2apic_cycles" "eoi xapic:timer_eoi_xapic_cycles"
+	"end to end x2apic:timer_irq_x2apic_cycles" "end to end xapic:timer_irq_xapic_cycles"
+	"exits per irq x2apic:timer_irq_x2apic_exits" "xapic:timer_irq_xapic_exits")
+
+# Print "PREFIX key: median" for each timer figure the logs have; sets TIMER_SUMMARY.
+timer_report() { # prefix log...
+	local prefix=$1 k v l vals part
+	local -A tv=()
+	shift
+	for k in $TIMER_KEYS; do
+		vals=()
+		for l in "$@"; do
+			v=$(dval "$l" "$k")
+			[ -z "$v" ] || vals+=("$v")
+		done
+		[ ${#vals[@]} -gt 0 ] || continue
+		case $k in
+		*_exits) v=$(median2 "${vals[@]}") ;;
+		*) v=$(median "${vals[@]}") ;;
+		esac
+		tv[$k]=$v
+		say "$prefix $k: $v"
+	done
+	TIMER_SUMMARY=
+	for part in "${TIMER_LABELS[@]}"; do
+		k=${part#*:}
+		[ -z "${tv[$k]:-}" ] || TIMER_SUMMARY="${TIMER_SUMMARY:+$TIMER_SUMMARY, }${part%%:*} ${tv[$k]}"
+	done
+	[ -z "$TIMER_SUMMARY" ] || TIMER_SUMMARY="timer irq (cycles): $TIMER_SUMMARY"
+}
+
 # ---- 1. SVM under QEMU TCG: the bench guest under Sprout and bare, interleaved ----
 
 bench_svm_qemu() {
 	local iso r d s_cpuid=() s_hcall=() s_pio=() s_sieve=() b_cpuid=() b_pio=() b_sieve=()
-	local sieve_s sieve_b
+	local sieve_s sieve_b s_logs=() b_logs=() s_timer
 	say "== svm-qemu: bench.elf under Sprout (GRUB ISO) and bare (-kernel), QEMU TCG" \
 		"-cpu $QEMU_CPU -M pc -smp 1, rounds: $ROUNDS, interleaved"
 	if ! iso=$(iso bench); then
@@ -241,7 +300,9 @@ bench_svm_qemu() {
 			say "  round $r sprout: failed ($WHY)"
 		else
 			say "  round $r sprout: cpuid $CPUID, hypercall $HCALL, pio $PIO, sieve $SIEVE cycles ($(seconds "$MS"))"
+			say "  round $r sprout timer: $(timer_brief "$LOG")"
 			s_cpuid+=("$CPUID") s_hcall+=("$HCALL") s_pio+=("$PIO") s_sieve+=("$SIEVE")
+			s_logs+=("$LOG")
 		fi
 		d=$OUT/svm-qemu/bare-$r
 		qemu_bare "$d" "$BUILD/guests/bench.elf" 64
@@ -251,7 +312,9 @@ bench_svm_qemu() {
 			say "  round $r bare:   failed ($WHY)"
 		else
 			say "  round $r bare:   cpuid $CPUID, pio $PIO, sieve $SIEVE cycles ($(seconds "$MS"))"
+			say "  round $r bare timer:   $(timer_brief "$LOG")"
 			b_cpuid+=("$CPUID") b_pio+=("$PIO") b_sieve+=("$SIEVE")
+			b_logs+=("$LOG")
 		fi
 	done
 	if [ ${#s_sieve[@]} -eq 0 ]; then
@@ -264,14 +327,18 @@ bench_svm_qemu() {
 	say "svm-qemu sprout hypercall_cycles: $(median "${s_hcall[@]}")"
 	say "svm-qemu sprout pio_cycles: $(median "${s_pio[@]}")"
 	say "svm-qemu sprout sieve_cycles: $(median "${s_sieve[@]}")"
+	timer_report "svm-qemu sprout" "${s_logs[@]}"
+	s_timer=$TIMER_SUMMARY
 	if [ ${#b_sieve[@]} -eq 0 ]; then
 		say "svm-qemu bare: not available (every bare run failed; last: $WHY)"
 		summary svm-qemu "exit round trip (cycles): cpuid $(median "${s_cpuid[@]}"), hypercall $(median "${s_hcall[@]}"), pio $(median "${s_pio[@]}"); no bare runs"
+		[ -z "$s_timer" ] || summary svm-qemu "$s_timer"
 		return
 	fi
 	say "svm-qemu bare cpuid_cycles: $(median "${b_cpuid[@]}")"
 	say "svm-qemu bare pio_cycles: $(median "${b_pio[@]}")"
 	say "svm-qemu bare sieve_cycles: $(median "${b_sieve[@]}")"
+	timer_report "svm-qemu bare" "${b_logs[@]}"
 	sieve_s=$(median "${s_sieve[@]}") sieve_b=$(median "${b_sieve[@]}")
 	say "ratio sieve sprout/bare: $(ratio "$sieve_s" "$sieve_b")"
 	say "ratio sieve sprout/bare (fastest runs): $(ratio "$(minimum "${s_sieve[@]}")" "$(minimum "${b_sieve[@]}")")"
@@ -279,6 +346,8 @@ bench_svm_qemu() {
 	say "ratio pio sprout/bare: $(ratio "$(median "${s_pio[@]}")" "$(median "${b_pio[@]}")")"
 	summary svm-qemu "exit round trip (cycles): cpuid $(median "${s_cpuid[@]}"), hypercall $(median "${s_hcall[@]}"), pio $(median "${s_pio[@]}")"
 	summary svm-qemu "sieve sprout/bare $(ratio "$sieve_s" "$sieve_b") (medians of ${#s_sieve[@]}+${#b_sieve[@]} runs; fastest runs $(ratio "$(minimum "${s_sieve[@]}")" "$(minimum "${b_sieve[@]}")"))"
+	[ -z "$s_timer" ] || summary svm-qemu "$s_timer"
+	[ -z "$TIMER_SUMMARY" ] || summary svm-qemu "bare ${TIMER_SUMMARY}"
 }
 
 # ---- 2. Bochs: VMX (corei7_skylake_x) and SVM (ryzen), each twice ----
@@ -332,7 +401,7 @@ prune_pids() {
 }
 
 bochs_report() { # label
-	local l=$1 run cpuid=() hcall=() pio=() sieve=() why=
+	local l=$1 run cpuid=() hcall=() pio=() sieve=() why='' logs=() timer=()
 	for run in 1 2; do
 		sprout_verdict "$OUT/$l-$run"
 		[ -n "$WHY" ] || bench_figures
@@ -342,7 +411,10 @@ bochs_report() { # label
 			continue
 		fi
 		say "  $l run $run: cpuid $CPUID, hypercall $HCALL, pio $PIO, sieve $SIEVE cycles ($(seconds "$MS"))"
+		timer+=("$(timer_brief "$LOG")")
+		say "  $l run $run timer: ${timer[-1]}"
 		cpuid+=("$CPUID") hcall+=("$HCALL") pio+=("$PIO") sieve+=("$SIEVE")
+		logs+=("$LOG")
 	done
 	if [ ${#cpuid[@]} -eq 0 ]; then
 		say "$l: not available ($why)"
@@ -353,17 +425,21 @@ bochs_report() { # label
 	say "$l hypercall_cycles: $(median "${hcall[@]}")"
 	say "$l pio_cycles: $(median "${pio[@]}")"
 	say "$l sieve_cycles: $(median "${sieve[@]}")"
+	timer_report "$l" "${logs[@]}"
 	summary "$l" "exit round trip (cycles): cpuid $(median "${cpuid[@]}"), hypercall $(median "${hcall[@]}"), pio $(median "${pio[@]}"); $(bochs_stability)"
+	[ -z "$TIMER_SUMMARY" ] || summary "$l" "$TIMER_SUMMARY"
 }
 
-# Compare the two runs' exit figures (arrays of bochs_report).
+# Compare the two runs' exit and timer figures (arrays of bochs_report).
 bochs_stability() {
 	if [ ${#cpuid[@]} -lt 2 ]; then
 		echo "one run only"
-	elif [ "${cpuid[0]} ${hcall[0]} ${pio[0]}" = "${cpuid[1]} ${hcall[1]} ${pio[1]}" ]; then
-		echo "runs identical"
-	else
+	elif [ "${cpuid[0]} ${hcall[0]} ${pio[0]}" != "${cpuid[1]} ${hcall[1]} ${pio[1]}" ]; then
 		echo "runs differ: cpuid ${cpuid[0]}/${cpuid[1]}, hypercall ${hcall[0]}/${hcall[1]}, pio ${pio[0]}/${pio[1]}"
+	elif [ "${timer[0]}" != "${timer[1]}" ]; then
+		echo "runs identical but for the timer figures"
+	else
+		echo "runs identical"
 	fi
 }
 

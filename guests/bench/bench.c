@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* bench: microbenchmarks printed as "bench: key=value" lines, under Sprout or plain QEMU. */
+#include "bench.h"
 #include "guest.h"
 #include "sprout.h"
 #include "x86.h"
@@ -97,6 +98,11 @@ static void bench_touch(void)
 int main(void)
 {
 	printf("bench: start, sprout=%s\n", sprout_present() ? "yes" : "no");
+	/* The timer part alone, for a quick look under Bochs: cmdline "timer-only". */
+	if (cmdline_has("timer-only")) {
+		bench_timer();
+		return 0;
+	}
 	printf("bench: cpuid_cycles=%llu\n", avg_cpuid());
 	if (sprout_present())
 		printf("bench: hypercall_cycles=%llu\n", avg_hypercall());
@@ -105,5 +111,6 @@ int main(void)
 	printf("bench: pio_cycles=%llu\n", avg_pio());
 	bench_sieve();
 	bench_touch();
+	bench_timer();
 	return 0;
 }

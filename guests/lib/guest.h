@@ -50,6 +50,13 @@ extern u64 guest_ram_top;
 /* Bounds of the loaded image including .bss (linker script symbols). */
 extern char __image_start[], __image_end[];
 
+/*
+ * Point IDT entry vector (32-255) at handler: a 64-bit interrupt gate with
+ * the given DPL, the highest CPL that may reach it with INT n. The handler is
+ * an entry stub (it ends in IRETQ); vectors 0-31 stay the lib's (traps.c).
+ */
+void traps_set_gate(unsigned int vector, void (*handler)(void), unsigned int dpl);
+
 /* Console: every byte goes to the UART at 0x3f8 and to port 0xe9. */
 void console_putc(char c);
 void console_write(const char *s, size_t len);

@@ -8,12 +8,6 @@ struct trap_frame;
 /* Install handlers for vectors 0-31 (traps.c). */
 void traps_init(void);
 
-/*
- * Point IDT entry vector (32-255) at handler: a 64-bit interrupt gate with
- * the given DPL, the highest CPL that may reach it with INT n (traps.c).
- */
-void traps_set_gate(unsigned int vector, void (*handler)(void), unsigned int dpl);
-
 /* Called by isr.S for every exception with the saved registers. */
 void trap_handler(struct trap_frame *f);
 
