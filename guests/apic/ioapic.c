@@ -28,9 +28,9 @@
 #define RTE_RO	       (RTE_REMOTE_IRR | RTE_BUSY)
 
 /* IRQ 0 is GSI 2 on a PC (the MADT's interrupt source override); the RTC is IRQ 8. */
-#define PIN_PIT	      2
-#define PIN_RTC	      8
-#define PIN_UART      4
+#define PIN_PIT	 2
+#define PIN_RTC	 8
+#define PIN_UART 4
 
 /* COM1 (16550A): interrupt enable, identification, modem control. */
 #define COM1_IER      0x3f9

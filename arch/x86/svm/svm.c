@@ -426,7 +426,16 @@ static void svm_set_reg(struct vcpu *v, enum vcpu_reg r, u64 val)
 	struct vmcb_save *s = &to_svm(v)->vmcb->save;
 
 	switch (r) {
-	case VCPU_REG_RIP: s->rip = val; break;
+	case VCPU_REG_RIP:
+		/*
+		 * RIP moves past an instruction Sprout emulated (HLT, I/O, ...):
+		 * the shadow of an STI or MOV SS before it ends there, as on
+		 * hardware (VMX clears it in vmx_skip_insn()). Left set, it would
+		 * hold off the interrupt `sti; hlt` waits for.
+		 */
+		s->rip = val;
+		to_svm(v)->vmcb->control.int_state &= ~SVM_INT_STATE_SHADOW;
+		break;
 	case VCPU_REG_RSP: s->rsp = val; break;
 	case VCPU_REG_RFLAGS: s->rflags = val | 0x2; break;
 	case VCPU_REG_CR0: s->cr0 = val; break;
