@@ -199,7 +199,8 @@ static struct {
 /*
  * RTC interrupt on a level-triggered pin: the line stays asserted until
  * register C is read. EOI without reading it clears remote IRR and the
- * IOAPIC sends the interrupt again; after RTC_REFIRES the handler reads C.
+ * IOAPIC sends the interrupt again; after RTC_REFIRES the handler turns the
+ * periodic interrupt off and reads C, which lowers the line: no more come.
  */
 static void rtc_handler(u32 vector, u32 cpu)
 {
@@ -210,8 +211,15 @@ static void rtc_handler(u32 vector, u32 cpu)
 	if (n == 1)
 		rtc.first = rdtsc();
 	rtc.last = rdtsc();
-	if (n >= RTC_REFIRES)
+	if (n >= RTC_REFIRES) {
+		/*
+		 * Periodic interrupts off first: the next period may fall anywhere in
+		 * the 125 ms (the first interrupt can come from a flag the old rate
+		 * set), and only the line's level is under test here.
+		 */
+		cmos_write(RTC_B, (u8)(cmos_read(RTC_B) & ~RTC_B_PIE));
 		cmos_read(RTC_C);
+	}
 	rtc.fires = n;
 	lapic_eoi();
 }
