@@ -62,6 +62,29 @@ bool vdev_lapic_msr(struct vcpu *v, u32 msr, bool write, u64 *val, bool *fault)
 	return true;
 }
 
+u64 vdev_lapic_get_cr8(struct vcpu *v)
+{
+	struct vplat *p = &v->vm->dev.plat;
+	u64 val;
+
+	spin_lock(&p->lock);
+	val = (v->lapic.tpr >> 4) & 0xf;
+	spin_unlock(&p->lock);
+	return val;
+}
+
+bool vdev_lapic_set_cr8(struct vcpu *v, u64 val)
+{
+	struct vplat *p = &v->vm->dev.plat;
+
+	if (val & ~0xfULL)
+		return false;
+	spin_lock(&p->lock);
+	v->lapic.tpr = (u32)val << 4; /* TPR bits 3:0 read 0 after a CR8 write */
+	spin_unlock(&p->lock);
+	return true;
+}
+
 void vdev_release(struct vm *vm)
 {
 	vdev_console_flush(vm);

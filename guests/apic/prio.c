@@ -32,6 +32,43 @@ static void check_tpr(void)
 	       "TPR 0: the pending 0x%x is delivered once and leaves IRR", VEC_TPR_BLOCKED);
 }
 
+static u64 read_cr8(void)
+{
+	u64 v;
+
+	asm volatile("mov %%cr8, %0" : "=r"(v));
+	return v;
+}
+
+static void write_cr8(u64 v)
+{
+	asm volatile("mov %0, %%cr8" : : "r"(v) : "memory");
+}
+
+/* CR8 is the TPR's bits 7:4 in 64-bit mode (SDM Vol. 3A, 11.8.6.1), both ways. */
+static void check_cr8(void)
+{
+	u32 n, tpr;
+	u64 cr8;
+
+	irq_reset();
+	write_cr8(TPR_CLASS7 >> 4);
+	tpr = lapic_read(LAPIC_TPR);
+	lapic_self_ipi(VEC_TPR_BLOCKED);
+	delay_us(SETTLE_US);
+	n = irq_count(0, VEC_TPR_BLOCKED);
+	report(n == 0 && tpr == TPR_CLASS7 && lapic_bit(LAPIC_IRR, VEC_TPR_BLOCKED),
+	       "CR8 7: TPR reads 0x%x, self-IPI 0x%x stays pending (delivered %u)", tpr,
+	       VEC_TPR_BLOCKED, n);
+	lapic_write(LAPIC_TPR, 0x35);
+	cr8 = read_cr8();
+	write_cr8(0);
+	n = wait_count(0, VEC_TPR_BLOCKED, 1, SETTLE_US);
+	report(cr8 == 3 && n == 1 && lapic_read(LAPIC_TPR) == 0,
+	       "TPR 0x35 reads as CR8 %llu; CR8 0 delivers the pending 0x%x (%u)", cr8,
+	       VEC_TPR_BLOCKED, n);
+}
+
 static bool events_match(const u32 *want, u32 n)
 {
 	u32 got[EVENTS_MAX], k = irq_events(got, EVENTS_MAX);
@@ -134,6 +171,7 @@ static u32 in_service(void)
 void prio_tests(void)
 {
 	check_tpr();
+	check_cr8();
 	check_order();
 	check_nesting();
 	report(in_service() == 0 && lapic_read(LAPIC_PPR) == 0,

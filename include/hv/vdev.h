@@ -72,6 +72,13 @@ void vdev_lapic_init(struct vcpu *v);
  */
 bool vdev_lapic_msr(struct vcpu *v, u32 msr, bool write, u64 *val, bool *fault);
 
+/*
+ * CR8, the 64-bit alias of the local APIC's TPR bits 7:4 (SDM Vol. 3A,
+ * 10.8.6.1): read it, or write it (false: reserved bits set, #GP).
+ */
+u64 vdev_lapic_get_cr8(struct vcpu *v);
+bool vdev_lapic_set_cr8(struct vcpu *v, u64 val);
+
 /* An access to a device page (xAPIC, IOAPIC): an EPT violation / NPF there. */
 struct vm_exit;
 enum exit_action vdev_mmio(struct vcpu *v, struct vm_exit *e, unsigned dev);

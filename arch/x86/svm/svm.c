@@ -377,6 +377,13 @@ static void svm_vcpu_run(struct vcpu *v, struct vm_exit *e)
 		s->flush_pending = false;
 	}
 	cpu->svm_last_vm = v->vm;
+	/*
+	 * With V_INTR_MASKING the guest's CR8 is V_TPR (APM Vol. 2, 15.21.1):
+	 * show it the vlapic's TPR, take back what it wrote. Only this vCPU
+	 * writes its TPR, so the read needs no lock.
+	 */
+	s->vtpr = (u8)((v->lapic.tpr >> 4) & 0xf);
+	vmcb->control.int_ctl = (vmcb->control.int_ctl & ~SVM_INT_CTL_V_TPR) | s->vtpr;
 	vmcb->save.rax = v->regs.rax;
 	s->injected = vmcb->control.event_inj;
 	svm_vmrun((hpa_t)(uintptr_t)vmcb, &v->regs, cpu->svm_host_vmcb);
@@ -387,6 +394,8 @@ static void svm_vcpu_run(struct vcpu *v, struct vm_exit *e)
 		       "(exit 0x%llx); the guest's own state is lost\n",
 		       v->vm->cfg.name, v->id, cpu->cpu_id, vmcb->control.exit_code);
 	v->regs.rax = vmcb->save.rax;
+	if ((vmcb->control.int_ctl & SVM_INT_CTL_V_TPR) != s->vtpr)
+		vdev_lapic_set_cr8(v, vmcb->control.int_ctl & SVM_INT_CTL_V_TPR);
 	vmcb->control.tlb_control = 0;
 	/*
 	 * An event whose delivery was cut short by the exit (a guest exception

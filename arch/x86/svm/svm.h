@@ -126,6 +126,7 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668, "G_PAT offs
 /* intercept_cr: bits 0-15 intercept reads of CR0-15, bits 16-31 writes. */
 #define SVM_INTERCEPT_CR_WRITE(n)  BIT(16 + (n))
 
+#define SVM_INT_CTL_V_TPR	   0xfULL
 #define SVM_INT_CTL_V_IRQ	   BIT(8)
 #define SVM_INT_CTL_V_INTR_PRIO(p) ((u64)(p) << 16)
 #define SVM_INT_CTL_V_IGN_TPR	   BIT(20)
@@ -192,6 +193,7 @@ struct svm_vcpu {
 	 */
 	bool nmi_masked, nmi_iret;
 	u64 nmi_iret_rip;
+	u8 vtpr; /* V_TPR as written before the last VMRUN */
 };
 
 struct vcpu;

@@ -137,6 +137,12 @@ static const struct vmx_want vmx_wanted[] = {
 	{CTL_PIN, false, PIN_PREEMPTION_TIMER, "VMX-preemption timer"},
 	{CTL_PROC, true, PROC_HLT_EXITING, "HLT exiting"},
 	{CTL_PROC, true, PROC_USE_TSC_OFFSETTING, "TSC offsetting"},
+	/*
+	 * Without a TPR shadow, MOV to CR8 in the guest would write the host
+	 * local APIC's TPR and could hold off the host's own interrupts: CR8 is
+	 * the vlapic's (vmx_cr_access()).
+	 */
+	{CTL_PROC, true, PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING, "CR8-load/store exiting"},
 	{CTL_PROC, true, PROC_USE_IO_BITMAPS, "I/O bitmaps"},
 	{CTL_PROC, true, PROC_USE_MSR_BITMAPS, "MSR bitmaps"},
 	{CTL_PROC, true, PROC_SECONDARY_CONTROLS, "secondary controls"},

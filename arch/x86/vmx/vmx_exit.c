@@ -266,6 +266,13 @@ static enum exit_reason vmx_cr_access(struct vcpu *v, struct vm_exit *e)
 	e->raw.info = q;
 	if (CR_QUAL_TYPE(q) == CR_MOV_FROM && cr == 3) {
 		vmx_write_gpr(v, gpr, vmcs_read(GUEST_CR3));
+	} else if (CR_QUAL_TYPE(q) == CR_MOV_FROM && cr == 8) {
+		vmx_write_gpr(v, gpr, vdev_lapic_get_cr8(v));
+	} else if (CR_QUAL_TYPE(q) == CR_MOV_TO && cr == 8) {
+		if (!vdev_lapic_set_cr8(v, vmx_read_gpr(v, gpr))) {
+			vmx_ops.inject_event(v, 13, EVENT_EXCEPTION, true, 0);
+			return EXIT_NONE;
+		}
 	} else if (CR_QUAL_TYPE(q) == CR_MOV_TO && (cr == 0 || cr == 3 || cr == 4)) {
 		val = vmx_read_gpr(v, gpr);
 		if ((cr == 0 && vmx_cr0_faults(v, val)) || (cr == 4 && vmx_cr4_faults(v, val))) {
@@ -278,7 +285,7 @@ static enum exit_reason vmx_cr_access(struct vcpu *v, struct vm_exit *e)
 		}
 		vmx_write_reg(v, reg[cr], val);
 	} else {
-		return EXIT_UNKNOWN; /* CR8, CLTS, LMSW: not intercepted by Sprout */
+		return EXIT_UNKNOWN; /* CLTS, LMSW: not intercepted by Sprout */
 	}
 	vmx_skip_insn(e->rip + e->insn_len);
 	return EXIT_NONE;
