@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* bench: what a local APIC timer interrupt costs, from its deadline to the handler and EOI. */
 #include "bench.h"
+#include "lapic_regs.h"
 #include "guest.h"
 #include "sprout.h"
 #include "util.h"
@@ -20,32 +21,16 @@
 #define PIC1_DATA	       0x21
 #define PIC2_DATA	       0xa1
 
-/* xAPIC register offsets (SDM Vol. 3A, table 11-1); x2APIC MSR 0x800 + offset / 16. */
-enum lapic_reg {
-	LAPIC_EOI = 0x0b0,
-	LAPIC_SVR = 0x0f0,
-	LAPIC_LVT_TIMER = 0x320,
-	LAPIC_LVT_ERROR = 0x370,
-	LAPIC_TIMER_INIT = 0x380,
-	LAPIC_TIMER_CUR = 0x390,
-	LAPIC_TIMER_DIV = 0x3e0,
-};
+#define TIMER_DIV_1	       0xb
 
-#define SVR_ENABLE	   BIT(8)
-#define LVT_MASKED	   BIT(16)
-#define LVT_TIMER_ONESHOT  (0u << 17)
-#define LVT_TIMER_PERIODIC (1u << 17)
-#define LVT_TIMER_DEADLINE (2u << 17)
-#define TIMER_DIV_1	   0xb
-
-#define SAMPLES		   31	   /* interrupts per median */
-#define ARM_AHEAD_US	   200	   /* deadline after arming: well past the exit that arms it */
-#define WAIT_US		   1000000 /* an interrupt that takes longer is counted as lost */
-#define CAL_US		   2000	   /* timer count against the TSC */
-#define PERIOD_US	   500	   /* the periodic timer at 2 kHz */
-#define LOOP_PERIODS	   100	   /* the work loop lasts this many periods */
-#define LOOP_PAIRS	   5	   /* runs with and without the timer, interleaved */
-#define WORK_CAL_ITER	   100000u
+#define SAMPLES		       31      /* interrupts per median */
+#define ARM_AHEAD_US	       200     /* deadline after arming: well past the exit that arms it */
+#define WAIT_US		       1000000 /* an interrupt that takes longer is counted as lost */
+#define CAL_US		       2000    /* timer count against the TSC */
+#define PERIOD_US	       500     /* the periodic timer at 2 kHz */
+#define LOOP_PERIODS	       100     /* the work loop lasts this many periods */
+#define LOOP_PAIRS	       5       /* runs with and without the timer, interleaved */
+#define WORK_CAL_ITER	       100000u
 
 /* Written by irq.S at handler entry, before anything else. */
 extern volatile u64 timer_irq_tsc;
