@@ -131,7 +131,16 @@ static int vm_create_bsp(struct vm *vm, const struct loader_result *res)
 		return ret;
 	}
 	vcpu_init_platform(v);
-	hvm->vcpu_set_boot_state(v, res->entry, res->eax, res->ebx);
+	hvm->vcpu_set_boot_state(v, &(const struct vcpu_boot){.rip = res->entry,
+							      .eax = res->eax,
+							      .ebx = res->ebx,
+							      .esi = res->esi,
+							      .long_mode = res->long_mode,
+							      .cr3 = res->cr3,
+							      .gdt_base = res->gdt_base,
+							      .gdt_limit = res->gdt_limit,
+							      .cs = res->cs,
+							      .ds = res->ds});
 	return 0;
 }
 

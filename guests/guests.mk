@@ -54,22 +54,37 @@ $(foreach g,$(sort $(GUESTS)),$(eval $(call guest_rule,$(g))))
 -include $(GUEST_LIB_OBJS:.o=.d)
 
 # Linux guest artifacts from the Debian packages linux-image-amd64 and
-# busybox-static (tools/install-deps.sh installs them): the ELF vmlinux out of
-# the newest /boot/vmlinuz-* (LINUX_BZIMAGE= picks another), and a busybox
-# initramfs with guests/linux/init. The kernel is looked up when the rule runs,
-# after the package may just have been installed.
+# busybox-static (tools/install-deps.sh installs them): the distribution's
+# bzImage (the newest /boot/vmlinuz-*; LINUX_BZIMAGE= picks another), the ELF
+# vmlinux out of it, and a busybox initramfs with guests/linux/init. The kernel
+# is looked up when the rule runs, after the package may just have been installed.
 BUSYBOX ?= /bin/busybox
-LINUX_ARTIFACTS := $(BUILD)/guests/vmlinux $(BUILD)/guests/linux-initrd.cpio.gz
+LINUX_ARTIFACTS := $(BUILD)/guests/bzImage $(BUILD)/guests/vmlinux \
+	$(BUILD)/guests/linux-initrd.cpio.gz
 
 guests: $(LINUX_ARTIFACTS)
 
-$(BUILD)/guests/vmlinux: tools/mklinux.py | $(BUILD)/.deps-ok
+$(BUILD)/guests/bzImage: | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
 	$(Q)bz="$(LINUX_BZIMAGE)"; [ -n "$$bz" ] || bz=$$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n 1); \
 	if [ -z "$$bz" ]; then echo "guests: no /boot/vmlinuz-*: install linux-image-amd64 (make deps)" >&2; exit 1; fi; \
-	echo "  VMLINUX $$bz"; python3 tools/mklinux.py vmlinux "$$bz" $@
+	echo "  BZIMAGE $$bz"; cp "$$bz" $@
 
-$(BUILD)/guests/linux-initrd.cpio.gz: guests/linux/init tools/mklinux.py | $(BUILD)/.deps-ok
+$(BUILD)/guests/vmlinux: $(BUILD)/guests/bzImage tools/mklinux.py
+	@echo "  VMLINUX $<"
+	$(Q)python3 tools/mklinux.py vmlinux $< $@
+
+# User programs of the initramfs: freestanding C (raw system calls), static.
+LINUX_PROGS := $(BUILD)/guests/linux/sprout-memtouch
+LINUX_CC ?= gcc
+
+$(BUILD)/guests/linux/sprout-%: guests/linux/%.c
+	@mkdir -p $(dir $@)
+	@echo "  LINUXCC $@"
+	$(Q)$(LINUX_CC) -static -nostdlib -ffreestanding -fno-stack-protector -fno-pie -no-pie -O2 \
+		-Wall -Wextra -Werror -o $@ $<
+
+$(BUILD)/guests/linux-initrd.cpio.gz: guests/linux/init $(LINUX_PROGS) tools/mklinux.py | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
 	@echo "  CPIO    $@"
-	$(Q)python3 tools/mklinux.py initramfs $(BUSYBOX) $< $@
+	$(Q)python3 tools/mklinux.py initramfs $(BUSYBOX) $< $@ $(LINUX_PROGS)

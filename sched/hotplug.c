@@ -96,10 +96,14 @@ bool sched_create_vcpu(struct percpu *cpu, struct vcpu *v)
 	if (v->sipi_vector >= 0) {
 		hvm->vcpu_set_sipi_state(v, (u8)v->sipi_vector);
 	} else {
-		hvm->vcpu_set_boot_state(v, v->boot_entry, v->boot_eax, v->boot_ebx);
-		v->regs.rcx = v->boot_ecx;
-		v->regs.rdx = v->boot_edx;
-		v->regs.rsi = v->boot_esi;
+		const struct vcpu_boot b = {.rip = v->boot_entry,
+					    .eax = v->boot_eax,
+					    .ebx = v->boot_ebx,
+					    .ecx = v->boot_ecx,
+					    .edx = v->boot_edx,
+					    .esi = v->boot_esi};
+
+		hvm->vcpu_set_boot_state(v, &b);
 	}
 	/* A stop that came meanwhile wins: the run loop sees VCPU_STOPPED and lets go. */
 	__atomic_compare_exchange_n(&v->state, &(enum vcpu_state){VCPU_NEW}, VCPU_RUNNABLE, false,

@@ -3,8 +3,10 @@
 """Linux guest artifacts from Debian packages, with Python's standard library only.
 
   mklinux.py vmlinux BZIMAGE OUT        the ELF vmlinux inside a bzImage (PVH entry)
-  mklinux.py initramfs BUSYBOX INIT OUT  a gzip'd newc cpio: busybox, its applet
-                                         links, /dev/console and /init
+  mklinux.py initramfs BUSYBOX INIT OUT [FILE ...]
+                                         a gzip'd newc cpio: busybox, its applet
+                                         links, /dev/console, /init, and each
+                                         FILE as an executable /bin/BASENAME
 
 The bzImage's payload is found by its compression magic (xz, gzip or zstd is
 not needed for Debian's xz kernels) and decompressed; the result must be an
@@ -79,7 +81,7 @@ APPLETS = ["sh", "mount", "umount", "cat", "echo", "ls", "poweroff", "reboot", "
            "seq", "dd", "sync", "awk", "wc", "cut", "tr", "nproc", "date", "hwclock"]
 
 
-def make_initramfs(busybox, init, out):
+def make_initramfs(busybox, init, out, extra):
     with open(busybox, "rb") as f:
         bb = f.read()
     if bb[:4] != b"\x7fELF":
@@ -94,6 +96,10 @@ def make_initramfs(busybox, init, out):
     for a in APPLETS:
         parts.append(cpio_entry("bin/" + a, stat.S_IFLNK | 0o777, b"busybox"))
     parts.append(cpio_entry("init", stat.S_IFREG | 0o755, init_body))
+    for path in extra:
+        with open(path, "rb") as f:
+            parts.append(cpio_entry("bin/" + os.path.basename(path), stat.S_IFREG | 0o755,
+                                    f.read()))
     parts.append(cpio_entry("TRAILER!!!", 0))
     tmp = out + ".tmp"
     with open(tmp, "wb") as f:
@@ -104,8 +110,8 @@ def make_initramfs(busybox, init, out):
 def main(argv):
     if len(argv) == 4 and argv[1] == "vmlinux":
         extract_vmlinux(argv[2], argv[3])
-    elif len(argv) == 5 and argv[1] == "initramfs":
-        make_initramfs(argv[2], argv[3], argv[4])
+    elif len(argv) >= 5 and argv[1] == "initramfs":
+        make_initramfs(argv[2], argv[3], argv[4], argv[5:])
     else:
         sys.stderr.write(__doc__)
         sys.exit(2)

@@ -96,8 +96,11 @@ static int module_too_big(struct loader_ctx *lc, u32 i, u64 size, u64 room)
 int loader_place_modules(struct loader_ctx *lc, gpa_t *gpas)
 {
 	u64 floor = MAX(ALIGN_UP(lc->res->image_hi, PAGE_SIZE), GUEST_HIGH_RAM_BASE);
-	u64 top = ALIGN_DOWN(MIN(lc->mem->ram_size, GUEST_HOLE_BASE), PAGE_SIZE);
+	u64 top = MIN(lc->mem->ram_size, GUEST_HOLE_BASE);
 
+	if (lc->mod_limit)
+		top = MIN(top, lc->mod_limit);
+	top = ALIGN_DOWN(top, PAGE_SIZE);
 	for (u32 i = 0; i < lc->nmods; i++) {
 		u64 size = lc->mods[i].size;
 

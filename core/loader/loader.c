@@ -103,16 +103,19 @@ int loader_load(enum image_kind kind, const void *image, size_t size, const char
 
 	switch (kind) {
 	case IMAGE_PVH:
-	case IMAGE_MULTIBOOT: break;
-	case IMAGE_BZIMAGE:
-		return loader_error(&lc, -ENOSYS,
-				    "bzImage loading is not supported yet; use the PVH vmlinux");
+	case IMAGE_MULTIBOOT:
+	case IMAGE_BZIMAGE: break;
 	default: return loader_error(&lc, -EINVAL, "unknown image kind %d", (int)kind);
 	}
 	ret = check_args(&lc);
 	if (ret)
 		return ret;
-	ret = kind == IMAGE_PVH ? loader_pvh(&lc) : loader_multiboot(&lc);
+	if (kind == IMAGE_PVH)
+		ret = loader_pvh(&lc);
+	else if (kind == IMAGE_MULTIBOOT)
+		ret = loader_multiboot(&lc);
+	else
+		ret = loader_bzimage(&lc);
 	if (ret) {
 		memset(res, 0, sizeof(*res));
 		return ret;

@@ -34,6 +34,23 @@ enum event_type {
 	EVENT_SOFTINT = 4,
 };
 
+/*
+ * A vCPU's first instruction, as a loader (core/loader/) or the hotplug
+ * protocol asks for it. Segments are flat with base 0; cs and ds are their
+ * selectors (0: 0x08 and 0x10), gdt_base/gdt_limit the GDTR (limit 0: an
+ * empty GDTR of limit 0xffff, as before any GDT is loaded). long_mode: CR0.PG,
+ * CR4.PAE, EFER.LME/LMA, a 64-bit CS and cr3 as the root; else paging off.
+ */
+struct vcpu_boot {
+	u64 rip;
+	u32 eax, ebx, ecx, edx, esi;
+	bool long_mode;
+	u32 cr3;
+	u32 gdt_base;
+	u16 gdt_limit;
+	u16 cs, ds;
+};
+
 struct hvm_ops {
 	const char *name; /* "svm" or "vmx" */
 	const struct s2pt_format *s2_format;
@@ -46,10 +63,11 @@ struct hvm_ops {
 	void (*vcpu_destroy)(struct vcpu *v);
 
 	/*
-	 * Put v in the state a PVH or multiboot kernel expects: 32-bit
-	 * protected mode, paging off, flat segments, interrupts off.
+	 * Put v in the state a loaded kernel expects (struct vcpu_boot): flat
+	 * segments, interrupts off, 32-bit protected mode with paging off or
+	 * 64-bit mode on the loader's page tables.
 	 */
-	void (*vcpu_set_boot_state)(struct vcpu *v, u32 entry, u32 eax, u32 ebx);
+	void (*vcpu_set_boot_state)(struct vcpu *v, const struct vcpu_boot *b);
 
 	/* The state after INIT and a STARTUP IPI: real mode at vector:0000. */
 	void (*vcpu_set_sipi_state)(struct vcpu *v, u8 vector);

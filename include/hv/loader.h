@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Guest image loaders (PVH ELF, multiboot v1): place an image in guest RAM, build boot info. */
+/* Guest image loaders (PVH ELF, multiboot v1, Linux bzImage): place an image in guest RAM, build boot info. */
 #ifndef HV_LOADER_H
 #define HV_LOADER_H
 
@@ -46,11 +46,23 @@ struct loader_module {
 	const char *cmdline;
 };
 
-/* Register state for the first instruction: 32-bit protected mode, paging off. */
+/*
+ * Register state for the first instruction: 32-bit protected mode with
+ * paging off, or (long_mode) 64-bit mode on the loader's identity map. The
+ * segments are flat either way; cs and ds name the selectors when the boot
+ * protocol fixes them (0: Sprout's default, 0x08 and 0x10), and a GDT that
+ * holds them is at gdt_base (gdt_limit 0: none written).
+ */
 struct loader_result {
 	u32 entry;
 	u32 eax;
 	u32 ebx;
+	u32 esi;
+	bool long_mode;
+	u32 cr3; /* long_mode: the root of the identity map */
+	u32 gdt_base;
+	u16 gdt_limit;
+	u16 cs, ds;
 	gpa_t image_lo; /* GPA range the image occupies, for logs */
 	gpa_t image_hi;
 	u32 boot_data_bytes; /* bytes of boot structures written */
@@ -106,6 +118,7 @@ struct loader_ctx {
 	char *err;
 	size_t errlen;
 	gpa_t boot_next; /* next free byte in [LOADER_BOOT_BASE, LOADER_BOOT_END) */
+	u64 mod_limit;	 /* modules end at or below this GPA (0: no limit of the format's) */
 };
 
 /* Format the one-line reason into lc->err; returns code (a negative errno). */
@@ -131,8 +144,8 @@ int loader_boot_string(struct loader_ctx *lc, const char *s, gpa_t *gpa);
 
 /*
  * Choose GPAs for the modules: page aligned, packed down from
- * min(ram, GUEST_HOLE_BASE), the first module highest, never below the end of
- * the image (res->image_hi) or 1 MiB. Writes nothing.
+ * min(ram, GUEST_HOLE_BASE, lc->mod_limit), the first module highest, never
+ * below the end of the image (res->image_hi) or 1 MiB. Writes nothing.
  */
 int loader_place_modules(struct loader_ctx *lc, gpa_t *gpas);
 
@@ -200,5 +213,6 @@ int loader_elf_find_note(struct loader_ctx *lc, const struct loader_elf *ef, con
 /* The per-format loaders behind loader_load(). */
 int loader_pvh(struct loader_ctx *lc);
 int loader_multiboot(struct loader_ctx *lc);
+int loader_bzimage(struct loader_ctx *lc);
 
 #endif

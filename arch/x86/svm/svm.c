@@ -171,11 +171,12 @@ static void seg_set(struct vmcb_seg *s, u16 sel, u16 attrib, u32 limit)
 	*s = (struct vmcb_seg){.selector = sel, .attrib = attrib, .limit = limit, .base = 0};
 }
 
-static void svm_vcpu_set_boot_state(struct vcpu *v, u32 entry, u32 eax, u32 ebx)
+static void svm_vcpu_set_boot_state(struct vcpu *v, const struct vcpu_boot *b)
 {
 	struct vmcb *vmcb = to_svm(v)->vmcb;
 	struct vmcb_control *c = &vmcb->control;
 	struct vmcb_save *s = &vmcb->save;
+	u16 cs = b->cs ? b->cs : 0x08, ds = b->ds ? b->ds : 0x10;
 
 	memset(vmcb, 0, sizeof(*vmcb));
 	svm_set_intercepts(c);
@@ -191,24 +192,34 @@ static void svm_vcpu_set_boot_state(struct vcpu *v, u32 entry, u32 eax, u32 ebx)
 	c->n_cr3 = v->vm->mem.s2.root;
 	c->tsc_offset = (u64)v->tsc_offset; /* INIT leaves the TSC alone */
 
-	/* Flat 32-bit protected mode, paging off (the PVH and multiboot entry state). */
-	seg_set(&s->cs, 0x08, 0xc9b, 0xffffffff);
-	seg_set(&s->ds, 0x10, 0xc93, 0xffffffff);
+	/* Flat segments: 32-bit code (G, D), or 64-bit code (G, L) in long mode. */
+	seg_set(&s->cs, cs, b->long_mode ? 0xa9b : 0xc9b, 0xffffffff);
+	seg_set(&s->ds, ds, 0xc93, 0xffffffff);
 	s->es = s->ss = s->fs = s->gs = s->ds;
 	seg_set(&s->tr, 0, 0x08b, 0x67);
 	seg_set(&s->ldtr, 0, 0x082, 0xffff);
-	seg_set(&s->gdtr, 0, 0, 0xffff);
+	seg_set(&s->gdtr, 0, 0, b->gdt_limit ? b->gdt_limit : 0xffff);
+	s->gdtr.base = b->gdt_base;
 	seg_set(&s->idtr, 0, 0, 0xffff);
 	s->cr0 = X86_CR0_PE | X86_CR0_ET;
 	s->efer = EFER_SVME; /* required by VMRUN; hidden from the guest's reads */
+	if (b->long_mode) {
+		s->cr0 |= X86_CR0_PG;
+		s->cr4 = X86_CR4_PAE;
+		s->cr3 = b->cr3;
+		s->efer |= EFER_LME | EFER_LMA;
+	}
 	s->rflags = 0x2;
-	s->rip = entry;
+	s->rip = b->rip;
 	s->dr6 = 0xffff0ff0;
 	s->dr7 = 0x400;
 	s->g_pat = 0x0007040600070406ULL;
-	s->rax = eax;
-	v->regs.rax = eax;
-	v->regs.rbx = ebx;
+	s->rax = b->eax;
+	v->regs.rax = b->eax;
+	v->regs.rbx = b->ebx;
+	v->regs.rcx = b->ecx;
+	v->regs.rdx = b->edx;
+	v->regs.rsi = b->esi;
 }
 
 /* The state a STARTUP IPI leaves: real mode at vector:0000 (APM Vol. 2, 16.3). */
@@ -216,7 +227,7 @@ static void svm_vcpu_set_sipi_state(struct vcpu *v, u8 vector)
 {
 	struct vmcb_save *s = &to_svm(v)->vmcb->save;
 
-	svm_vcpu_set_boot_state(v, 0, 0, 0);
+	svm_vcpu_set_boot_state(v, &(struct vcpu_boot){0});
 	seg_set(&s->ds, 0, 0x093, 0xffff);
 	s->es = s->ss = s->fs = s->gs = s->ds;
 	seg_set(&s->cs, (u16)(vector << 8), 0x09b, 0xffff);

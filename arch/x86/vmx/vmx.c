@@ -611,29 +611,33 @@ static void vmx_write_seg(enum vmx_seg s, u16 sel, u32 ar, u32 limit)
 	vmcs_write(GUEST_ES_BASE + 2 * s, 0);
 }
 
-/* Flat 32-bit protected mode, paging off: the PVH and multiboot entry state. */
-static void vmx_write_guest_state(u32 entry)
+/* Flat segments, 32-bit protected mode with paging off or 64-bit mode (struct vcpu_boot). */
+static void vmx_write_guest_state(const struct vcpu_boot *b)
 {
-	vmx_write_seg(SEG_CS, 0x08, 0xc09b, 0xffffffff);
-	vmx_write_seg(SEG_SS, 0x10, 0xc093, 0xffffffff);
-	vmx_write_seg(SEG_DS, 0x10, 0xc093, 0xffffffff);
-	vmx_write_seg(SEG_ES, 0x10, 0xc093, 0xffffffff);
-	vmx_write_seg(SEG_FS, 0x10, 0xc093, 0xffffffff);
-	vmx_write_seg(SEG_GS, 0x10, 0xc093, 0xffffffff);
+	u16 cs = b->cs ? b->cs : 0x08, ds = b->ds ? b->ds : 0x10;
+
+	/* 32-bit code (G, D), or 64-bit code (G, L) in long mode. */
+	vmx_write_seg(SEG_CS, cs, b->long_mode ? 0xa09b : 0xc09b, 0xffffffff);
+	vmx_write_seg(SEG_SS, ds, 0xc093, 0xffffffff);
+	vmx_write_seg(SEG_DS, ds, 0xc093, 0xffffffff);
+	vmx_write_seg(SEG_ES, ds, 0xc093, 0xffffffff);
+	vmx_write_seg(SEG_FS, ds, 0xc093, 0xffffffff);
+	vmx_write_seg(SEG_GS, ds, 0xc093, 0xffffffff);
 	vmx_write_seg(SEG_TR, 0, 0x8b, 0x67); /* busy TSS: VM entry checks the type */
 	vmx_write_seg(SEG_LDTR, 0, AR_UNUSABLE, 0);
-	vmcs_write(GUEST_GDTR_BASE, 0);
-	vmcs_write(GUEST_GDTR_LIMIT, 0xffff);
+	vmcs_write(GUEST_GDTR_BASE, b->gdt_base);
+	vmcs_write(GUEST_GDTR_LIMIT, b->gdt_limit ? b->gdt_limit : 0xffff);
 	vmcs_write(GUEST_IDTR_BASE, 0);
 	vmcs_write(GUEST_IDTR_LIMIT, 0xffff);
-	vmcs_write(GUEST_IA32_EFER, 0);
-	vmx_write_cr0(NULL, X86_CR0_PE | X86_CR0_ET);
-	vmx_write_cr4(0);
-	vmcs_write(GUEST_CR3, 0);
+	/* EFER first: the CR0 write derives LMA and the IA-32e entry control from it. */
+	vmcs_write(GUEST_IA32_EFER, b->long_mode ? EFER_LME : 0);
+	vmx_write_cr4(b->long_mode ? X86_CR4_PAE : 0);
+	vmcs_write(GUEST_CR3, b->long_mode ? b->cr3 : 0);
+	vmx_write_cr0(NULL, X86_CR0_PE | X86_CR0_ET | (b->long_mode ? X86_CR0_PG : 0));
 	vmcs_write(GUEST_DR7, 0x400);
 	vmcs_write(GUEST_IA32_DEBUGCTL, 0);
 	vmcs_write(GUEST_RSP, 0);
-	vmcs_write(GUEST_RIP, entry);
+	vmcs_write(GUEST_RIP, b->rip);
 	vmcs_write(GUEST_RFLAGS, X86_RFLAGS_FIXED);
 	vmcs_write(GUEST_PENDING_DBG_EXCEPTIONS, 0);
 	vmcs_write(GUEST_INTERRUPTIBILITY_INFO, 0);
@@ -645,14 +649,14 @@ static void vmx_write_guest_state(u32 entry)
 		vmcs_write(GUEST_IA32_PAT, GUEST_PAT_DEFAULT);
 }
 
-static void vmx_vcpu_set_boot_state(struct vcpu *v, u32 entry, u32 eax, u32 ebx)
+static void vmx_vcpu_set_boot_state(struct vcpu *v, const struct vcpu_boot *b)
 {
 	struct vmx_vcpu *x = to_vmx(v);
 
 	if (vmx_vcpu_load(x))
 		return;
 	vmx_write_controls(v);
-	vmx_write_guest_state(entry);
+	vmx_write_guest_state(b);
 	/* Leave the VMCS clear so that whichever CPU runs v first can load it. */
 	vmx_vcpu_put(x);
 	vmx_drop_lazy(x);
@@ -661,8 +665,11 @@ static void vmx_vcpu_set_boot_state(struct vcpu *v, u32 entry, u32 eax, u32 ebx)
 	x->event = (struct vmx_event){0};
 	x->irq_window = x->nmi_window = false;
 	x->tsc_offset = v->tsc_offset; /* INIT leaves the TSC alone */
-	v->regs.rax = eax;
-	v->regs.rbx = ebx;
+	v->regs.rax = b->eax;
+	v->regs.rbx = b->ebx;
+	v->regs.rcx = b->ecx;
+	v->regs.rdx = b->edx;
+	v->regs.rsi = b->esi;
 }
 
 /*
@@ -671,7 +678,7 @@ static void vmx_vcpu_set_boot_state(struct vcpu *v, u32 entry, u32 eax, u32 ebx)
  */
 static void vmx_vcpu_set_sipi_state(struct vcpu *v, u8 vector)
 {
-	vmx_vcpu_set_boot_state(v, 0, 0, 0);
+	vmx_vcpu_set_boot_state(v, &(struct vcpu_boot){0});
 	if (vmx_vcpu_load(to_vmx(v)))
 		return;
 	for (enum vmx_seg s = SEG_ES; s <= SEG_GS; s++)
