@@ -167,6 +167,7 @@ long sched_vcpu_park(struct vm *vm)
 	}
 	victim->park_requested = true;
 	victim->park_deadline_tsc = rdtsc() + SPROUT_PARK_GRACE_MS * tsc_khz;
+	victim->park_run_mark = victim->busy_tsc;
 	spin_unlock(&vm->lock);
 	pr_info("vm %s: asking the guest to park vCPU %u\n", vm->cfg.name, victim->id);
 	sched_wake(victim);
@@ -190,6 +191,20 @@ void sched_park_now(struct vcpu *v, const char *how)
 	pr_info("vm %s: vCPU %u parked (%s); CPU %u is free\n", v->vm->cfg.name, v->id, how, cpu);
 }
 
+/*
+ * The grace is the guest's, not the host's: past the deadline, a vCPU that has
+ * not answered is parked once it has run SPROUT_PARK_GRACE_RUN_MS since the
+ * request, or has run and gone back to sleep without answering. One that did
+ * not get to run (a starved host, an emulator thread descheduled for a second)
+ * has not yet had its chance.
+ */
+static bool park_grace_used(const struct vcpu *v)
+{
+	u64 ran = v->busy_tsc - v->park_run_mark;
+
+	return ran >= SPROUT_PARK_GRACE_RUN_MS * tsc_khz || (ran && v->state == VCPU_BLOCKED);
+}
+
 void sched_hotplug_tick(struct percpu *cpu)
 {
 	u64 now = rdtsc();
@@ -205,7 +220,8 @@ void sched_hotplug_tick(struct percpu *cpu)
 			struct vcpu *v = vm->vcpus[j];
 
 			if (v->park_requested && v->cpu == cpu->cpu_id && !v->on_cpu &&
-			    now >= v->park_deadline_tsc && v->state != VCPU_STOPPED)
+			    now >= v->park_deadline_tsc && v->state != VCPU_STOPPED &&
+			    park_grace_used(v))
 				sched_park_now(v, "the guest did not answer in time");
 		}
 	}

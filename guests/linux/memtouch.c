@@ -7,10 +7,10 @@
  *
  * Freestanding: raw system calls, no libc, so that any gcc builds it static.
  */
-#define SYS_WRITE  1
-#define SYS_MMAP   9
-#define SYS_MUNMAP 11
-#define SYS_EXIT   60
+#define SYS_WRITE     1
+#define SYS_MMAP      9
+#define SYS_MUNMAP    11
+#define SYS_EXIT      60
 
 #define PROT_READ     1
 #define PROT_WRITE    2
@@ -104,8 +104,8 @@ __attribute__((noreturn, used)) void memtouch_main(long *sp)
 		put("usage: sprout-memtouch MiB\n");
 		quit(2);
 	}
-	ret = sys6(SYS_MMAP, 0, (long)len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-		   -1, 0);
+	ret = sys6(SYS_MMAP, 0, (long)len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+		   0);
 	if (ret < 0 && ret > -4096) {
 		put("memtouch: mmap failed\n");
 		quit(1);

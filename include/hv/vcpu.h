@@ -58,6 +58,7 @@ struct vcpu {
 	u32 boot_entry, boot_eax, boot_ebx, boot_ecx, boot_edx, boot_esi;
 	bool park_requested;
 	u64 park_deadline_tsc;
+	u64 park_run_mark; /* busy_tsc when the park was asked for */
 	bool online_acked;
 
 	/* Blocking (sched/sched.c): state changes under sched_lock. */

@@ -88,14 +88,17 @@ enum sprout_hypercall {
  * HC_VCPU_ONLINE_ACK. To park one, the hypervisor makes HC_VCPU_POLL return
  * SPROUT_VCPU_PARK on that vCPU; the guest finishes what it holds and calls
  * HC_VCPU_OFFLINE_ACK from it, which does not return. A vCPU that does not
- * answer within SPROUT_PARK_GRACE_MS is parked where it stands.
+ * answer within SPROUT_PARK_GRACE_MS is parked where it stands, once it has
+ * had its chance: it ran SPROUT_PARK_GRACE_RUN_MS since the request, or ran and
+ * went back to sleep (HLT, HC_WAIT_EVENT) without answering.
  * Guests that start CPUs themselves may instead send INIT/SIPI through the
  * x2APIC ICR (MSR 0x830) to APIC IDs below the VM's vCPU maximum.
  */
-#define SPROUT_VCPU_MAGIC    0x53505243u /* "CRPS" */
-#define SPROUT_VCPU_RUN	     0
-#define SPROUT_VCPU_PARK     1
-#define SPROUT_PARK_GRACE_MS 1000
+#define SPROUT_VCPU_MAGIC	 0x53505243u /* "CRPS" */
+#define SPROUT_VCPU_RUN		 0
+#define SPROUT_VCPU_PARK	 1
+#define SPROUT_PARK_GRACE_MS	 1000
+#define SPROUT_PARK_GRACE_RUN_MS 100
 
 /* HC_VM_CONTROL operations. */
 enum sprout_vm_op {
