@@ -5,7 +5,7 @@
 # as a `name: value` line, then ratios, then a summary block. docs/bench.md explains
 # every figure, how it is measured and its target.
 #
-#   tools/bench.sh [PART...]     PART: svm-qemu bochs memory vcpu (default: all, in order)
+#   tools/bench.sh [PART...]     PART: svm-qemu bochs memory vcpu linux (default: all, in order)
 #
 # Environment: BUILD (default build) holds sprout.elf and guests/; results and logs go
 # to $BUILD/bench/. BENCH_ROUNDS (3) rounds for the QEMU figures, BENCH_JOBS (2) Bochs
@@ -19,7 +19,7 @@ OUT=$BUILD/bench
 CONFIGS=bench/configs
 ROUNDS=${BENCH_ROUNDS:-3}
 JOBS=${BENCH_JOBS:-2}
-ALL_PARTS="svm-qemu bochs memory vcpu"
+ALL_PARTS="svm-qemu bochs memory vcpu linux"
 
 # The emulators as the integration harness (tests/integration/run.sh) starts them,
 # with one host CPU: every benchmark VM has one vCPU, and a second CPU only adds noise.
@@ -629,6 +629,85 @@ bench_vcpu() {
 	summary vcpu "add latency ${lat:+$(median "${lat[@]}") us}, reaction ${react:+$(median "${react[@]}")} periods"
 }
 
+# ---- 5. Linux ----
+
+# Debian's kernel (the bzImage of linux-image-amd64) with the test initramfs, 1 GiB, one
+# vCPU, under Sprout and on bare QEMU (its own bzImage loader), interleaved ROUNDS times.
+# Boot time is the kernel's own uptime when /init starts (guests/linux/init prints it),
+# so firmware, GRUB and Sprout's start are not in it; the committed memory is the VM's
+# peak, read from the hypervisor's figures line at power-off, just after that marker.
+LINUX_CMDLINE="console=ttyS0 init_on_free=1"
+LINUX_MIB=1024
+
+# The uptime /init printed, in ms, from a console log; empty when there is none.
+linux_uptime_ms() { # log
+	grep -aoE 'sprout-linux: uptime at /init [0-9.]+ s' "$1" 2>/dev/null | head -n 1 |
+		awk '{ printf "%d", $(NF - 1) * 1000 }'
+}
+
+bench_linux() {
+	local iso='' r d up_s=() up_b=() peak=() u p
+	say "== linux: Debian's bzImage to its /init, ${LINUX_MIB} MiB, QEMU TCG -cpu $QEMU_CPU"
+	if [ ! -f "$BUILD/guests/bzImage" ] || [ ! -f "$BUILD/guests/linux-initrd.cpio.gz" ]; then
+		say "linux: not available (no bzImage or initramfs in $BUILD/guests)"
+		summary linux "not available"
+		return
+	fi
+	if ! iso=$(iso linux); then
+		say "linux: not available ($iso)"
+		summary linux "not available (image build failed)"
+		return
+	fi
+	for r in $(seq 1 "$ROUNDS"); do
+		d=$OUT/linux/sprout-$r
+		qemu_iso "$d" "$iso" $((LINUX_MIB + 512))
+		sprout_verdict "$d"
+		u=$(linux_uptime_ms "$LOG")
+		p=$(grep -a "vm linux: figures:" "$LOG" | grep -oE 'peak [0-9]+' | grep -oE '[0-9]+' || true)
+		[ -n "$WHY" ] || [ -n "$u" ] || WHY="no /init uptime line, see $LOG"
+		if [ -n "$WHY" ]; then
+			say "  round $r sprout: failed ($WHY)"
+		else
+			say "  round $r sprout: /init at $u ms of kernel uptime, peak ${p:-?} KiB committed"
+			up_s+=("$u")
+			[ -z "$p" ] || peak+=("$p")
+		fi
+		d=$OUT/linux/bare-$r
+		fresh_dir "$d"
+		run_emu "$d" "$QEMU_TIMEOUT" "$d/qemu.out" qemu-system-x86_64 -nodefaults -accel tcg \
+			-display none -no-reboot -cpu "$QEMU_CPU" -smp 1 -m "${LINUX_MIB}M" -M pc \
+			-serial "file:$d/com1.log" -kernel "$BUILD/guests/bzImage" \
+			-initrd "$BUILD/guests/linux-initrd.cpio.gz" -append "$LINUX_CMDLINE"
+		u=$(linux_uptime_ms "$d/com1.log")
+		if [ -z "$u" ]; then
+			say "  round $r bare:   failed (no /init uptime line, see $d/com1.log)"
+		else
+			say "  round $r bare:   /init at $u ms of kernel uptime"
+			up_b+=("$u")
+		fi
+	done
+	if [ ${#up_s[@]} -eq 0 ] || [ ${#up_b[@]} -eq 0 ]; then
+		say "linux: not available (no complete round)"
+		summary linux "not available (no complete round)"
+		return
+	fi
+	local ms mb rt share
+	ms=$(median "${up_s[@]}")
+	mb=$(median "${up_b[@]}")
+	rt=$(ratio "$ms" "$mb")
+	say "linux boot ms to /init (sprout): $ms"
+	say "linux boot ms to /init (bare): $mb"
+	say "ratio linux boot sprout/bare: $rt"
+	summary linux "boot to /init $rt x bare ($mb -> $ms ms of kernel uptime; target <= 1.2: $(target "$rt" 1.2))"
+	if [ ${#peak[@]} -gt 0 ]; then
+		p=$(median "${peak[@]}")
+		share=$(awk -v p="$p" -v m="$LINUX_MIB" 'BEGIN { printf "%.1f", p / 1024 * 100 / m }')
+		say "linux committed KiB at /init: $p"
+		say "linux committed share of ${LINUX_MIB} MiB: $share%"
+		summary linux "committed at /init $((p / 1024)) MiB = $share% of ${LINUX_MIB} MiB (target <= 15%: $(target "$share" 15))"
+	fi
+}
+
 # ---- main ----
 
 # Other builds may replace $BUILD's binaries while this runs: measure one copy of them.
@@ -636,6 +715,8 @@ snapshot_build() {
 	mkdir -p "$OUT/build/guests"
 	cp "$BUILD/sprout.elf" "$OUT/build/"
 	cp "$BUILD"/guests/*.elf "$OUT/build/guests/"
+	cp "$BUILD"/guests/bzImage "$BUILD"/guests/linux-initrd.cpio.gz "$OUT/build/guests/" \
+		2>/dev/null || true
 	BUILD=$OUT/build
 }
 
@@ -680,6 +761,7 @@ for p in "${parts[@]}"; do
 	bochs) bench_bochs ;;
 	memory) bench_memory ;;
 	vcpu) bench_vcpu ;;
+	linux) bench_linux ;;
 	esac
 done
 

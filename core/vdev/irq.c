@@ -91,10 +91,37 @@ void plat_set_irq(void *ctx, unsigned irq, bool level)
 	plat_sync_pic(p);
 }
 
+/*
+ * The last edge on ISA IRQ irq is still waiting for the guest to take it: in
+ * the master PIC's IRR (unmasked), or in a local APIC's IRR at the vector its
+ * IOAPIC pin sends (unmasked). An edge that no controller passes on is not
+ * waiting: the guest does not want these interrupts.
+ */
+static bool plat_irq_busy(void *ctx, unsigned irq)
+{
+	struct vplat *p = ctx;
+	const struct vpic_chip *m = &p->pic.chip[0];
+	u64 rte = p->ioapic.redir[irq ? irq : 2];
+	u8 vec = (u8)(rte & VIOAPIC_RTE_VECTOR);
+
+	if (irq < 8 && (m->irr & ~m->imr & BIT(irq)))
+		return true;
+	if (rte & VIOAPIC_RTE_MASKED)
+		return false;
+	for (u32 id = 0; id < p->vm->nr_vcpus && id < VM_MAX_VCPUS; id++) {
+		struct vcpu *t = plat_vcpu(p->vm, id);
+
+		if (t && (t->lapic.irr[vec / 32] & BIT(vec % 32)))
+			return true;
+	}
+	return false;
+}
+
 void plat_init_irq(struct vplat *p, u8 ioapic_id)
 {
 	vpic_init(&p->pic);
 	vioapic_init(&p->ioapic, ioapic_id, plat_deliver, p);
+	vpit_set_busy_probe(&p->pit, plat_irq_busy);
 }
 
 /* Earliest guest time (ns) at which a device has an interrupt to raise. */
@@ -111,6 +138,8 @@ void plat_update(struct vplat *p, u64 now)
 		vpit_update(&p->pit, now);
 		vrtc_update(&p->rtc, now);
 		vacpi_pm_update(&p->pm, now);
+	} else if (p->pit.backlog) {
+		vpit_update(&p->pit, now); /* the next re-injected tick, once the last is taken */
 	}
 	p->next_ns = plat_next_ns(p, now);
 }

@@ -160,6 +160,8 @@ static void control_word(struct vpit *pit, u8 v, u64 tick)
 	c->status_latched = false;
 	c->frozen = 0;
 	c->irq_next = VPIT_NO_EVENT;
+	if (c == &pit->ch[0])
+		pit->backlog = 0; /* reprogrammed: the old period's ticks are moot */
 }
 
 static void read_back(struct vpit *pit, u8 v, u64 tick)
@@ -326,14 +328,35 @@ u64 vpit_next_event_ns(const struct vpit *pit, u64 now_ns)
 	return next == VPIT_NO_EVENT ? VPIT_NO_EVENT : ticks_to_ns(next);
 }
 
+void vpit_set_busy_probe(struct vpit *pit, vpit_busy_fn busy)
+{
+	pit->irq_busy = busy;
+}
+
+/* Rising edges of channel 0 from irq_next up to tick (irq_next <= tick). */
+static u64 edges_due(const struct vpit_channel *c, u64 tick)
+{
+	if (c->mode == 2 || c->mode == 3)
+		return (tick - c->irq_next) / c->reload + 1;
+	return 1;
+}
+
 void vpit_update(struct vpit *pit, u64 now_ns)
 {
 	struct vpit_channel *c = &pit->ch[0];
 	u64 tick = ns_to_ticks(now_ns);
 
-	if (c->irq_next == VPIT_NO_EVENT || tick < c->irq_next)
+	if (c->irq_next != VPIT_NO_EVENT && tick >= c->irq_next) {
+		u64 due = pit->irq_busy ? edges_due(c, tick) : 1;
+		u64 room = (pit->irq_busy ? VPIT_BACKLOG_MAX : 1) - pit->backlog;
+
+		pit->coalesced += due > room ? due - room : 0;
+		pit->backlog += (u32)MIN(due, room);
+		rearm_irq(c, tick);
+	}
+	if (!pit->backlog || (pit->irq_busy && pit->irq_busy(pit->ctx, VPIT_IRQ)))
 		return;
+	pit->backlog--;
 	pit->set_irq(pit->ctx, VPIT_IRQ, true);
 	pit->set_irq(pit->ctx, VPIT_IRQ, false);
-	rearm_irq(c, tick);
 }

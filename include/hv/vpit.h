@@ -50,11 +50,20 @@ struct vpit_channel {
 	u8 write_lo;	 /* low byte held until the high byte comes */
 };
 
+/* True while the last edge of ISA IRQ irq has not yet been taken by the guest. */
+typedef bool (*vpit_busy_fn)(void *ctx, unsigned irq);
+
+/* Channel 0 edges due but not yet delivered are kept up to this many. */
+#define VPIT_BACKLOG_MAX 250
+
 struct vpit {
 	struct vpit_channel ch[3];
 	u8 port61; /* VPIT_61_RW_MASK bits as last written */
 	vpit_irq_fn set_irq;
+	vpit_busy_fn irq_busy; /* NULL: missed periods coalesce into one edge */
 	void *ctx;
+	u32 backlog;   /* channel 0 edges due, not yet delivered */
+	u64 coalesced; /* edges given up because the backlog was full */
 };
 
 /* Reset to power-on state: all channels unprogrammed, gates of channels 0 and 1 high. */
@@ -76,11 +85,20 @@ void vpit_port61_write(struct vpit *pit, u8 val, u64 now_ns);
 u64 vpit_next_event_ns(const struct vpit *pit, u64 now_ns);
 
 /*
- * Deliver the channel 0 OUT rising edges due by now_ns as IRQ0 edges. Periods
- * missed since the last call are coalesced into one edge (the guest's tick
- * count then lags, as with a PIC that had IRQ0 pending already).
+ * Deliver the channel 0 OUT rising edges due by now_ns as IRQ0 edges.
+ *
+ * Without irq_busy, periods missed since the last call coalesce into one edge
+ * (the guest's tick count then lags, as with a PIC that had IRQ0 pending).
+ * With it, every edge due is counted and they go out one at a time, the next
+ * once irq_busy() says the guest took the previous one: a guest that counts
+ * ticks (Linux's jiffies before its LAPIC timer runs, its check that the timer
+ * works through the IOAPIC) sees them all even when it did not run for a while,
+ * as KVM's PIT re-injects them. At most VPIT_BACKLOG_MAX are kept.
  */
 void vpit_update(struct vpit *pit, u64 now_ns);
+
+/* Re-inject mode: ask busy() before each edge (see vpit_update()). */
+void vpit_set_busy_probe(struct vpit *pit, vpit_busy_fn busy);
 
 /* Channel 'ch' OUT level at now_ns (for tests and the port 0x61 bit). */
 bool vpit_out(const struct vpit *pit, unsigned ch, u64 now_ns);

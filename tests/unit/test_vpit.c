@@ -93,6 +93,72 @@ UTEST(vpit_mode2_irq0_rate)
 	CHECK_EQ(vpit_next_event_ns(&pit, 0), VPIT_NO_EVENT);
 }
 
+/* The guest takes an edge when the test says so: busy while an edge is not yet taken. */
+struct guestsim {
+	struct irqlog log;
+	unsigned taken;
+	bool masked; /* no controller passes IRQ0 on */
+};
+
+static void sim_irq(void *ctx, unsigned irq, bool level)
+{
+	record_irq(&((struct guestsim *)ctx)->log, irq, level);
+}
+
+static bool sim_busy(void *ctx, unsigned irq)
+{
+	struct guestsim *g = ctx;
+
+	return !g->masked && g->log.raises > g->taken;
+}
+
+UTEST(vpit_reinject_missed_ticks)
+{
+	struct guestsim g = {0};
+	struct vpit pit;
+	u64 t;
+
+	vpit_init(&pit, sim_irq, &g);
+	vpit_set_busy_probe(&pit, sim_busy);
+	program(&pit, 0, 2, 1193, 0);
+	/* The guest did not run for 10 periods: all 10 edges are due, one goes out now. */
+	t = tick_ns(10 * 1193) + 5;
+	vpit_update(&pit, t);
+	CHECK_EQ(g.log.raises, 1);
+	CHECK_EQ(pit.backlog, 9);
+	/* Not taken yet: nothing more, whatever the number of updates. */
+	vpit_update(&pit, t + 1);
+	vpit_update(&pit, t + 2);
+	CHECK_EQ(g.log.raises, 1);
+	/* Each edge taken lets the next one out, until the count is made up. */
+	for (unsigned i = 0; i < 20; i++) {
+		g.taken = g.log.raises;
+		vpit_update(&pit, t + 3 + i);
+	}
+	CHECK_EQ(g.log.raises, 10);
+	CHECK_EQ(g.log.lowers, 10);
+	CHECK_EQ(pit.backlog, 0);
+	CHECK_EQ(vpit_next_event_ns(&pit, 0), tick_ns(11 * 1193));
+	/* A long stall keeps at most VPIT_BACKLOG_MAX; the rest is counted as coalesced. */
+	g.taken = g.log.raises;
+	t = tick_ns((11 + VPIT_BACKLOG_MAX + 100) * 1193) + 5;
+	vpit_update(&pit, t);
+	CHECK_EQ(g.log.raises, 11);
+	CHECK_EQ(pit.backlog, VPIT_BACKLOG_MAX - 1);
+	CHECK_EQ(pit.coalesced, 101);
+	/* Masked everywhere: nobody takes them, they drain instead of piling up. */
+	g.masked = true;
+	for (unsigned i = 0; i < VPIT_BACKLOG_MAX; i++)
+		vpit_update(&pit, t + 1 + i);
+	CHECK_EQ(pit.backlog, 0);
+	/* Reprogramming drops what was left of the old period. */
+	g.masked = false;
+	vpit_update(&pit, t + tick_ns(5 * 1193));
+	CHECK(pit.backlog > 0);
+	program(&pit, 0, 2, 1193, t + tick_ns(5 * 1193) + 1);
+	CHECK_EQ(pit.backlog, 0);
+}
+
 UTEST(vpit_mode0_one_edge)
 {
 	struct irqlog log = {0};
