@@ -10,8 +10,7 @@ void conmux_init(struct conmux *m)
 	m->dropped = 0;
 }
 
-int conmux_attach_check(const struct conmux *m, u32 id, bool exists, bool privileged,
-			bool running)
+int conmux_attach_check(const struct conmux *m, u32 id, bool exists, bool privileged, bool running)
 {
 	if (!exists)
 		return -ENOENT;

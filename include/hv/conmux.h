@@ -4,9 +4,10 @@
 #define HV_CONMUX_H
 
 #include <hv/types.h>
+#include <public/hypercall.h>
 
 /* Ctrl-]: typed while a VM is attached, it returns the console to the broker. */
-#define CONMUX_ESCAPE  0x1d
+#define CONMUX_ESCAPE SPROUT_CONSOLE_ESCAPE
 /* Typed bytes kept while the attached VM's UART has no room (a pasted line fits). */
 #define CONMUX_PENDING 512
 #define CONMUX_NONE    0xffffffffu
@@ -45,8 +46,7 @@ void conmux_init(struct conmux *m);
  * is the broker), -EINVAL (it is not running), -EBUSY (attached to it
  * already). Attaching to another VM while one is attached is allowed.
  */
-int conmux_attach_check(const struct conmux *m, u32 id, bool exists, bool privileged,
-			bool running);
+int conmux_attach_check(const struct conmux *m, u32 id, bool exists, bool privileged, bool running);
 
 /* Attach to id (checked first): pending input of a VM attached before is dropped. */
 void conmux_attach(struct conmux *m, u32 id);
