@@ -46,8 +46,10 @@ void vdev_console_putc(struct vm *vm, char c)
 	d->ring.buf[d->ring.head++ % VDEV_CONSOLE_RING] = c;
 	/* Attached to the host console: every byte as it comes, for a shell's line editing. */
 	if (broker_console_style(vm) == CONMUX_RAW) {
+		/* The line begun before the attach (a prompt): as a terminal would show it. */
 		if (d->uart.len)
-			vdev_console_flush(vm); /* the line begun before the attach */
+			printk_console_line(d->uart.line, d->uart.len);
+		d->uart.len = 0;
 		printk_console(&c, 1);
 		return;
 	}
