@@ -122,9 +122,14 @@ static bool broker_post(const struct sprout_msg *msg)
 	return true;
 }
 
-/* Tell the broker the console is its own again; the lock is held. */
+/*
+ * Tell the broker the console is its own again; the lock is held. The VM
+ * may have left the cursor mid-line (a shell's prompt): the broker's lines
+ * start on a fresh one.
+ */
 static void console_detached(u32 id, u64 why)
 {
+	printk_console_line("", 0);
 	broker_post(&(struct sprout_msg){
 		.type = SPROUT_MSG_CONSOLE_DETACHED, .vm_id = id, .arg0 = why});
 }
