@@ -247,7 +247,9 @@ static struct vm *console_vm(void)
 	if (id >= VM_MAX)
 		return NULL;
 	vm = &vm_table[id];
-	return vm_state(vm) != VM_STOPPED && !vm_stopping(vm) ? vm : NULL;
+	if (vm_state(vm) == VM_STOPPED || vm_state(vm) == VM_EMPTY || vm_stopping(vm))
+		return NULL;
+	return vm;
 }
 
 /* Move pending typed bytes into the attached VM's UART while it has room; the lock is held. */
