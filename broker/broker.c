@@ -28,6 +28,7 @@ void broker_init(const struct sprout_config *cfg, const struct boot_info *bi)
 	broker.bi = bi;
 	broker.ring_gpa = INVALID_GPA;
 	reqtab_init(&broker.requests);
+	conmux_init(&broker.con);
 }
 
 void broker_vm_created(struct vm *vm)
@@ -121,6 +122,18 @@ static bool broker_post(const struct sprout_msg *msg)
 	return true;
 }
 
+/*
+ * Tell the broker the console is its own again; the lock is held. The VM
+ * may have left the cursor mid-line (a shell's prompt): the broker's lines
+ * start on a fresh one.
+ */
+static void console_detached(u32 id, u64 why)
+{
+	printk_console_line("", 0);
+	broker_post(&(struct sprout_msg){
+		.type = SPROUT_MSG_CONSOLE_DETACHED, .vm_id = id, .arg0 = why});
+}
+
 static bool post_request(const struct sprout_msg *msg, void *ctx)
 {
 	return broker_post(msg);
@@ -185,9 +198,14 @@ void broker_vm_started(struct vm *vm)
 
 void broker_vm_stopped(struct vm *vm)
 {
+	bool detached;
+
 	spin_lock(&broker.lock);
 	reqtab_drop_vm(&broker.requests, vm->id);
+	detached = conmux_vm_stopped(&broker.con, vm->id);
 	if (vm->cfg.privileged) {
+		/* The operator needs a prompt: a restarted broker gets the console back. */
+		conmux_vm_stopped(&broker.con, conmux_attached(&broker.con));
 		broker.ring_gpa = INVALID_GPA;
 		broker.events = 0;
 		if (vm->stop_kind != VM_STOP_REQUEST)
@@ -199,6 +217,8 @@ void broker_vm_stopped(struct vm *vm)
 					 .vm_id = vm->id,
 					 .arg0 = vm->stop_kind,
 					 .arg1 = (u64)(s64)vm->exit_status});
+	if (detached)
+		console_detached(vm->id, SPROUT_DETACH_STOPPED);
 	spin_unlock(&broker.lock);
 }
 
@@ -218,19 +238,78 @@ static void broker_restart(void)
 	vm_create_at(old, &cfg, broker.bi);
 }
 
-/* Bytes typed on the host console go to the broker's UART. */
+/* The attached VM while it can take input, else NULL (a stop on another CPU detaches it). */
+static struct vm *console_vm(void)
+{
+	u32 id = conmux_attached(&broker.con);
+	struct vm *vm;
+
+	if (id >= VM_MAX)
+		return NULL;
+	vm = &vm_table[id];
+	if (vm_state(vm) == VM_STOPPED || vm_state(vm) == VM_EMPTY || vm_stopping(vm))
+		return NULL;
+	return vm;
+}
+
+/* Move pending typed bytes into the attached VM's UART while it has room; the lock is held. */
+static void console_feed(void)
+{
+	struct vm *vm = console_vm();
+	u8 c;
+
+	while (vm && conmux_peek(&broker.con, &c) && vdev_uart_rx(vm, c))
+		conmux_pop(&broker.con);
+}
+
+/*
+ * Bytes typed on the host console go to the broker's UART, or to the
+ * attached VM's until the escape key gives the console back.
+ */
 static void console_input(void)
 {
 	struct vm *vm = broker_vm();
-	int c;
 	bool got = false;
+	int c;
 
+	spin_lock(&broker.lock);
 	while ((c = console_getc()) >= 0) {
-		if (vm)
-			got |= vdev_uart_rx(vm, (u8)c);
+		u32 id = conmux_attached(&broker.con);
+
+		switch (conmux_typed(&broker.con, (u8)c)) {
+		case CONMUX_TO_BROKER:
+			if (vm)
+				got |= vdev_uart_rx(vm, (u8)c);
+			break;
+		case CONMUX_DETACH: console_detached(id, SPROUT_DETACH_ESCAPE); break;
+		case CONMUX_TO_VM:
+		case CONMUX_DROPPED: console_feed(); break;
+		}
 	}
+	console_feed();
+	spin_unlock(&broker.lock);
 	if (got)
 		broker_raise(SPROUT_EV_CONSOLE);
+}
+
+long broker_console_attach(u64 id)
+{
+	struct vm *vm = id < VM_MAX && vm_state(&vm_table[id]) != VM_EMPTY ? &vm_table[id] : NULL;
+	bool running = vm && vm_state(vm) == VM_RUNNING && !vm_stopping(vm);
+	int err;
+
+	spin_lock(&broker.lock);
+	err = conmux_attach_check(&broker.con, (u32)id, vm != NULL, vm && vm->cfg.privileged,
+				  running);
+	if (!err)
+		conmux_attach(&broker.con, (u32)id);
+	spin_unlock(&broker.lock);
+	return err;
+}
+
+enum conmux_style broker_console_style(const struct vm *vm)
+{
+	return conmux_style(&broker.con, vm->id, vm->cfg.privileged);
 }
 
 bool broker_restart_due(void)

@@ -3,6 +3,7 @@
 #ifndef BROKER_INTERNAL_H
 #define BROKER_INTERNAL_H
 
+#include <hv/conmux.h>
 #include <hv/spinlock.h>
 #include <hv/types.h>
 #include <public/hypercall.h>
@@ -35,12 +36,16 @@ struct broker_state {
 	bool restart_pending;
 	u32 restarts;
 	u64 last_stats_us;
+	struct conmux con; /* who has the host console; changed under the lock */
 };
 
 extern struct broker_state broker;
 
 /* A new ring is in place: post every pending request into it. */
 void broker_ring_registered(void);
+
+/* HC_CONSOLE_ATTACH: give the host console to VM id (checked here). */
+long broker_console_attach(u64 id);
 
 /* Take request id out of the table: the vCPU that waits for it, or NULL. */
 struct vcpu *broker_take_request(u64 id);

@@ -321,6 +321,7 @@ long broker_hypercall(struct vcpu *v, u64 nr, u64 a0, u64 a1, u64 a2, u64 a3)
 		return nr == HC_VCPU_ADD ? sched_vcpu_add(vm) : sched_vcpu_park(vm);
 	}
 	case HC_HOST_STATS: return hc_host_stats(v, a0);
+	case HC_CONSOLE_ATTACH: return broker_console_attach(a0);
 	}
 	return -ENOSYS;
 }

@@ -1,2 +1,2 @@
 # Sources of broker.
-HV_SRCS += broker/broker.c broker/hypercalls.c broker/reqtab.c
+HV_SRCS += broker/broker.c broker/conmux.c broker/hypercalls.c broker/reqtab.c

@@ -42,6 +42,15 @@ void printk_console(const char *s, size_t len)
 	spin_unlock(&printk_lock);
 }
 
+void printk_console_line(const char *s, size_t len)
+{
+	spin_lock(&printk_lock);
+	if (!console_at_line_start())
+		console_write("\n", 1);
+	console_write(s, len);
+	spin_unlock(&printk_lock);
+}
+
 void printk(enum log_level lvl, const char *fmt, ...)
 {
 	va_list ap;

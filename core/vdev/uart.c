@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* A VM's COM1: the vuart model on ISA IRQ 4, its output to the console and log ring, its input. */
 #include <arch/console.h>
+#include <hv/broker.h>
+#include <hv/conmux.h>
 #include <hv/printk.h>
 #include <hv/string.h>
 #include <hv/vdev.h>
@@ -20,11 +22,17 @@ void vdev_console_flush(struct vm *vm)
 
 	if (!d->uart.len)
 		return;
-	/* The broker speaks to the operator: its lines go out as they are. */
+	/*
+	 * The broker speaks to the operator: its lines go out as they are, on a
+	 * line of their own while a VM has the console.
+	 */
 	if (vm->cfg.privileged) {
 		if (!d->uart.partial)
 			d->uart.line[d->uart.len++] = '\n'; /* line[] keeps room for it */
-		printk_console(d->uart.line, d->uart.len);
+		if (broker_console_style(vm) == CONMUX_LINE)
+			printk_console_line(d->uart.line, d->uart.len);
+		else
+			printk_console(d->uart.line, d->uart.len);
 	} else
 		pr_info("[%s] %.*s\n", vm->cfg.name, (int)d->uart.len, d->uart.line);
 	d->uart.len = 0;
@@ -36,6 +44,15 @@ void vdev_console_putc(struct vm *vm, char c)
 	struct vdev_state *d = &vm->dev;
 
 	d->ring.buf[d->ring.head++ % VDEV_CONSOLE_RING] = c;
+	/* Attached to the host console: every byte as it comes, for a shell's line editing. */
+	if (broker_console_style(vm) == CONMUX_RAW) {
+		/* The line begun before the attach (a prompt): as a terminal would show it. */
+		if (d->uart.len)
+			printk_console_line(d->uart.line, d->uart.len);
+		d->uart.len = 0;
+		printk_console(&c, 1);
+		return;
+	}
 	if (c == '\r')
 		return;
 	if (c == '\n') {

@@ -33,6 +33,14 @@ extern struct policy_config broker_policy;
  */
 void broker_log(const char *fmt, ...) __printf(1, 2);
 
+/* The prompt, without its blank: "sprout>". */
+#define PROMPT_TEXT "sprout>"
+
+/* The host console went to VM id (HC_CONSOLE_ATTACH): no prompt until it comes back. */
+void broker_console_attached(u32 id);
+/* SPROUT_MSG_CONSOLE_DETACHED: say so and show the prompt again. */
+void broker_console_detached(const struct sprout_msg *m);
+
 /* ---- table.c: the VM table and host figures ---- */
 
 extern struct broker_vm vm_table[BROKER_MAX_VMS];

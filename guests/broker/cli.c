@@ -27,6 +27,7 @@ static const char *const help_text =
 	"  mem reclaim ID          take back the VM's all-zero pages\n"
 	"  vcpu add|park ID        give the VM one more vCPU / take one away\n"
 	"  log ID                  the last 4 KiB the VM printed\n"
+	"  console ID              type to the VM, see its output; Ctrl-] returns here\n"
 	"  stats                   host memory, CPUs and a line per VM\n";
 
 /* bytes in MiB with one decimal and an M: "64M", "1.2M". */
@@ -315,6 +316,19 @@ static void vm_log(const struct target *t)
 	out_printf("--- end of vm %s console ---\n", t->name);
 }
 
+static void console_attach(const struct target *t)
+{
+	long ret = hypercall(HC_CONSOLE_ATTACH, t->id, 0, 0, 0);
+
+	if (ret < 0) {
+		out_printf("error: console %s: %s (%s)\n", t->name, cmd_err_name(ret),
+			   cmd_console_refusal(ret));
+		return;
+	}
+	out_printf("attached to %s; Ctrl-] returns to " PROMPT_TEXT "\n", t->name);
+	broker_console_attached(t->id);
+}
+
 /*
  * Find the VM a command names in a fresh table. Without a table (HC_VM_LIST
  * failed) a number is still taken as an id, so the call can report its error.
@@ -353,6 +367,7 @@ static void run_on_vm(const struct command *cmd)
 	case CMD_VCPU_ADD:
 	case CMD_VCPU_PARK: vcpu_op(&t, cmd->kind); break;
 	case CMD_LOG: vm_log(&t); break;
+	case CMD_CONSOLE: console_attach(&t); break;
 	default: vm_control(&t, cmd->kind); break;
 	}
 }

@@ -42,6 +42,7 @@ static const struct cmd_spec cmd_specs[] = {
 	{"vcpu", "park", CMD_VCPU_PARK, ARGS_VM, "usage: vcpu park ID"},
 	{"log", NULL, CMD_LOG, ARGS_VM, "usage: log ID"},
 	{"stats", NULL, CMD_STATS, ARGS_NONE, "usage: stats"},
+	{"console", NULL, CMD_CONSOLE, ARGS_VM, "usage: console ID"},
 };
 
 /* Usage of a verb whose sub-command is missing or unknown. */
@@ -287,6 +288,7 @@ const char *cmd_op_name(enum cmd_kind kind)
 	case CMD_VCPU_ADD: return "add";
 	case CMD_VCPU_PARK: return "park";
 	case CMD_LOG: return "log";
+	case CMD_CONSOLE: return "console";
 	default: return "?";
 	}
 }
@@ -536,4 +538,15 @@ const char *cmd_err_text(long err)
 			return errors[i].text;
 	}
 	return "unknown error";
+}
+
+const char *cmd_console_refusal(long err)
+{
+	switch (-err) {
+	case SPROUT_ENOENT: return "no such VM";
+	case SPROUT_EPERM: return "the broker's console is this prompt";
+	case SPROUT_EINVAL: return "the VM is not running";
+	case SPROUT_EBUSY: return "the console is attached to it already";
+	default: return cmd_err_text(err);
+	}
 }

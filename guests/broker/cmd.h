@@ -48,6 +48,7 @@ enum cmd_kind {
 	CMD_VCPU_PARK,
 	CMD_LOG,
 	CMD_STATS,
+	CMD_CONSOLE,
 	CMD_ERROR,
 };
 
@@ -111,5 +112,7 @@ const char *cmd_stop_kind_name(u32 kind);
 const char *cmd_err_name(long err);
 /* A few words on the error ("not permitted"...). */
 const char *cmd_err_text(long err);
+/* Why HC_CONSOLE_ATTACH refused a VM ("it is not running"...), from its error. */
+const char *cmd_console_refusal(long err);
 
 #endif

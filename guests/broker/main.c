@@ -19,7 +19,9 @@
 /* Bytes taken from the UART per loop turn, so a paste cannot starve the ring. */
 #define CONSOLE_BURST 256
 
-#define PROMPT	      "sprout> "
+#define NO_VM	      0xffffffffu
+
+#define PROMPT	      PROMPT_TEXT " "
 
 u64 broker_period_us = PERIOD_DEFAULT_MS * 1000ull;
 struct policy_config broker_policy;
@@ -27,6 +29,8 @@ struct policy_config broker_policy;
 static struct line_editor editor;
 /* "sprout> " and the half-typed line are on the screen. */
 static bool prompt_visible;
+/* A VM has the host console (HC_CONSOLE_ATTACH): the prompt waits until it is back. */
+static u32 console_vm = NO_VM;
 /* HC_WAIT_EVENT failed once: poll instead of blocking. */
 static bool polling;
 static u64 tsc_per_us;
@@ -79,12 +83,30 @@ static u64 now_us(void)
 	return rdtsc() / tsc_per_us;
 }
 
+void broker_console_attached(u32 id)
+{
+	console_vm = id;
+}
+
+void broker_console_detached(const struct sprout_msg *m)
+{
+	const char *why = m->arg0 == SPROUT_DETACH_STOPPED ? " (it stopped)" : "";
+
+	if (m->vm_id != console_vm)
+		broker_log("console: detached from vm %u%s, which it was not attached to", m->vm_id,
+			   why);
+	console_vm = NO_VM;
+	out_printf("detached from %s%s\n", table_name(m->vm_id), why);
+	prompt_show();
+}
+
 static void console_line(void)
 {
 	prompt_visible = false;
 	out_putc('\n');
 	cli_run(editor.buf);
-	prompt_show();
+	if (console_vm == NO_VM)
+		prompt_show();
 }
 
 static void console_byte(char c)
@@ -269,6 +291,7 @@ int main(void)
 	ring3_probe();
 	start();
 	run_startup_commands();
-	prompt_show();
+	if (console_vm == NO_VM)
+		prompt_show();
 	event_loop();
 }

@@ -7,6 +7,7 @@
 #include "util.h"
 #include "sprout.h"
 #include "x86.h"
+#include "echo.h"
 
 #define CPUID_1_ECX_VMX	       BIT(5)
 #define CPUID_1_ECX_HYPERVISOR BIT(31)
@@ -184,6 +185,8 @@ int main(void)
 	check_fault_recovery();
 	if (cmdline_has("ticker"))
 		ticker();
+	if (cmdline_has("echo"))
+		hello_echo();
 	/* fail=N: N checks that fail on purpose, so a harness can prove it notices. */
 	if (opt_u64("fail", &deliberate) == OPT_SET)
 		for (u64 i = 0; i < deliberate; i++)

@@ -285,6 +285,7 @@ static struct hc broker_call(u64 nr, u64 self)
 		{"HC_VCPU_ADD", HC_VCPU_ADD, {self}},
 		{"HC_VCPU_PARK", HC_VCPU_PARK, {self}},
 		{"HC_HOST_STATS", HC_HOST_STATS, {buf}},
+		{"HC_CONSOLE_ATTACH", HC_CONSOLE_ATTACH, {self}},
 	};
 
 	for (unsigned int i = 0; i < ARRAY_SIZE(calls); i++) {

@@ -3,6 +3,7 @@
 #ifndef HV_BROKER_H
 #define HV_BROKER_H
 
+#include <hv/conmux.h>
 #include <hv/types.h>
 
 struct vm;
@@ -47,6 +48,9 @@ u32 broker_take_events(struct vm *vm);
 /* A VM's table row as the ABI reports it (HC_VM_LIST, HC_VM_INFO, HC_SELF_STATS). */
 struct sprout_vm_info;
 void broker_fill_info(const struct vm *vm, struct sprout_vm_info *info);
+
+/* How vm's console output is printed now: raw while the host console is attached to it. */
+enum conmux_style broker_console_style(const struct vm *vm);
 
 /* Broker-only hypercalls (HC_BROKER_FIRST..HC_BROKER_LAST). */
 long broker_hypercall(struct vcpu *v, u64 nr, u64 a0, u64 a1, u64 a2, u64 a3);

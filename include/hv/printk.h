@@ -16,6 +16,8 @@ void vprintk(enum log_level lvl, const char *fmt, va_list ap);
 
 /* Write text to the console as it is (the broker's own output, prompts included). */
 void printk_console(const char *s, size_t len);
+/* The same on a line of its own: a newline first when the cursor is not at a line start. */
+void printk_console_line(const char *s, size_t len);
 
 #define pr_err(...)   printk(LOG_ERR, __VA_ARGS__)
 #define pr_warn(...)  printk(LOG_WARN, __VA_ARGS__)

@@ -15,7 +15,7 @@ struct vdev_state {
 		char line[160]; /* output collected until newline */
 		u32 len;
 		bool partial; /* the line being flushed has no newline yet (a prompt) */
-		/* Input from the operator (broker only) waiting for room in COM1's FIFO. */
+		/* Typed input (for the broker, or the attached VM) waiting for room in the FIFO. */
 		u8 rx[64];
 		u32 rx_head, rx_tail; /* under the platform lock, as the UART */
 		s16 tx;		      /* byte COM1 sent during this access, or -1 */
@@ -41,7 +41,10 @@ void vdev_release(struct vm *vm);
  */
 enum exit_action vdev_port_io(struct vcpu *v, u16 port, u8 size, bool in, u32 *val);
 
-/* Console output of a VM: collected per line, printed with a "[name] " prefix. */
+/*
+ * Console output of a VM: collected per line, printed with a "[name] " prefix;
+ * as it comes while the host console is attached to the VM (HC_CONSOLE_ATTACH).
+ */
 void vdev_console_putc(struct vm *vm, char c);
 
 /*

@@ -57,7 +57,8 @@ enum sprout_hypercall {
 	HC_VCPU_ADD = 73,	   /* (vm id) -> new vcpu id */
 	HC_VCPU_PARK = 74,	   /* (vm id) -> parked vcpu id */
 	HC_HOST_STATS = 75,	   /* (gpa struct sprout_host_stats) -> 0 */
-	HC_BROKER_LAST = 75,
+	HC_CONSOLE_ATTACH = 76,	   /* (vm id) -> 0: typed bytes go to the VM's COM1, see below */
+	HC_BROKER_LAST = 76,
 };
 
 /* Error codes returned negated in RAX (same values as Linux errno). */
@@ -174,8 +175,13 @@ enum sprout_msg_type {
 	SPROUT_MSG_HOST_LOW = 2,    /* a fault found no free host memory; answer it */
 	SPROUT_MSG_VM_STOPPED = 3,  /* arg0 = stop kind, arg1 = exit status */
 	SPROUT_MSG_VM_STARTED = 4,
-	SPROUT_MSG_STATS = 5, /* periodic tick: arg0 = free host bytes */
+	SPROUT_MSG_STATS = 5,		 /* periodic tick: arg0 = free host bytes */
+	SPROUT_MSG_CONSOLE_DETACHED = 6, /* the console is the broker's again: arg0 = why */
 };
+
+/* SPROUT_MSG_CONSOLE_DETACHED reasons. */
+#define SPROUT_DETACH_ESCAPE  1 /* the operator typed the escape key */
+#define SPROUT_DETACH_STOPPED 2 /* the attached VM stopped */
 
 struct sprout_msg {
 	uint32_t type; /* enum sprout_msg_type */
@@ -270,5 +276,17 @@ _Static_assert(sizeof(struct sprout_ring) <= 4096, "the ring fits a page");
  * number of bytes the VM has ever printed (the offset to read up to).
  */
 #define SPROUT_CONSOLE_RING 4096
+
+/*
+ * HC_CONSOLE_ATTACH(vm): from now on the bytes typed on the host console go
+ * to the VM's COM1 (kept in the hypervisor while its FIFO is full) and the
+ * VM's output is printed as it comes, without the "[name] " prefix; other
+ * VMs keep theirs. The escape key SPROUT_CONSOLE_ESCAPE (Ctrl-]), typed, or
+ * the VM's stop gives the console back to the broker, which then finds
+ * SPROUT_MSG_CONSOLE_DETACHED in its ring. -ENOENT: no such VM; -EPERM: the
+ * broker itself; -EINVAL: the VM is not running; -EBUSY: attached to it
+ * already (attaching to another VM moves the console there).
+ */
+#define SPROUT_CONSOLE_ESCAPE 0x1d
 
 #endif

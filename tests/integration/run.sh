@@ -261,7 +261,10 @@ log_matches() { # dir from-line regex
 # `@sleep N` pause N seconds; `@wait REGEX` wait until a line matching REGEX appears
 # in the 0xE9 log after the point where the last command was typed; `@seen REGEX`
 # the same, anywhere in the log; `@timeout N` per-line timeout from here on
-# (default 30 s, Bochs 90 s).
+# (default 30 s, Bochs 90 s); `@type TEXT` type TEXT and Enter without waiting for
+# a prompt (the console is attached to a VM: sync with @wait); `@paste TEXT` the
+# same in one write, as a paste would; `@escape` type Ctrl-] (the console's escape
+# key) and wait for the prompt.
 cli_feed() { # dir script first-timeout
 	local d=$1 script=$2 first=$3 t0 line n per port i re from mark=1
 	t0=$(now_ms)
@@ -288,10 +291,38 @@ cli_feed() { # dir script first-timeout
 		note "no prompt; giving up"
 		return 0
 	fi
+	type_line() { # text: 16 bytes at a time (the hypervisor's buffer for the broker holds 64)
+		mark=$(($(wc -l <"$d/e9.log") + 1))
+		note "type: $1"
+		for ((i = 0; i < ${#1}; i += 16)); do
+			printf '%s' "${1:i:16}" >&3
+			sleep 0.05
+		done
+		printf '\r' >&3
+	}
 	while IFS= read -r line || [ -n "$line" ]; do
 		line=${line%$'\r'}
 		[[ $line =~ ^[[:space:]]*(#|$) ]] && continue
 		case $line in
+		'@type '*)
+			type_line "${line#@type }"
+			continue
+			;;
+		'@paste '*)
+			mark=$(($(wc -l <"$d/e9.log") + 1))
+			note "paste: ${line#@paste }"
+			printf '%s\r' "${line#@paste }" >&3
+			continue
+			;;
+		'@escape')
+			n=$(prompts "$d")
+			mark=$(($(wc -l <"$d/e9.log") + 1))
+			note "type: Ctrl-]"
+			printf '\035' >&3
+			wait_for "$d" "$per" more_prompts "$d" "$n" ||
+				note "timeout (${per}s) waiting for the prompt after Ctrl-]"
+			continue
+			;;
 		'@sleep '*)
 			note "sleep ${line#@sleep }"
 			sleep_alive "$d" "${line#@sleep }" || break
@@ -312,14 +343,7 @@ cli_feed() { # dir script first-timeout
 			;;
 		esac
 		n=$(prompts "$d")
-		mark=$(($(wc -l <"$d/e9.log") + 1))
-		note "type: $line"
-		# 16 bytes at a time: the hypervisor's buffer for the broker holds 64.
-		for ((i = 0; i < ${#line}; i += 16)); do
-			printf '%s' "${line:i:16}" >&3
-			sleep 0.05
-		done
-		printf '\r' >&3
+		type_line "$line"
 		if ! wait_for "$d" "$per" more_prompts "$d" "$n"; then
 			emu_alive "$d" || break
 			note "timeout (${per}s) waiting for the prompt after '$line'"

@@ -48,6 +48,9 @@ UTEST(broker_cmd_parse_good)
 	CHECK_EQ(parse("vcpu add 1"), CMD_VCPU_ADD);
 	CHECK_EQ(parse("vcpu park burn"), CMD_VCPU_PARK);
 	CHECK_EQ(parse("log 2"), CMD_LOG);
+	CHECK_EQ(parse("console linux"), CMD_CONSOLE);
+	CHECK(!strcmp(cmd.vm, "linux"));
+	CHECK(!strcmp(cmd_op_name(CMD_CONSOLE), "console"));
 	CHECK_EQ(parse(""), CMD_EMPTY);
 	CHECK_EQ(parse("   \t "), CMD_EMPTY);
 	CHECK(!strcmp(cmd_op_name(CMD_VM_PAUSE), "pause"));
@@ -316,4 +319,15 @@ UTEST(broker_fmt_truncates)
 	CHECK_EQ(fmt_snprintf(buf, sizeof(buf), "%s", null_str), 6);
 	CHECK(!strcmp(buf, "(null)"));
 	CHECK_EQ(fmt_snprintf(buf, sizeof(buf), trailing, 0), 5);
+}
+
+UTEST(broker_cmd_console_refusals)
+{
+	CHECK(!strcmp(cmd_console_refusal(-SPROUT_ENOENT), "no such VM"));
+	CHECK(!strcmp(cmd_console_refusal(-SPROUT_EPERM), "the broker's console is this prompt"));
+	CHECK(!strcmp(cmd_console_refusal(-SPROUT_EINVAL), "the VM is not running"));
+	CHECK(!strcmp(cmd_console_refusal(-SPROUT_EBUSY), "the console is attached to it already"));
+	CHECK(!strcmp(cmd_console_refusal(-SPROUT_ENOMEM), "out of memory"));
+	CHECK(parse("console") == CMD_ERROR && error_is("usage: console ID", ""));
+	CHECK(parse("console a b") == CMD_ERROR && error_is("usage: console ID", ""));
 }
