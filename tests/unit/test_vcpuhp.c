@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: MIT
+/* Unit tests for the ACPI CPU hotplug registers: what the DSDT's AML reads and writes. */
+#include <hv/vcpuhp.h>
+
+#include "utest.h"
+
+static u32 flags_of(struct vcpuhp *hp, u32 cpu)
+{
+	vcpuhp_write(hp, VCPUHP_SEL_OFF, 4, cpu);
+	return vcpuhp_read(hp, VCPUHP_FLAGS_OFF, 1);
+}
+
+UTEST(vcpuhp_boot_cpus_enabled)
+{
+	struct vcpuhp hp;
+
+	vcpuhp_init(&hp, 3, 1);
+	CHECK_EQ(flags_of(&hp, 0), VCPUHP_F_ENABLED);
+	CHECK_EQ(flags_of(&hp, 1), 0);
+	CHECK_EQ(flags_of(&hp, 2), 0);
+	CHECK_EQ(vcpuhp_enabled_count(&hp), 1);
+	/* A selector past the CPUs reads 0 and writes nothing. */
+	CHECK_EQ(flags_of(&hp, 3), 0);
+	CHECK_EQ(vcpuhp_write(&hp, VCPUHP_FLAGS_OFF, 1, VCPUHP_F_EJECT), VCPUHP_NONE);
+	vcpuhp_init(&hp, 100, 100);
+	CHECK_EQ(hp.count, VCPUHP_MAX_CPUS);
+}
+
+/* What the AML's scan does for each CPU: select it, look at the events, clear the one seen. */
+UTEST(vcpuhp_insert_event_and_clear)
+{
+	struct vcpuhp hp;
+
+	vcpuhp_init(&hp, 3, 1);
+	CHECK_EQ(vcpuhp_pick_insert(&hp), 1);
+	CHECK(vcpuhp_insert(&hp, 1));
+	CHECK(!vcpuhp_insert(&hp, 1));
+	CHECK(!vcpuhp_insert(&hp, 3));
+	CHECK_EQ(vcpuhp_pick_insert(&hp), 2);
+	CHECK_EQ(flags_of(&hp, 1), VCPUHP_F_ENABLED | VCPUHP_F_INSERT);
+	vcpuhp_write(&hp, VCPUHP_FLAGS_OFF, 1, VCPUHP_F_INSERT);
+	CHECK_EQ(flags_of(&hp, 1), VCPUHP_F_ENABLED);
+	CHECK_EQ(vcpuhp_enabled_count(&hp), 2);
+	CHECK(vcpuhp_insert(&hp, 2));
+	CHECK_EQ(vcpuhp_pick_insert(&hp), VCPUHP_NONE);
+}
+
+/* QEMU's command 0: the next CPU with an event, from the selector on, wrapping. */
+UTEST(vcpuhp_next_event_command)
+{
+	struct vcpuhp hp;
+
+	vcpuhp_init(&hp, 4, 1);
+	vcpuhp_insert(&hp, 2);
+	vcpuhp_write(&hp, VCPUHP_SEL_OFF, 4, 3);
+	vcpuhp_write(&hp, VCPUHP_CMD_OFF, 1, VCPUHP_CMD_NEXT);
+	CHECK_EQ(vcpuhp_read(&hp, VCPUHP_DATA_OFF, 4), 2);
+	CHECK_EQ(vcpuhp_read(&hp, VCPUHP_FLAGS_OFF, 1), VCPUHP_F_ENABLED | VCPUHP_F_INSERT);
+	/* No event anywhere: the selector stays. */
+	vcpuhp_write(&hp, VCPUHP_FLAGS_OFF, 1, VCPUHP_F_INSERT);
+	vcpuhp_write(&hp, VCPUHP_SEL_OFF, 4, 1);
+	vcpuhp_write(&hp, VCPUHP_CMD_OFF, 1, VCPUHP_CMD_NEXT);
+	CHECK_EQ(vcpuhp_read(&hp, VCPUHP_DATA_OFF, 4), 1);
+	/* _OST: data goes to the command's field; command 0's data is not writable. */
+	vcpuhp_write(&hp, VCPUHP_CMD_OFF, 1, VCPUHP_CMD_OST_EVENT);
+	vcpuhp_write(&hp, VCPUHP_DATA_OFF, 4, 3);
+	vcpuhp_write(&hp, VCPUHP_CMD_OFF, 1, VCPUHP_CMD_OST_STATUS);
+	vcpuhp_write(&hp, VCPUHP_DATA_OFF, 4, 0x80);
+	CHECK_EQ(hp.ost_event, 3);
+	CHECK_EQ(hp.ost_status, 0x80);
+	CHECK_EQ(vcpuhp_read(&hp, VCPUHP_DATA_OFF, 4), 0);
+	vcpuhp_write(&hp, VCPUHP_CMD_OFF, 1, 7); /* unknown: ignored */
+	CHECK_EQ(hp.command, VCPUHP_CMD_OST_STATUS);
+}
+
+UTEST(vcpuhp_remove_then_eject)
+{
+	struct vcpuhp hp;
+
+	vcpuhp_init(&hp, 3, 3);
+	/* Never CPU 0, never below the VM's minimum, the highest first. */
+	CHECK_EQ(vcpuhp_pick_remove(&hp, 1), 2);
+	CHECK_EQ(vcpuhp_pick_remove(&hp, 3), VCPUHP_NONE);
+	CHECK_EQ(vcpuhp_pick_remove(&hp, 0), 2);
+	CHECK(!vcpuhp_request_remove(&hp, 0));
+	CHECK(vcpuhp_request_remove(&hp, 2));
+	CHECK_EQ(vcpuhp_pick_remove(&hp, 1), 1);
+	CHECK_EQ(flags_of(&hp, 2), VCPUHP_F_ENABLED | VCPUHP_F_REMOVE);
+	vcpuhp_write(&hp, VCPUHP_FLAGS_OFF, 1, VCPUHP_F_REMOVE);
+	CHECK_EQ(flags_of(&hp, 2), VCPUHP_F_ENABLED);
+	/* The OS's _EJ0: the CPU is gone, and the write says which one. */
+	CHECK_EQ(vcpuhp_write(&hp, VCPUHP_FLAGS_OFF, 1, VCPUHP_F_EJECT), 2);
+	CHECK_EQ(flags_of(&hp, 2), 0);
+	CHECK_EQ(vcpuhp_write(&hp, VCPUHP_FLAGS_OFF, 1, VCPUHP_F_EJECT), VCPUHP_NONE);
+	/* CPU 0 is never ejected. */
+	vcpuhp_write(&hp, VCPUHP_SEL_OFF, 4, 0);
+	CHECK_EQ(vcpuhp_write(&hp, VCPUHP_FLAGS_OFF, 1, VCPUHP_F_EJECT), VCPUHP_NONE);
+	CHECK_EQ(flags_of(&hp, 0), VCPUHP_F_ENABLED);
+	/* Clearing one event in a write leaves the other bits alone (QEMU's else-if). */
+	vcpuhp_insert(&hp, 2);
+	vcpuhp_request_remove(&hp, 2);
+	vcpuhp_write(&hp, VCPUHP_SEL_OFF, 4, 2);
+	vcpuhp_write(&hp, VCPUHP_FLAGS_OFF, 1, VCPUHP_F_INSERT | VCPUHP_F_EJECT);
+	CHECK_EQ(flags_of(&hp, 2), VCPUHP_F_ENABLED | VCPUHP_F_REMOVE);
+}
+
+UTEST(vcpuhp_cancel_remove)
+{
+	struct vcpuhp hp;
+
+	vcpuhp_init(&hp, 2, 2);
+	CHECK(!vcpuhp_cancel_remove(&hp, 1));
+	CHECK(vcpuhp_request_remove(&hp, 1));
+	CHECK(vcpuhp_cancel_remove(&hp, 1));
+	CHECK_EQ(flags_of(&hp, 1), VCPUHP_F_ENABLED);
+	CHECK(!vcpuhp_cancel_remove(&hp, 5));
+}
