@@ -183,6 +183,12 @@ void broker_vm_started(struct vm *vm)
 	spin_unlock(&broker.lock);
 }
 
+void broker_vcpu_kept(struct vm *vm, u32 cpu, u32 ms)
+{
+	broker_post(&(struct sprout_msg){
+		.type = SPROUT_MSG_VCPU_KEPT, .vm_id = vm->id, .arg0 = cpu, .arg1 = ms});
+}
+
 void broker_vm_stopped(struct vm *vm)
 {
 	spin_lock(&broker.lock);

@@ -54,6 +54,7 @@ static int write_flags(struct vcpuhp *hp, u32 val)
 		if (hp->selector == 0 || !(*f & VCPUHP_F_ENABLED))
 			return VCPUHP_NONE;
 		*f = 0;
+		hp->removing &= ~BIT(hp->selector);
 		return (int)hp->selector;
 	}
 	return VCPUHP_NONE;
@@ -112,7 +113,7 @@ int vcpuhp_pick_insert(const struct vcpuhp *hp)
 int vcpuhp_pick_remove(const struct vcpuhp *hp, u32 min)
 {
 	for (u32 i = hp->count; i-- > MAX(min, 1u);)
-		if (vcpuhp_enabled(hp, i) && !(hp->flags[i] & VCPUHP_F_REMOVE))
+		if (vcpuhp_enabled(hp, i) && !(hp->removing & BIT(i)))
 			return (int)i;
 	return VCPUHP_NONE;
 }
@@ -125,18 +126,24 @@ bool vcpuhp_insert(struct vcpuhp *hp, u32 cpu)
 	return true;
 }
 
-bool vcpuhp_request_remove(struct vcpuhp *hp, u32 cpu)
+bool vcpuhp_request_remove(struct vcpuhp *hp, u32 cpu, u64 deadline_ns)
 {
-	if (cpu == 0 || !vcpuhp_enabled(hp, cpu))
+	if (cpu == 0 || !vcpuhp_enabled(hp, cpu) || (hp->removing & BIT(cpu)))
 		return false;
 	hp->flags[cpu] |= VCPUHP_F_REMOVE;
+	hp->removing |= BIT(cpu);
+	hp->remove_deadline_ns[cpu] = deadline_ns;
 	return true;
 }
 
-bool vcpuhp_cancel_remove(struct vcpuhp *hp, u32 cpu)
+int vcpuhp_expire(struct vcpuhp *hp, u64 now_ns)
 {
-	if (cpu >= hp->count || !(hp->flags[cpu] & VCPUHP_F_REMOVE))
-		return false;
-	hp->flags[cpu] &= (u8)~VCPUHP_F_REMOVE;
-	return true;
+	for (u32 i = 0; i < hp->count; i++) {
+		if (!(hp->removing & BIT(i)) || now_ns < hp->remove_deadline_ns[i])
+			continue;
+		hp->removing &= ~BIT(i);
+		hp->flags[i] &= (u8)~VCPUHP_F_REMOVE;
+		return (int)i;
+	}
+	return VCPUHP_NONE;
 }

@@ -44,6 +44,12 @@ struct vcpuhp {
 	u8 command;
 	u8 flags[VCPUHP_MAX_CPUS]; /* VCPUHP_F_ENABLED, _INSERT, _REMOVE */
 	u32 ost_event, ost_status; /* the last _OST the OS reported */
+	/*
+	 * Removals asked for and not yet ejected (the OS clears the remove event
+	 * when it sees it, not when it is done), each with its deadline.
+	 */
+	u64 removing;
+	u64 remove_deadline_ns[VCPUHP_MAX_CPUS];
 };
 
 /* count CPUs (1..VCPUHP_MAX_CPUS), the first 'present' of them enabled, no events. */
@@ -61,14 +67,20 @@ u32 vcpuhp_enabled_count(const struct vcpuhp *hp);
 
 /* The lowest CPU not enabled, or VCPUHP_NONE. */
 int vcpuhp_pick_insert(const struct vcpuhp *hp);
-/* The highest enabled CPU at or above 'min' (never 0) with no remove event, or VCPUHP_NONE. */
+/* The highest enabled CPU at or above 'min' (never 0) not being removed, or VCPUHP_NONE. */
 int vcpuhp_pick_remove(const struct vcpuhp *hp, u32 min);
 
 /* Plug cpu in: enabled, with an insert event. False if it is out of range or enabled. */
 bool vcpuhp_insert(struct vcpuhp *hp, u32 cpu);
-/* Ask the OS to eject cpu: a remove event. False if out of range, CPU 0 or not enabled. */
-bool vcpuhp_request_remove(struct vcpuhp *hp, u32 cpu);
-/* Withdraw a remove request the OS did not act on; false if there was none. */
-bool vcpuhp_cancel_remove(struct vcpuhp *hp, u32 cpu);
+/*
+ * Ask the OS to eject cpu by deadline_ns: a remove event. False if out of
+ * range, CPU 0, not enabled or already being removed.
+ */
+bool vcpuhp_request_remove(struct vcpuhp *hp, u32 cpu, u64 deadline_ns);
+/*
+ * A removal whose deadline passed by now_ns without an eject: withdrawn (the
+ * CPU stays enabled, its remove event is cleared) and returned; else VCPUHP_NONE.
+ */
+int vcpuhp_expire(struct vcpuhp *hp, u64 now_ns);
 
 #endif

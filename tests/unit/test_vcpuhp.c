@@ -82,12 +82,15 @@ UTEST(vcpuhp_remove_then_eject)
 	CHECK_EQ(vcpuhp_pick_remove(&hp, 1), 2);
 	CHECK_EQ(vcpuhp_pick_remove(&hp, 3), VCPUHP_NONE);
 	CHECK_EQ(vcpuhp_pick_remove(&hp, 0), 2);
-	CHECK(!vcpuhp_request_remove(&hp, 0));
-	CHECK(vcpuhp_request_remove(&hp, 2));
+	CHECK(!vcpuhp_request_remove(&hp, 0, 100));
+	CHECK(vcpuhp_request_remove(&hp, 2, 100));
+	CHECK(!vcpuhp_request_remove(&hp, 2, 100));
 	CHECK_EQ(vcpuhp_pick_remove(&hp, 1), 1);
 	CHECK_EQ(flags_of(&hp, 2), VCPUHP_F_ENABLED | VCPUHP_F_REMOVE);
 	vcpuhp_write(&hp, VCPUHP_FLAGS_OFF, 1, VCPUHP_F_REMOVE);
 	CHECK_EQ(flags_of(&hp, 2), VCPUHP_F_ENABLED);
+	/* Seen is not done: CPU 2 is still being removed. */
+	CHECK_EQ(vcpuhp_pick_remove(&hp, 1), 1);
 	/* The OS's _EJ0: the CPU is gone, and the write says which one. */
 	CHECK_EQ(vcpuhp_write(&hp, VCPUHP_FLAGS_OFF, 1, VCPUHP_F_EJECT), 2);
 	CHECK_EQ(flags_of(&hp, 2), 0);
@@ -98,20 +101,27 @@ UTEST(vcpuhp_remove_then_eject)
 	CHECK_EQ(flags_of(&hp, 0), VCPUHP_F_ENABLED);
 	/* Clearing one event in a write leaves the other bits alone (QEMU's else-if). */
 	vcpuhp_insert(&hp, 2);
-	vcpuhp_request_remove(&hp, 2);
+	vcpuhp_request_remove(&hp, 2, 100);
 	vcpuhp_write(&hp, VCPUHP_SEL_OFF, 4, 2);
 	vcpuhp_write(&hp, VCPUHP_FLAGS_OFF, 1, VCPUHP_F_INSERT | VCPUHP_F_EJECT);
 	CHECK_EQ(flags_of(&hp, 2), VCPUHP_F_ENABLED | VCPUHP_F_REMOVE);
 }
 
-UTEST(vcpuhp_cancel_remove)
+/* An OS that does not eject keeps the CPU: at the deadline the request is withdrawn. */
+UTEST(vcpuhp_remove_expires)
 {
 	struct vcpuhp hp;
 
-	vcpuhp_init(&hp, 2, 2);
-	CHECK(!vcpuhp_cancel_remove(&hp, 1));
-	CHECK(vcpuhp_request_remove(&hp, 1));
-	CHECK(vcpuhp_cancel_remove(&hp, 1));
-	CHECK_EQ(flags_of(&hp, 1), VCPUHP_F_ENABLED);
-	CHECK(!vcpuhp_cancel_remove(&hp, 5));
+	vcpuhp_init(&hp, 3, 3);
+	CHECK(vcpuhp_request_remove(&hp, 2, 500));
+	CHECK(vcpuhp_request_remove(&hp, 1, 800));
+	CHECK_EQ(vcpuhp_expire(&hp, 499), VCPUHP_NONE);
+	CHECK_EQ(vcpuhp_expire(&hp, 500), 2);
+	CHECK_EQ(vcpuhp_expire(&hp, 500), VCPUHP_NONE);
+	CHECK_EQ(flags_of(&hp, 2), VCPUHP_F_ENABLED);
+	CHECK_EQ(flags_of(&hp, 1), VCPUHP_F_ENABLED | VCPUHP_F_REMOVE);
+	CHECK_EQ(vcpuhp_pick_remove(&hp, 1), 2);
+	CHECK_EQ(vcpuhp_expire(&hp, 900), 1);
+	CHECK_EQ(vcpuhp_enabled_count(&hp), 3);
+	CHECK(!vcpuhp_request_remove(&hp, 5, 1));
 }
