@@ -105,8 +105,8 @@ void aml_close(struct aml *a, u32 start)
 	a->len += n - 1;
 }
 
-#define AML_NAMESEG	 4
-#define AML_MAX_SEGS	 8
+#define AML_NAMESEG  4
+#define AML_MAX_SEGS 8
 
 void aml_name(struct aml *a, const char *name)
 {

@@ -26,8 +26,8 @@
  *   Scope (\_GPE) { Method (_Exx) { \_SB.CPUS.CSCN () } }
  */
 
-#define PRES "\\_SB_.PRES"
-#define CPUS "\\_SB_.CPUS"
+#define PRES		     "\\_SB_.PRES"
+#define CPUS		     "\\_SB_.CPUS"
 
 #define NOTIFY_DEVICE_CHECK  1
 #define NOTIFY_EJECT_REQUEST 3

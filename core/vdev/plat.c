@@ -255,7 +255,8 @@ bool vplat_port_io(struct vcpu *v, u16 port, u8 size, bool in, u32 *val, enum ex
 		if (in)
 			out = vcpuhp_read(&p->cpuhp, (u16)(port - VPLAT_CPUHP_PORT), size);
 		else
-			ejected = vcpuhp_write(&p->cpuhp, (u16)(port - VPLAT_CPUHP_PORT), size, *val);
+			ejected =
+				vcpuhp_write(&p->cpuhp, (u16)(port - VPLAT_CPUHP_PORT), size, *val);
 	} else if (vacpi_pm_claims(&p->pm, port)) {
 		if (in)
 			out = vacpi_pm_io_read(&p->pm, port, size, now);

@@ -6,34 +6,34 @@
 #include <hv/types.h>
 
 /* Opcodes and prefixes (ACPI 6.5, 20.3 "AML Byte Stream Byte Values"). */
-#define AML_ZERO_OP	  0x00
-#define AML_ONE_OP	  0x01
-#define AML_NAME_OP	  0x08
-#define AML_BYTE_PREFIX	  0x0a
-#define AML_WORD_PREFIX	  0x0b
-#define AML_DWORD_PREFIX  0x0c
-#define AML_STRING_PREFIX 0x0d
-#define AML_QWORD_PREFIX  0x0e
-#define AML_SCOPE_OP	  0x10
-#define AML_BUFFER_OP	  0x11
-#define AML_PACKAGE_OP	  0x12
-#define AML_METHOD_OP	  0x14
-#define AML_RETURN_OP	  0xa4
-#define AML_EXT_OP	  0x5b
-#define AML_EXT_DEVICE_OP 0x82
-#define AML_ROOT_CHAR	  '\\'
-#define AML_DUAL_NAME	  0x2e
-#define AML_MULTI_NAME	  0x2f
-#define AML_LOCAL0_OP	  0x60
-#define AML_ARG0_OP	  0x68
-#define AML_STORE_OP	  0x70
-#define AML_NOTIFY_OP	  0x86
-#define AML_IF_OP	  0xa0
-#define AML_EXT_MUTEX_OP  0x01
+#define AML_ZERO_OP	   0x00
+#define AML_ONE_OP	   0x01
+#define AML_NAME_OP	   0x08
+#define AML_BYTE_PREFIX	   0x0a
+#define AML_WORD_PREFIX	   0x0b
+#define AML_DWORD_PREFIX   0x0c
+#define AML_STRING_PREFIX  0x0d
+#define AML_QWORD_PREFIX   0x0e
+#define AML_SCOPE_OP	   0x10
+#define AML_BUFFER_OP	   0x11
+#define AML_PACKAGE_OP	   0x12
+#define AML_METHOD_OP	   0x14
+#define AML_RETURN_OP	   0xa4
+#define AML_EXT_OP	   0x5b
+#define AML_EXT_DEVICE_OP  0x82
+#define AML_ROOT_CHAR	   '\\'
+#define AML_DUAL_NAME	   0x2e
+#define AML_MULTI_NAME	   0x2f
+#define AML_LOCAL0_OP	   0x60
+#define AML_ARG0_OP	   0x68
+#define AML_STORE_OP	   0x70
+#define AML_NOTIFY_OP	   0x86
+#define AML_IF_OP	   0xa0
+#define AML_EXT_MUTEX_OP   0x01
 #define AML_EXT_ACQUIRE_OP 0x23
 #define AML_EXT_RELEASE_OP 0x27
-#define AML_EXT_REGION_OP 0x80
-#define AML_EXT_FIELD_OP  0x81
+#define AML_EXT_REGION_OP  0x80
+#define AML_EXT_FIELD_OP   0x81
 
 /*
  * AML being written into a caller's buffer. Writes past cap set full and

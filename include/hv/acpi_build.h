@@ -59,8 +59,8 @@ struct acpi_build_cfg {
 	 */
 	u16 pm_tmr_port;
 	bool pm_tmr_24bit;
-	u8 sci_irq;	/* ISA IRQ of the SCI, level, active high; < 16, not 0 or 2 */
-	u8 s5_slp_typ;	/* PM1_CNT.SLP_TYP for S5 (soft off), 0..7 */
+	u8 sci_irq;    /* ISA IRQ of the SCI, level, active high; < 16, not 0 or 2 */
+	u8 s5_slp_typ; /* PM1_CNT.SLP_TYP for S5 (soft off), 0..7 */
 	/*
 	 * ACPI CPU hotplug (include/hv/vcpuhp.h): the register block's I/O port,
 	 * 0 for none, and the GPE0 bit whose _Exx method scans it (< 32).

@@ -20,23 +20,23 @@
  *
  * Accesses act by the offset they start at, as in QEMU; others read 0.
  */
-#define VCPUHP_IO_LEN	  12
-#define VCPUHP_SEL_OFF	  0
-#define VCPUHP_FLAGS_OFF  4
-#define VCPUHP_CMD_OFF	  5
-#define VCPUHP_DATA_OFF	  8
-#define VCPUHP_MAX_CPUS	  64
+#define VCPUHP_IO_LEN	      12
+#define VCPUHP_SEL_OFF	      0
+#define VCPUHP_FLAGS_OFF      4
+#define VCPUHP_CMD_OFF	      5
+#define VCPUHP_DATA_OFF	      8
+#define VCPUHP_MAX_CPUS	      64
 
-#define VCPUHP_F_ENABLED  BIT(0)
-#define VCPUHP_F_INSERT	  BIT(1)
-#define VCPUHP_F_REMOVE	  BIT(2)
-#define VCPUHP_F_EJECT	  BIT(3) /* write only */
+#define VCPUHP_F_ENABLED      BIT(0)
+#define VCPUHP_F_INSERT	      BIT(1)
+#define VCPUHP_F_REMOVE	      BIT(2)
+#define VCPUHP_F_EJECT	      BIT(3) /* write only */
 
 #define VCPUHP_CMD_NEXT	      0
 #define VCPUHP_CMD_OST_EVENT  1
 #define VCPUHP_CMD_OST_STATUS 2
 
-#define VCPUHP_NONE (-1)
+#define VCPUHP_NONE	      (-1)
 
 struct vcpuhp {
 	u32 count; /* CPUs 0..count-1 */

@@ -807,13 +807,14 @@ out:
 UTEST(acpi_build_dsdt_cpuhp)
 {
 	/* OperationRegion (PRST, SystemIO, 0x0cd8, 0x0c) */
-	static const u8 region[] = {0x5b, 0x80, 'P', 'R', 'S', 'T', 0x01, 0x0b, 0xd8, 0x0c, 0x0a, 0x0c};
+	static const u8 region[] = {0x5b, 0x80, 'P',  'R',  'S',  'T',
+				    0x01, 0x0b, 0xd8, 0x0c, 0x0a, 0x0c};
 	/* Name (_MAT, Buffer (8) {0, 8, 2, 2, 1, 0, 0, 0}): CPU 2, enabled */
-	static const u8 mat2[] = {0x08, '_', 'M', 'A', 'T', 0x11, 0x0b, 0x0a, 0x08,
+	static const u8 mat2[] = {0x08, '_',  'M',  'A',  'T',	0x11, 0x0b, 0x0a, 0x08,
 				  0x00, 0x08, 0x02, 0x02, 0x01, 0x00, 0x00, 0x00};
 	/* Method (_E02, 0) { \_SB.CPUS.CSCN () } */
-	static const u8 e02[] = {0x14, 0x15, '_', 'E', '0', '2', 0x00, '\\', 0x2f, 0x03,
-				 '_', 'S', 'B', '_', 'C', 'P', 'U', 'S', 'C', 'S', 'C', 'N'};
+	static const u8 e02[] = {0x14, 0x15, '_', 'E', '0', '2', 0x00, '\\', 0x2f, 0x03, '_',
+				 'S',  'B',  '_', 'C', 'P', 'U', 'S',  'C',  'S',  'C',	 'N'};
 	struct acpi_build_cfg cfg = cfg_default(3, 1);
 	const u8 *f, *dsdt;
 	struct blob b;
