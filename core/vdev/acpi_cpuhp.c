@@ -20,7 +20,8 @@
  *       Method (CSTA, 1, Serialized)   // _STA of CPU Arg0: 0x0F if enabled, else 0
  *       Method (CPEJ, 1, Serialized)   // _EJ0 of CPU Arg0: CEJ0 = One
  *       Method (CSCN, 0, Serialized)   // each CPU: insert event -> Notify 1, remove -> 3
- *       Device (C000) { _HID "ACPI0007", _UID 0, _STA, _MAT, _EJ0 (not CPU 0) }
+ *       Method (COST, 4, Serialized)   // _OST of CPU Arg0: event Arg1, status Arg2
+ *       Device (C000) { _HID "ACPI0007", _UID 0, _STA, _MAT, _EJ0 (not CPU 0), _OST }
  *       ...
  *   }
  *   Scope (\_GPE) { Method (_Exx) { \_SB.CPUS.CSCN () } }
@@ -160,6 +161,49 @@ static void cpuhp_cscn(struct aml *a, u32 cpus)
 	aml_close(a, m);
 }
 
+/* Store (ArgN, dst) */
+static void store_arg(struct aml *a, u8 n, const char *dst)
+{
+	aml_byte(a, AML_STORE_OP);
+	aml_arg(a, n);
+	store_to(a, dst);
+}
+
+static void store_int(struct aml *a, u64 v, const char *dst)
+{
+	aml_byte(a, AML_STORE_OP);
+	aml_int(a, v);
+	store_to(a, dst);
+}
+
+/* COST (uid, event, status, buffer): the OS's _OST, through commands 1 and 2. */
+static void cpuhp_cost(struct aml *a)
+{
+	u32 m = aml_method_serialized(a, "COST", 4);
+
+	aml_acquire(a, PRES ".CPLK", 0xffff);
+	store_arg(a, 0, PRES ".CSEL");
+	store_int(a, VCPUHP_CMD_OST_EVENT, PRES ".CCMD");
+	store_arg(a, 1, PRES ".CDAT");
+	store_int(a, VCPUHP_CMD_OST_STATUS, PRES ".CCMD");
+	store_arg(a, 2, PRES ".CDAT");
+	aml_release(a, PRES ".CPLK");
+	aml_close(a, m);
+}
+
+/* Method (_OST, 3) { \_SB.CPUS.COST (uid, Arg0, Arg1, Arg2) } */
+static void cpu_ost(struct aml *a, u32 uid)
+{
+	u32 m = aml_method(a, "_OST", 3);
+
+	aml_name(a, CPUS ".COST");
+	aml_int(a, uid);
+	aml_arg(a, 0);
+	aml_arg(a, 1);
+	aml_arg(a, 2);
+	aml_close(a, m);
+}
+
 /* Method (name, nargs) { [Return] (\_SB.CPUS.method (uid)) } */
 static void cpu_call(struct aml *a, const char *name, u8 nargs, const char *method, u32 uid,
 		     bool ret)
@@ -191,6 +235,7 @@ static void cpuhp_cpu(struct aml *a, u32 i)
 	aml_buffer(a, mat, sizeof(mat));
 	if (i)
 		cpu_call(a, "_EJ0", 1, CPUS ".CPEJ", i, false);
+	cpu_ost(a, i);
 	aml_close(a, dev);
 }
 
@@ -203,6 +248,7 @@ static void cpuhp_cpus(struct aml *a, const struct acpi_build_cfg *cfg)
 	cpuhp_csta(a);
 	cpuhp_cpej(a);
 	cpuhp_cscn(a, cfg->cpus_possible);
+	cpuhp_cost(a);
 	for (u32 i = 0; i < cfg->cpus_possible; i++)
 		cpuhp_cpu(a, i);
 	aml_close(a, dev);

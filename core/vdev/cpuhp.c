@@ -95,13 +95,21 @@ long vplat_vcpu_park(struct vm *vm)
 	return cpu;
 }
 
-void vplat_cpu_ejected(struct vm *vm, u32 cpu)
+void vplat_cpuhp_event(struct vm *vm, enum vcpuhp_event ev, u32 cpu)
 {
-	if (sched_vcpu_eject(vm, cpu))
+	u32 status = vm->dev.plat.cpuhp.ost_status;
+
+	if (ev == VCPUHP_EV_REFUSED) {
+		pr_info("vm %s: the guest refused to eject CPU %u (_OST status 0x%x): it keeps the "
+			"vCPU\n",
+			vm->cfg.name, cpu, status);
+		broker_vcpu_kept(vm, cpu, 0, status);
+	} else if (sched_vcpu_eject(vm, cpu)) {
 		pr_info("vm %s: the guest ejected CPU %u; parking its vCPU\n", vm->cfg.name, cpu);
-	else
+	} else {
 		pr_info("vm %s: the guest ejected CPU %u (its vCPU was not running)\n",
 			vm->cfg.name, cpu);
+	}
 }
 
 void vplat_cpuhp_tick(struct vm *vm)
@@ -118,5 +126,5 @@ void vplat_cpuhp_tick(struct vm *vm)
 		return;
 	pr_info("vm %s: the guest did not eject CPU %d within %u ms: it keeps the vCPU\n",
 		vm->cfg.name, cpu, VPLAT_EJECT_GRACE_MS);
-	broker_vcpu_kept(vm, (u32)cpu, VPLAT_EJECT_GRACE_MS);
+	broker_vcpu_kept(vm, (u32)cpu, VPLAT_EJECT_GRACE_MS, 0);
 }

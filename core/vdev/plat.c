@@ -215,8 +215,8 @@ bool vplat_port_io(struct vcpu *v, u16 port, u8 size, bool in, u32 *val, enum ex
 	struct vm *vm = v->vm;
 	struct vplat *p = &vm->dev.plat;
 	u64 now = vplat_now_ns(vm);
-	int ejected = VCPUHP_NONE;
-	u32 out = 0;
+	enum vcpuhp_event hp_ev = VCPUHP_EV_NONE;
+	u32 out = 0, hp_cpu = 0;
 
 	*act = EXIT_RESUME;
 	if (port == VPLAT_RESET_PORT && size == 1) {
@@ -255,8 +255,8 @@ bool vplat_port_io(struct vcpu *v, u16 port, u8 size, bool in, u32 *val, enum ex
 		if (in)
 			out = vcpuhp_read(&p->cpuhp, (u16)(port - VPLAT_CPUHP_PORT), size);
 		else
-			ejected =
-				vcpuhp_write(&p->cpuhp, (u16)(port - VPLAT_CPUHP_PORT), size, *val);
+			hp_ev = vcpuhp_write(&p->cpuhp, (u16)(port - VPLAT_CPUHP_PORT), size, *val,
+					     &hp_cpu);
 	} else if (vacpi_pm_claims(&p->pm, port)) {
 		if (in)
 			out = vacpi_pm_io_read(&p->pm, port, size, now);
@@ -275,8 +275,8 @@ bool vplat_port_io(struct vcpu *v, u16 port, u8 size, bool in, u32 *val, enum ex
 		*val = out;
 	if (*act == EXIT_STOP_VM)
 		vm_stop(vm, VM_STOP_EXIT, 0, "powered off (ACPI S5)");
-	if (ejected != VCPUHP_NONE)
-		vplat_cpu_ejected(vm, (u32)ejected);
+	if (hp_ev != VCPUHP_EV_NONE)
+		vplat_cpuhp_event(vm, hp_ev, hp_cpu);
 	return true;
 }
 

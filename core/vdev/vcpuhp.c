@@ -41,7 +41,7 @@ static void select_next_event(struct vcpuhp *hp)
 	}
 }
 
-static int write_flags(struct vcpuhp *hp, u32 val)
+static enum vcpuhp_event write_flags(struct vcpuhp *hp, u32 val)
 {
 	u8 *f = &hp->flags[hp->selector];
 
@@ -52,23 +52,36 @@ static int write_flags(struct vcpuhp *hp, u32 val)
 	} else if (val & VCPUHP_F_EJECT) {
 		/* CPU 0 is the one the VM boots and ends on: it is never ejected. */
 		if (hp->selector == 0 || !(*f & VCPUHP_F_ENABLED))
-			return VCPUHP_NONE;
+			return VCPUHP_EV_NONE;
 		*f = 0;
 		hp->removing &= ~BIT(hp->selector);
-		return (int)hp->selector;
+		return VCPUHP_EV_EJECTED;
 	}
-	return VCPUHP_NONE;
+	return VCPUHP_EV_NONE;
 }
 
-int vcpuhp_write(struct vcpuhp *hp, u16 off, unsigned size, u32 val)
+/* _OST's status for the selected CPU: a failed eject request ends its removal. */
+static enum vcpuhp_event write_ost_status(struct vcpuhp *hp, u32 val)
+{
+	hp->ost_status = val;
+	if (hp->ost_event != VCPUHP_OST_EJECT_REQUEST || val == VCPUHP_OST_SUCCESS ||
+	    val == VCPUHP_OST_EJECT_IN_PROGRESS || !(hp->removing & BIT(hp->selector)))
+		return VCPUHP_EV_NONE;
+	hp->removing &= ~BIT(hp->selector);
+	hp->flags[hp->selector] &= (u8)~VCPUHP_F_REMOVE;
+	return VCPUHP_EV_REFUSED;
+}
+
+enum vcpuhp_event vcpuhp_write(struct vcpuhp *hp, u16 off, unsigned size, u32 val, u32 *cpu)
 {
 	(void)size;
+	*cpu = hp->selector;
 	if (off == VCPUHP_SEL_OFF) {
 		hp->selector = val;
-		return VCPUHP_NONE;
+		return VCPUHP_EV_NONE;
 	}
 	if (!selected(hp))
-		return VCPUHP_NONE;
+		return VCPUHP_EV_NONE;
 	switch (off) {
 	case VCPUHP_FLAGS_OFF: return write_flags(hp, val);
 	case VCPUHP_CMD_OFF:
@@ -77,14 +90,14 @@ int vcpuhp_write(struct vcpuhp *hp, u16 off, unsigned size, u32 val)
 			if (val == VCPUHP_CMD_NEXT)
 				select_next_event(hp);
 		}
-		return VCPUHP_NONE;
+		return VCPUHP_EV_NONE;
 	case VCPUHP_DATA_OFF:
 		if (hp->command == VCPUHP_CMD_OST_EVENT)
 			hp->ost_event = val;
 		else if (hp->command == VCPUHP_CMD_OST_STATUS)
-			hp->ost_status = val;
-		return VCPUHP_NONE;
-	default: return VCPUHP_NONE;
+			return write_ost_status(hp, val);
+		return VCPUHP_EV_NONE;
+	default: return VCPUHP_EV_NONE;
 	}
 }
 

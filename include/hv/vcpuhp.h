@@ -38,6 +38,22 @@
 
 #define VCPUHP_NONE	      (-1)
 
+/* _OST (ACPI 6.5, 6.3.5): the eject request event and the statuses that are not a refusal. */
+#define VCPUHP_OST_EJECT_REQUEST     3
+#define VCPUHP_OST_SUCCESS	     0
+#define VCPUHP_OST_EJECT_IN_PROGRESS 0x84
+
+/* What a guest write did. */
+enum vcpuhp_event {
+	VCPUHP_EV_NONE,
+	VCPUHP_EV_EJECTED, /* the OS ejected the CPU (_EJ0): it is no longer enabled */
+	/*
+	 * The OS reported through _OST that it will not eject a CPU being
+	 * removed (ost_status says why): the removal is withdrawn.
+	 */
+	VCPUHP_EV_REFUSED,
+};
+
 struct vcpuhp {
 	u32 count; /* CPUs 0..count-1 */
 	u32 selector;
@@ -56,11 +72,8 @@ struct vcpuhp {
 void vcpuhp_init(struct vcpuhp *hp, u32 count, u32 present);
 
 u32 vcpuhp_read(struct vcpuhp *hp, u16 off, unsigned size);
-/*
- * A guest write at offset off; returns the CPU the guest ejected (which is
- * then no longer enabled), or VCPUHP_NONE.
- */
-int vcpuhp_write(struct vcpuhp *hp, u16 off, unsigned size, u32 val);
+/* A guest write at offset off; for an event other than NONE, *cpu is the CPU concerned. */
+enum vcpuhp_event vcpuhp_write(struct vcpuhp *hp, u16 off, unsigned size, u32 val, u32 *cpu);
 
 bool vcpuhp_enabled(const struct vcpuhp *hp, u32 cpu);
 u32 vcpuhp_enabled_count(const struct vcpuhp *hp);

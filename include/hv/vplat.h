@@ -89,8 +89,11 @@ bool vplat_vcpu_entry(struct vcpu *v);
 #define VPLAT_EJECT_GRACE_MS 5000 /* then the guest keeps the CPU and the broker is told */
 long vplat_vcpu_add(struct vm *vm);
 long vplat_vcpu_park(struct vm *vm);
-/* The guest's _EJ0 of cpu (written to the registers): park its vCPU. No locks held. */
-void vplat_cpu_ejected(struct vm *vm, u32 cpu);
+/*
+ * What the guest's write to the hotplug registers did (no locks held): an
+ * eject parks cpu's vCPU, a refusal (_OST) ends the park request at once.
+ */
+void vplat_cpuhp_event(struct vm *vm, enum vcpuhp_event ev, u32 cpu);
 /* Periodic (CPU 0): withdraw an eject the guest did not do in time, tell the broker. */
 void vplat_cpuhp_tick(struct vm *vm);
 

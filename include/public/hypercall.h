@@ -175,7 +175,11 @@ enum sprout_msg_type {
 	SPROUT_MSG_VM_STOPPED = 3,  /* arg0 = stop kind, arg1 = exit status */
 	SPROUT_MSG_VM_STARTED = 4,
 	SPROUT_MSG_STATS = 5, /* periodic tick: arg0 = free host bytes */
-	/* A park asked of an ACPI guest was not done: arg0 = CPU it keeps, arg1 = ms waited. */
+	/*
+	 * A park asked of an ACPI guest was not done: arg0 = the CPU it keeps,
+	 * arg1 = ms waited for the eject (0: the guest refused at once through
+	 * _OST), arg2 = that _OST status.
+	 */
 	SPROUT_MSG_VCPU_KEPT = 6,
 };
 

@@ -1013,7 +1013,8 @@ static void iasl_check_dsdt(const char *dir)
 					   "Method (_EJ0, 1, NotSerialized)",
 					   "Notify (\\_SB.CPUS.C001, One)",
 					   "Notify (\\_SB.CPUS.C003, 0x03)",
-					   "Method (_E02, 0, NotSerialized)"};
+					   "Method (_E02, 0, NotSerialized)",
+					   "\\_SB.CPUS.COST (0x02, Arg0, Arg1, Arg2)"};
 	size_t len, ours_len = 0, back_len = 0;
 	char *dsl = slurp(dir, "DSDT.dsl", false, &len), *log, *ours, *back;
 
