@@ -18,7 +18,7 @@
  * registered a Sprout vCPU entry: then the OS starts a plugged-in CPU itself
  * with INIT/SIPI, and lets one go by ejecting it.
  */
-static bool acpi_hotplug(const struct vm *vm)
+bool vplat_acpi_cpuhp(const struct vm *vm)
 {
 	const struct vacpi_pm *pm = &vm->dev.plat.pm;
 
@@ -47,7 +47,7 @@ long vplat_vcpu_add(struct vm *vm)
 	struct vplat *p = &vm->dev.plat;
 	int cpu;
 
-	if (!acpi_hotplug(vm))
+	if (!vplat_acpi_cpuhp(vm))
 		return sched_vcpu_add(vm);
 	if (!vm_running(vm))
 		return -EINVAL;
@@ -73,7 +73,7 @@ long vplat_vcpu_park(struct vm *vm)
 	u64 deadline = vplat_now_ns(vm) + VPLAT_EJECT_GRACE_MS * NS_PER_MS;
 	int cpu;
 
-	if (!acpi_hotplug(vm))
+	if (!vplat_acpi_cpuhp(vm))
 		return sched_vcpu_park(vm);
 	if (!vm_running(vm))
 		return -EINVAL;

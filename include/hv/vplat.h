@@ -86,6 +86,8 @@ bool vplat_vcpu_entry(struct vcpu *v);
  * minimum (remove event); both return the CPU. Other guests go to
  * sched_vcpu_add() / sched_vcpu_park().
  */
+/* Whether vm's CPUs come and go through ACPI (the GPE is enabled, no vCPU entry). */
+bool vplat_acpi_cpuhp(const struct vm *vm);
 #define VPLAT_EJECT_GRACE_MS 5000 /* then the guest keeps the CPU and the broker is told */
 long vplat_vcpu_add(struct vm *vm);
 long vplat_vcpu_park(struct vm *vm);
