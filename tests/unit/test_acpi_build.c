@@ -649,6 +649,57 @@ UTEST(acpi_build_aml_nested)
 	CHECK(!memcmp(buf + a.len - 10, "\x14\x09_STA\x00\xa4\x0a\x0f", 10));
 }
 
+/* NameStrings of 1, 2 and 3 segments, with and without the root; bad paths make the AML unusable. */
+UTEST(acpi_build_aml_name_paths)
+{
+	static const struct {
+		const char *name;
+		u8 len;
+		const char *b;
+	} t[] = {
+		{"COM1", 4, "COM1"},
+		{"\\_SB_", 5, "\\_SB_"},
+		{"CPUS.CSTA", 9,
+		 "\x2e"
+		 "CPUSCSTA"},
+		{"\\_SB_.PRES.CSEL", 15,
+		 "\\\x2f\x03"
+		 "_SB_PRESCSEL"},
+	};
+	static const char *const bad[] = {"", "ABC", "ABCDE", "ABCD.", "ABCD.EFG", "\\"};
+	u8 buf[32];
+	struct aml a;
+
+	for (u32 i = 0; i < ARRAY_SIZE(t); i++) {
+		a = (struct aml){.p = buf, .cap = sizeof(buf)};
+		aml_name(&a, t[i].name);
+		CHECK(!a.full);
+		CHECK_EQ(a.len, t[i].len);
+		CHECK(!memcmp(buf, t[i].b, t[i].len));
+	}
+	for (u32 i = 0; i < ARRAY_SIZE(bad); i++) {
+		a = (struct aml){.p = buf, .cap = sizeof(buf)};
+		aml_name(&a, bad[i]);
+		CHECK(a.full);
+	}
+}
+
+/* Field widths: one PkgLength-style byte below 64 bits, two up to 4095, none beyond. */
+UTEST(acpi_build_aml_field_units)
+{
+	u8 buf[16];
+	struct aml a = {.p = buf, .cap = sizeof(buf)};
+
+	aml_field_unit(&a, "CPEN", 1);
+	aml_field_unit(&a, NULL, 64);
+	aml_field_unit(&a, NULL, 0xfff);
+	CHECK(!a.full);
+	CHECK_EQ(a.len, 4 + 1 + 3 + 3);
+	CHECK(!memcmp(buf, "CPEN\x01\x00\x40\x04\x00\x4f\xff", 11));
+	aml_field_unit(&a, NULL, 0x1000);
+	CHECK(a.full);
+}
+
 UTEST(acpi_build_aml_integers)
 {
 	static const struct {
