@@ -196,6 +196,15 @@ void broker_vm_started(struct vm *vm)
 	spin_unlock(&broker.lock);
 }
 
+void broker_vcpu_kept(struct vm *vm, u32 cpu, u32 ms, u32 ost)
+{
+	broker_post(&(struct sprout_msg){.type = SPROUT_MSG_VCPU_KEPT,
+					 .vm_id = vm->id,
+					 .arg0 = cpu,
+					 .arg1 = ms,
+					 .arg2 = ost});
+}
+
 void broker_vm_stopped(struct vm *vm)
 {
 	bool detached;

@@ -15,6 +15,7 @@
 #include <hv/sched.h>
 #include <hv/string.h>
 #include <hv/vm.h>
+#include <hv/vplat.h>
 #include <public/hypercall.h>
 
 #include "broker_internal.h"
@@ -318,7 +319,7 @@ long broker_hypercall(struct vcpu *v, u64 nr, u64 a0, u64 a1, u64 a2, u64 a3)
 
 		if (!vm)
 			return -ENOENT;
-		return nr == HC_VCPU_ADD ? sched_vcpu_add(vm) : sched_vcpu_park(vm);
+		return nr == HC_VCPU_ADD ? vplat_vcpu_add(vm) : vplat_vcpu_park(vm);
 	}
 	case HC_HOST_STATS: return hc_host_stats(v, a0);
 	case HC_CONSOLE_ATTACH: return broker_console_attach(a0);

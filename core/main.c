@@ -15,6 +15,7 @@
 #include <hv/config.h>
 #include <hv/errno.h>
 #include <hv/hvm.h>
+#include <hv/lifecycle.h>
 #include <hv/memmap.h>
 #include <hv/pmm.h>
 #include <hv/percpu.h>
@@ -152,8 +153,12 @@ static void crash_test(const char *what)
 /* Periodic work: CPU 0 runs the broker link (console input, stats, restarts). */
 static void core_tick(u32 cpu)
 {
-	if (cpu == 0)
-		broker_tick();
+	if (cpu != 0)
+		return;
+	broker_tick();
+	for (u32 i = 0; i < VM_MAX; i++)
+		if (vm_state(&vm_table[i]) == VM_RUNNING)
+			vplat_cpuhp_tick(&vm_table[i]);
 }
 
 /* CPU 0 decides when the machine is done; the others just wait for work. */

@@ -186,9 +186,23 @@ void sched_park_now(struct vcpu *v, const char *how)
 	v->exits = 0;
 	v->state = VCPU_STOPPED;
 	v->park_requested = false;
+	v->park_ejected = false;
 	sched_vcpu_gone(v);
 	hvm->vcpu_destroy(v);
 	pr_info("vm %s: vCPU %u parked (%s); CPU %u is free\n", v->vm->cfg.name, v->id, how, cpu);
+}
+
+bool sched_vcpu_eject(struct vm *vm, u32 id)
+{
+	bool found = false;
+
+	spin_lock(&vm->lock);
+	if (id && id < vm->nr_vcpus && vm->vcpus[id]->state != VCPU_STOPPED) {
+		vm->vcpus[id]->park_ejected = true;
+		found = true;
+	}
+	spin_unlock(&vm->lock);
+	return found;
 }
 
 /*
@@ -219,6 +233,11 @@ void sched_hotplug_tick(struct percpu *cpu)
 		for (u32 j = 1; j < vm->nr_vcpus; j++) {
 			struct vcpu *v = vm->vcpus[j];
 
+			if (v->park_ejected && v->cpu == cpu->cpu_id && !v->on_cpu &&
+			    v->state != VCPU_STOPPED) {
+				sched_park_now(v, "the guest ejected it");
+				continue;
+			}
 			if (v->park_requested && v->cpu == cpu->cpu_id && !v->on_cpu &&
 			    now >= v->park_deadline_tsc && v->state != VCPU_STOPPED &&
 			    park_grace_used(v))

@@ -105,11 +105,30 @@ void aml_close(struct aml *a, u32 start)
 	a->len += n - 1;
 }
 
+#define AML_NAMESEG  4
+#define AML_MAX_SEGS 8
+
 void aml_name(struct aml *a, const char *name)
 {
+	size_t len;
+	u32 segs;
+
 	if (name[0] == AML_ROOT_CHAR)
 		aml_byte(a, (u8)*name++);
-	aml_bytes(a, name, 4);
+	len = strlen(name);
+	segs = (u32)(len + 1) / (AML_NAMESEG + 1);
+	if (segs == 0 || segs > AML_MAX_SEGS || len != segs * (AML_NAMESEG + 1) - 1) {
+		a->full = true; /* not a path this writer makes: the AML is unusable */
+		return;
+	}
+	if (segs == 2)
+		aml_byte(a, AML_DUAL_NAME);
+	else if (segs > 2) {
+		aml_byte(a, AML_MULTI_NAME);
+		aml_byte(a, (u8)segs);
+	}
+	for (u32 i = 0; i < segs; i++)
+		aml_bytes(a, name + i * (AML_NAMESEG + 1), AML_NAMESEG);
 }
 
 void aml_int(struct aml *a, u64 v)
@@ -190,6 +209,111 @@ u32 aml_method(struct aml *a, const char *name, u8 nargs)
 	aml_name(a, name);
 	aml_byte(a, nargs & 7); /* MethodFlags: ArgCount, not serialized, SyncLevel 0 */
 	return pkg;
+}
+
+u32 aml_method_serialized(struct aml *a, const char *name, u8 nargs)
+{
+	u32 pkg = aml_method(a, name, nargs);
+
+	if (!a->full)
+		a->p[a->len - 1] |= 0x08; /* MethodFlags bit 3: SerializeFlag */
+	return pkg;
+}
+
+u32 aml_if(struct aml *a)
+{
+	aml_byte(a, AML_IF_OP);
+	return aml_open(a);
+}
+
+static void aml_ext(struct aml *a, u8 op)
+{
+	aml_byte(a, AML_EXT_OP);
+	aml_byte(a, op);
+}
+
+void aml_mutex(struct aml *a, const char *name)
+{
+	aml_ext(a, AML_EXT_MUTEX_OP);
+	aml_name(a, name);
+	aml_byte(a, 0); /* SyncFlags: SyncLevel 0 */
+}
+
+void aml_acquire(struct aml *a, const char *name, u16 timeout_ms)
+{
+	aml_ext(a, AML_EXT_ACQUIRE_OP);
+	aml_name(a, name);
+	aml_le(a, timeout_ms, 2);
+}
+
+void aml_release(struct aml *a, const char *name)
+{
+	aml_ext(a, AML_EXT_RELEASE_OP);
+	aml_name(a, name);
+}
+
+#define AML_REGION_SYSTEM_IO 1
+
+void aml_region_io(struct aml *a, const char *name, u16 port, u8 len)
+{
+	aml_ext(a, AML_EXT_REGION_OP);
+	aml_name(a, name);
+	aml_byte(a, AML_REGION_SYSTEM_IO);
+	aml_int(a, port);
+	aml_int(a, len);
+}
+
+u32 aml_field(struct aml *a, const char *region, u8 flags)
+{
+	u32 pkg;
+
+	aml_ext(a, AML_EXT_FIELD_OP);
+	pkg = aml_open(a);
+	aml_name(a, region);
+	aml_byte(a, flags);
+	return pkg;
+}
+
+/*
+ * A field's width is PkgLength-encoded (20.2.5.2 NamedField, ReservedField),
+ * but the value is the bit count itself, not a length that counts its own
+ * bytes. Widths up to 4095 bits: one byte below 64, else two.
+ */
+void aml_field_unit(struct aml *a, const char *name, u32 bits)
+{
+	if (name)
+		aml_bytes(a, name, AML_NAMESEG);
+	else
+		aml_byte(a, 0); /* ReservedField */
+	if (bits < 0x40) {
+		aml_byte(a, (u8)bits);
+	} else if (bits < 0x1000) {
+		aml_byte(a, (u8)(0x40 | (bits & 0xf)));
+		aml_byte(a, (u8)(bits >> 4));
+	} else {
+		a->full = true;
+	}
+}
+
+void aml_arg(struct aml *a, u8 n)
+{
+	aml_byte(a, (u8)(AML_ARG0_OP + (n & 7)));
+}
+
+void aml_local(struct aml *a, u8 n)
+{
+	aml_byte(a, (u8)(AML_LOCAL0_OP + (n & 7)));
+}
+
+void aml_buffer(struct aml *a, const void *bytes, u32 n)
+{
+	u32 pkg;
+
+	aml_byte(a, AML_BUFFER_OP);
+	pkg = aml_open(a);
+	aml_int(a, n);
+	aml_bytes(a, bytes, n);
+	aml_close(a, pkg);
 }
 
 void aml_return_int(struct aml *a, u64 v)

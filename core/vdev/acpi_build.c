@@ -5,6 +5,7 @@
 #include <hv/acpi_build.h>
 #include <hv/errno.h>
 #include <hv/string.h>
+#include <hv/vcpuhp.h>
 
 /*
  * Layout of the blob, every address a guest address (cfg->base + offset):
@@ -365,12 +366,11 @@ static void dsdt_body(struct aml *a, const struct acpi_build_cfg *cfg)
 	dsdt_pci0(a, cfg);
 	for (u32 i = 0; i < ARRAY_SIZE(isa_devs); i++)
 		dsdt_isa_dev(a, &isa_devs[i]);
-	/*
-	 * CPU hot-add goes here: one Device (ACPI0007) per possible CPU, its
-	 * _UID the MADT processor UID, with _STA and _EJ0 backed by a device
-	 * model. The MADT already lists the absent CPUs as online capable.
-	 */
+	if (cfg->cpuhp_port)
+		acpi_dsdt_cpuhp_sb(a, cfg);
 	aml_close(a, sb);
+	if (cfg->cpuhp_port)
+		acpi_dsdt_cpuhp_gpe(a, cfg);
 }
 
 static struct sdt_header *build_dsdt(struct acpi_out *o, const struct acpi_build_cfg *cfg)
@@ -602,6 +602,9 @@ static bool acpi_cfg_ok(const struct acpi_build_cfg *cfg)
 		return false;
 	/* IRQ0 is the PIT's (override to GSI 2) and IRQ2 the PIC cascade. */
 	if (cfg->sci_irq >= 16 || cfg->sci_irq == 0 || cfg->sci_irq == 2)
+		return false;
+	if (cfg->cpuhp_port &&
+	    (cfg->cpuhp_gpe >= ACPI_GPE0_LEN / 2 * 8 || cfg->cpuhp_port > 0x10000 - VCPUHP_IO_LEN))
 		return false;
 	return cfg->s5_slp_typ <= 7 && cfg->pm_base != 0 &&
 	       cfg->pm_base <= 0x10000 - ACPI_PM_BLOCK_LEN && cfg->pm_tmr_port <= 0xfffc;

@@ -76,6 +76,8 @@ static int plat_build_acpi(struct vm *vm, struct vplat *p)
 		.pm_tmr_24bit = vplat_host_pm_timer_24bit,
 		.sci_irq = VACPI_SCI_IRQ,
 		.s5_slp_typ = VACPI_SLP_TYP_S5,
+		.cpuhp_port = VPLAT_CPUHP_PORT,
+		.cpuhp_gpe = VPLAT_CPUHP_GPE,
 		.oem_id = {'S', 'P', 'R', 'O', 'U', 'T'},
 	};
 	static u8 buf[VPLAT_ACPI_PAGES * PAGE_SIZE];
@@ -129,6 +131,7 @@ int vplat_init(struct vm *vm)
 	vrtc_set_mem(&p->rtc, MIN(vm->cfg.memory, GPMAP_HOLE_BASE),
 		     vm->cfg.memory > GPMAP_HOLE_BASE ? vm->cfg.memory - GPMAP_HOLE_BASE : 0);
 	vacpi_pm_init(&p->pm, VPLAT_PM_BASE, plat_set_irq, p);
+	vcpuhp_init(&p->cpuhp, vm->cfg.vcpus_max, MAX(vm->cfg.vcpus_min, 1u));
 	plat_init_irq(p, (u8)vm->cfg.vcpus_max);
 	vpci_init(&p->pci);
 	uart_init(vm);
@@ -212,7 +215,8 @@ bool vplat_port_io(struct vcpu *v, u16 port, u8 size, bool in, u32 *val, enum ex
 	struct vm *vm = v->vm;
 	struct vplat *p = &vm->dev.plat;
 	u64 now = vplat_now_ns(vm);
-	u32 out = 0;
+	enum vcpuhp_event hp_ev = VCPUHP_EV_NONE;
+	u32 out = 0, hp_cpu = 0;
 
 	*act = EXIT_RESUME;
 	if (port == VPLAT_RESET_PORT && size == 1) {
@@ -247,6 +251,12 @@ bool vplat_port_io(struct vcpu *v, u16 port, u8 size, bool in, u32 *val, enum ex
 			out = vpci_io_read(&p->pci, port, size);
 		else
 			vpci_io_write(&p->pci, port, size, *val);
+	} else if (port >= VPLAT_CPUHP_PORT && port < VPLAT_CPUHP_PORT + VCPUHP_IO_LEN) {
+		if (in)
+			out = vcpuhp_read(&p->cpuhp, (u16)(port - VPLAT_CPUHP_PORT), size);
+		else
+			hp_ev = vcpuhp_write(&p->cpuhp, (u16)(port - VPLAT_CPUHP_PORT), size, *val,
+					     &hp_cpu);
 	} else if (vacpi_pm_claims(&p->pm, port)) {
 		if (in)
 			out = vacpi_pm_io_read(&p->pm, port, size, now);
@@ -265,6 +275,8 @@ bool vplat_port_io(struct vcpu *v, u16 port, u8 size, bool in, u32 *val, enum ex
 		*val = out;
 	if (*act == EXIT_STOP_VM)
 		vm_stop(vm, VM_STOP_EXIT, 0, "powered off (ACPI S5)");
+	if (hp_ev != VCPUHP_EV_NONE)
+		vplat_cpuhp_event(vm, hp_ev, hp_cpu);
 	return true;
 }
 

@@ -10,6 +10,7 @@
 #include <hv/string.h>
 #include <hv/vdev.h>
 #include <hv/vm.h>
+#include <hv/vplat.h>
 #include <public/hypercall.h>
 #include <public/place.h>
 
@@ -54,6 +55,7 @@ static u8 vcpu_state_of(const struct vcpu *v)
 
 static void fill_vm(struct sprout_stats_page *p, u32 slot, const struct vm *vm)
 {
+	bool acpi = vplat_acpi_cpuhp(vm);
 	u32 online = 0;
 
 	p->vm[slot].id = vm->id;
@@ -64,6 +66,13 @@ static void fill_vm(struct sprout_stats_page *p, u32 slot, const struct vm *vm)
 
 		p->vm[slot].vcpu_busy_us[i] = v ? v->busy_tsc * 1000 / tsc_khz : 0;
 		p->vm[slot].vcpu_state[i] = v ? vcpu_state_of(v) : SPROUT_VCPU_OFF;
+		/*
+		 * A CPU plugged in through ACPI is the guest's until it is ejected,
+		 * started or not: the broker counts it, and parks it by an eject.
+		 */
+		if (p->vm[slot].vcpu_state[i] == SPROUT_VCPU_OFF && acpi &&
+		    vcpuhp_enabled(&vm->dev.plat.cpuhp, i))
+			p->vm[slot].vcpu_state[i] = SPROUT_VCPU_HALTED;
 		p->vm[slot].vcpu_cpu[i] = v ? v->cpu : 0;
 		online += v && v->state != VCPU_STOPPED;
 	}

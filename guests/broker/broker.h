@@ -84,6 +84,9 @@ void ring_drain(void);
 /* Decide a MEM_REQUEST or HOST_LOW message and answer it. */
 void mem_request(const struct sprout_msg *msg);
 
+/* vcpu.c: a park the hypervisor asked of an ACPI guest was not done; log it. */
+void vcpu_kept(const struct sprout_msg *m);
+
 /* Called every period: decide requests the table shows but the ring never brought. */
 void mem_check_stale(void);
 

@@ -86,6 +86,7 @@ static void dispatch(const struct sprout_msg *m)
 	case SPROUT_MSG_VM_STARTED: vm_started(m); return;
 	case SPROUT_MSG_STATS: return; /* the period refresh reads the same figures */
 	case SPROUT_MSG_CONSOLE_DETACHED: broker_console_detached(m); return;
+	case SPROUT_MSG_VCPU_KEPT: vcpu_kept(m); return;
 	default:
 		broker_log("ring: unknown message type %u from vm %u, ignored", m->type, m->vm_id);
 		return;

@@ -185,6 +185,19 @@ static void act(const struct vcpu_decision *d)
 	vcpu_policy_result(&policy, d, ret);
 }
 
+void vcpu_kept(const struct sprout_msg *m)
+{
+	if (m->arg1)
+		broker_log("vcpu park vm %u (%s): the guest kept CPU %u (no eject within %u ms)",
+			   m->vm_id, table_name(m->vm_id), (unsigned int)m->arg0,
+			   (unsigned int)m->arg1);
+	else
+		broker_log("vcpu park vm %u (%s): the guest refused to eject CPU %u (_OST status "
+			   "0x%x); it keeps the vCPU",
+			   m->vm_id, table_name(m->vm_id), (unsigned int)m->arg0,
+			   (unsigned int)m->arg2);
+}
+
 void vcpu_period(void)
 {
 	static struct vcpu_sample samples[SPROUT_STATS_VMS];

@@ -6,22 +6,34 @@
 #include <hv/types.h>
 
 /* Opcodes and prefixes (ACPI 6.5, 20.3 "AML Byte Stream Byte Values"). */
-#define AML_ZERO_OP	  0x00
-#define AML_ONE_OP	  0x01
-#define AML_NAME_OP	  0x08
-#define AML_BYTE_PREFIX	  0x0a
-#define AML_WORD_PREFIX	  0x0b
-#define AML_DWORD_PREFIX  0x0c
-#define AML_STRING_PREFIX 0x0d
-#define AML_QWORD_PREFIX  0x0e
-#define AML_SCOPE_OP	  0x10
-#define AML_BUFFER_OP	  0x11
-#define AML_PACKAGE_OP	  0x12
-#define AML_METHOD_OP	  0x14
-#define AML_RETURN_OP	  0xa4
-#define AML_EXT_OP	  0x5b
-#define AML_EXT_DEVICE_OP 0x82
-#define AML_ROOT_CHAR	  '\\'
+#define AML_ZERO_OP	   0x00
+#define AML_ONE_OP	   0x01
+#define AML_NAME_OP	   0x08
+#define AML_BYTE_PREFIX	   0x0a
+#define AML_WORD_PREFIX	   0x0b
+#define AML_DWORD_PREFIX   0x0c
+#define AML_STRING_PREFIX  0x0d
+#define AML_QWORD_PREFIX   0x0e
+#define AML_SCOPE_OP	   0x10
+#define AML_BUFFER_OP	   0x11
+#define AML_PACKAGE_OP	   0x12
+#define AML_METHOD_OP	   0x14
+#define AML_RETURN_OP	   0xa4
+#define AML_EXT_OP	   0x5b
+#define AML_EXT_DEVICE_OP  0x82
+#define AML_ROOT_CHAR	   '\\'
+#define AML_DUAL_NAME	   0x2e
+#define AML_MULTI_NAME	   0x2f
+#define AML_LOCAL0_OP	   0x60
+#define AML_ARG0_OP	   0x68
+#define AML_STORE_OP	   0x70
+#define AML_NOTIFY_OP	   0x86
+#define AML_IF_OP	   0xa0
+#define AML_EXT_MUTEX_OP   0x01
+#define AML_EXT_ACQUIRE_OP 0x23
+#define AML_EXT_RELEASE_OP 0x27
+#define AML_EXT_REGION_OP  0x80
+#define AML_EXT_FIELD_OP   0x81
 
 /*
  * AML being written into a caller's buffer. Writes past cap set full and
@@ -52,7 +64,10 @@ u32 aml_pkglen(u32 len, u8 out[4]);
 u32 aml_open(struct aml *a);
 void aml_close(struct aml *a, u32 start);
 
-/* A NameString of one NameSeg, "\\" for the root allowed: "\\_SB_", "COM1". */
+/*
+ * A NameString: NameSegs of 4 characters joined by '.', "\\" for the root
+ * allowed: "\\_SB_", "COM1", "\\_SB_.PRES.CSEL" (at most 8 segments).
+ */
 void aml_name(struct aml *a, const char *name);
 /* An integer in its shortest form: ZeroOp, OneOp, Byte/Word/DWord/QWord constant. */
 void aml_int(struct aml *a, u64 v);
@@ -67,6 +82,35 @@ void aml_name_eisaid(struct aml *a, const char *name, const char *id);
 u32 aml_scope(struct aml *a, const char *name);
 u32 aml_device(struct aml *a, const char *name);
 u32 aml_method(struct aml *a, const char *name, u8 nargs);
+/* Method (name, nargs, Serialized) {: one caller at a time. */
+u32 aml_method_serialized(struct aml *a, const char *name, u8 nargs);
+/* If (predicate) {: the predicate (a TermArg) is written next, then the body. */
+u32 aml_if(struct aml *a);
+
+/* Mutex (name, 0); Acquire (name, timeout_ms); Release (name) */
+void aml_mutex(struct aml *a, const char *name);
+void aml_acquire(struct aml *a, const char *name, u16 timeout_ms);
+void aml_release(struct aml *a, const char *name);
+
+/* OperationRegion (name, SystemIO, port, len) */
+void aml_region_io(struct aml *a, const char *name, u16 port, u8 len);
+/*
+ * Field (region, access, NoLock, update) {: add aml_field_unit()s, then
+ * aml_close(). flags: AML_FIELD_* access type | update rule.
+ */
+#define AML_FIELD_BYTE_ACC	 0x01
+#define AML_FIELD_DWORD_ACC	 0x03
+#define AML_FIELD_PRESERVE	 0x00
+#define AML_FIELD_WRITE_AS_ZEROS 0x40
+u32 aml_field(struct aml *a, const char *region, u8 flags);
+/* One named field of 'bits' bits, or with name NULL that many bits skipped. */
+void aml_field_unit(struct aml *a, const char *name, u32 bits);
+
+/* Operands for the TermArgs of Store, If, Return, Notify and method calls. */
+void aml_arg(struct aml *a, u8 n);   /* ArgN */
+void aml_local(struct aml *a, u8 n); /* LocalN */
+/* Buffer (n) {bytes} */
+void aml_buffer(struct aml *a, const void *bytes, u32 n);
 
 /* Return (v) */
 void aml_return_int(struct aml *a, u64 v);

@@ -59,8 +59,14 @@ struct acpi_build_cfg {
 	 */
 	u16 pm_tmr_port;
 	bool pm_tmr_24bit;
-	u8 sci_irq;	/* ISA IRQ of the SCI, level, active high; < 16, not 0 or 2 */
-	u8 s5_slp_typ;	/* PM1_CNT.SLP_TYP for S5 (soft off), 0..7 */
+	u8 sci_irq;    /* ISA IRQ of the SCI, level, active high; < 16, not 0 or 2 */
+	u8 s5_slp_typ; /* PM1_CNT.SLP_TYP for S5 (soft off), 0..7 */
+	/*
+	 * ACPI CPU hotplug (include/hv/vcpuhp.h): the register block's I/O port,
+	 * 0 for none, and the GPE0 bit whose _Exx method scans it (< 32).
+	 */
+	u16 cpuhp_port;
+	u8 cpuhp_gpe;
 	char oem_id[6]; /* copied as is into the RSDP and every table header */
 };
 
@@ -74,5 +80,11 @@ struct acpi_build_cfg {
  * @pre buf holds cfg->size_max bytes.
  */
 int acpi_build(const struct acpi_build_cfg *cfg, void *buf, u32 *used);
+
+struct aml;
+/* The DSDT's CPU hotplug objects (acpi_cpuhp.c): \_SB.PRES and \_SB.CPUS, inside \_SB. */
+void acpi_dsdt_cpuhp_sb(struct aml *a, const struct acpi_build_cfg *cfg);
+/* Scope (\_GPE) with the _Exx method that scans for CPU events, at the root. */
+void acpi_dsdt_cpuhp_gpe(struct aml *a, const struct acpi_build_cfg *cfg);
 
 #endif

@@ -38,6 +38,11 @@ void broker_vm_stopped(struct vm *vm);
 
 /* Periodic work from the scheduler: console input, stats, a broker restart. */
 void broker_tick(void);
+/*
+ * Tell the broker that vm kept CPU cpu: its guest did not eject it within
+ * ms, or (ms 0) refused with _OST status ost.
+ */
+void broker_vcpu_kept(struct vm *vm, u32 cpu, u32 ms, u32 ost);
 
 /* A crashed broker is about to be restarted. */
 bool broker_restart_due(void);

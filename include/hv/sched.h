@@ -96,6 +96,11 @@ void sched_vcpu_init_sipi(struct vm *vm, u32 id, bool startup, u8 vector);
 
 /* Park v now (its guest let go of it, or did not answer in time); v is not running. */
 void sched_park_now(struct vcpu *v, const char *how);
+/*
+ * The guest ejected CPU id (ACPI): its vCPU is parked by its core's next
+ * tick once it is off the CPU. False if that vCPU does not run.
+ */
+bool sched_vcpu_eject(struct vm *vm, u32 id);
 
 /*
  * Number of CPUs, and how many are free for a new vCPU now by the placement

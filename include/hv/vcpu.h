@@ -59,6 +59,7 @@ struct vcpu {
 	bool park_requested;
 	u64 park_deadline_tsc;
 	u64 park_run_mark; /* busy_tsc when the park was asked for */
+	bool park_ejected; /* the guest ejected its CPU (ACPI): park it once off its core */
 	bool online_acked;
 
 	/* Blocking (sched/sched.c): state changes under sched_lock. */

@@ -7,6 +7,7 @@
 #include <hv/spinlock.h>
 #include <hv/types.h>
 #include <hv/vacpi_pm.h>
+#include <hv/vcpuhp.h>
 #include <hv/vioapic.h>
 #include <hv/vpci.h>
 #include <hv/vpic.h>
@@ -16,8 +17,10 @@
 
 #define VPLAT_PM_BASE	 0x600 /* ACPI PM1a/timer/GPE0 block, as in the FADT */
 #define VPLAT_RESET_PORT 0xcf9 /* the FADT's reset register */
+#define VPLAT_CPUHP_PORT 0xcd8 /* ACPI CPU hotplug registers (include/hv/vcpuhp.h), as QEMU's q35 */
+#define VPLAT_CPUHP_GPE	 2     /* their GPE0 bit: \_GPE._E02, as QEMU's */
 #define VPLAT_ACPI_GPA	 0xe0000ULL
-#define VPLAT_ACPI_PAGES 2
+#define VPLAT_ACPI_PAGES 6 /* 64 CPUs with hotplug objects: 15.3 KiB */
 
 /*
  * One per VM. Devices see only time and wires; vplat routes their wires to
@@ -35,6 +38,7 @@ struct vplat {
 	struct vioapic ioapic;
 	struct vpci pci;
 	struct vuart uart;	      /* COM1 */
+	struct vcpuhp cpuhp;	      /* which CPUs the guest's ACPI sees present */
 	hpa_t acpi[VPLAT_ACPI_PAGES]; /* this VM's firmware pages at VPLAT_ACPI_GPA */
 	bool rom_mapped;
 	u64 next_ns; /* guest time of the next device interrupt, VPLAT_NO_EVENT if none */
@@ -73,6 +77,27 @@ bool vplat_port_io(struct vcpu *v, u16 port, u8 size, bool in, u32 *val, enum ex
  * caller must not enter.
  */
 bool vplat_vcpu_entry(struct vcpu *v);
+
+/*
+ * The broker's HC_VCPU_ADD / HC_VCPU_PARK (core/vdev/cpuhp.c). For a guest
+ * whose OS enabled the CPU hotplug GPE and registered no Sprout vCPU entry:
+ * add plugs the lowest absent CPU in (insert event, GPE, SCI; the OS starts
+ * it with INIT/SIPI) and park asks the OS to eject the highest one above the
+ * minimum (remove event); both return the CPU. Other guests go to
+ * sched_vcpu_add() / sched_vcpu_park().
+ */
+/* Whether vm's CPUs come and go through ACPI (the GPE is enabled, no vCPU entry). */
+bool vplat_acpi_cpuhp(const struct vm *vm);
+#define VPLAT_EJECT_GRACE_MS 5000 /* then the guest keeps the CPU and the broker is told */
+long vplat_vcpu_add(struct vm *vm);
+long vplat_vcpu_park(struct vm *vm);
+/*
+ * What the guest's write to the hotplug registers did (no locks held): an
+ * eject parks cpu's vCPU, a refusal (_OST) ends the park request at once.
+ */
+void vplat_cpuhp_event(struct vm *vm, enum vcpuhp_event ev, u32 cpu);
+/* Periodic (CPU 0): withdraw an eject the guest did not do in time, tell the broker. */
+void vplat_cpuhp_tick(struct vm *vm);
 
 /* Nanoseconds of guest time. */
 u64 vplat_now_ns(const struct vm *vm);

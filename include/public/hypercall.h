@@ -177,6 +177,12 @@ enum sprout_msg_type {
 	SPROUT_MSG_VM_STARTED = 4,
 	SPROUT_MSG_STATS = 5,		 /* periodic tick: arg0 = free host bytes */
 	SPROUT_MSG_CONSOLE_DETACHED = 6, /* the console is the broker's again: arg0 = why */
+	/*
+	 * A park asked of an ACPI guest was not done: arg0 = the CPU it keeps,
+	 * arg1 = ms waited for the eject (0: the guest refused at once through
+	 * _OST), arg2 = that _OST status.
+	 */
+	SPROUT_MSG_VCPU_KEPT = 7,
 };
 
 /* SPROUT_MSG_CONSOLE_DETACHED reasons. */

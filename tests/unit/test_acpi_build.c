@@ -9,6 +9,7 @@
 #include <hv/acpi.h>
 #include <hv/acpi_aml.h>
 #include <hv/acpi_build.h>
+#include <hv/vplat.h>
 #include <hv/errno.h>
 #include <hv/printk.h>
 
@@ -37,6 +38,8 @@ static struct acpi_build_cfg cfg_default(u32 possible, u32 present)
 		.pm_base = PM_BASE,
 		.sci_irq = 9,
 		.s5_slp_typ = 5,
+		.cpuhp_port = 0xcd8,
+		.cpuhp_gpe = 2,
 		.oem_id = {'S', 'P', 'R', 'O', 'U', 'T'},
 	};
 }
@@ -646,6 +649,57 @@ UTEST(acpi_build_aml_nested)
 	CHECK(!memcmp(buf + a.len - 10, "\x14\x09_STA\x00\xa4\x0a\x0f", 10));
 }
 
+/* NameStrings of 1, 2 and 3 segments, with and without the root; bad paths make the AML unusable. */
+UTEST(acpi_build_aml_name_paths)
+{
+	static const struct {
+		const char *name;
+		u8 len;
+		const char *b;
+	} t[] = {
+		{"COM1", 4, "COM1"},
+		{"\\_SB_", 5, "\\_SB_"},
+		{"CPUS.CSTA", 9,
+		 "\x2e"
+		 "CPUSCSTA"},
+		{"\\_SB_.PRES.CSEL", 15,
+		 "\\\x2f\x03"
+		 "_SB_PRESCSEL"},
+	};
+	static const char *const bad[] = {"", "ABC", "ABCDE", "ABCD.", "ABCD.EFG", "\\"};
+	u8 buf[32];
+	struct aml a;
+
+	for (u32 i = 0; i < ARRAY_SIZE(t); i++) {
+		a = (struct aml){.p = buf, .cap = sizeof(buf)};
+		aml_name(&a, t[i].name);
+		CHECK(!a.full);
+		CHECK_EQ(a.len, t[i].len);
+		CHECK(!memcmp(buf, t[i].b, t[i].len));
+	}
+	for (u32 i = 0; i < ARRAY_SIZE(bad); i++) {
+		a = (struct aml){.p = buf, .cap = sizeof(buf)};
+		aml_name(&a, bad[i]);
+		CHECK(a.full);
+	}
+}
+
+/* Field widths: one PkgLength-style byte below 64 bits, two up to 4095, none beyond. */
+UTEST(acpi_build_aml_field_units)
+{
+	u8 buf[16];
+	struct aml a = {.p = buf, .cap = sizeof(buf)};
+
+	aml_field_unit(&a, "CPEN", 1);
+	aml_field_unit(&a, NULL, 64);
+	aml_field_unit(&a, NULL, 0xfff);
+	CHECK(!a.full);
+	CHECK_EQ(a.len, 4 + 1 + 3 + 3);
+	CHECK(!memcmp(buf, "CPEN\x01\x00\x40\x04\x00\x4f\xff", 11));
+	aml_field_unit(&a, NULL, 0x1000);
+	CHECK(a.full);
+}
+
 UTEST(acpi_build_aml_integers)
 {
 	static const struct {
@@ -754,6 +808,9 @@ UTEST(acpi_build_dsdt_aml)
 	u32 len, n, v;
 	struct blob b;
 
+	/* The layout without CPU hotplug; acpi_build_dsdt_cpuhp checks what it adds. */
+	cfg.cpuhp_port = 0;
+
 	if (!blob_build(&b, &cfg))
 		return;
 	f = blob_table(&b, "FACP");
@@ -795,6 +852,66 @@ UTEST(acpi_build_dsdt_aml)
 	CHECK(memfind(p, v + 2, rtc_irq, sizeof(rtc_irq)) != NULL);
 out:
 	free(b.buf);
+}
+
+/* CPU hotplug: the register fields, one Device per possible CPU, the GPE method at the root. */
+UTEST(acpi_build_dsdt_cpuhp)
+{
+	/* OperationRegion (PRST, SystemIO, 0x0cd8, 0x0c) */
+	static const u8 region[] = {0x5b, 0x80, 'P',  'R',  'S',  'T',
+				    0x01, 0x0b, 0xd8, 0x0c, 0x0a, 0x0c};
+	/* Name (_MAT, Buffer (8) {0, 8, 2, 2, 1, 0, 0, 0}): CPU 2, enabled */
+	static const u8 mat2[] = {0x08, '_',  'M',  'A',  'T',	0x11, 0x0b, 0x0a, 0x08,
+				  0x00, 0x08, 0x02, 0x02, 0x01, 0x00, 0x00, 0x00};
+	/* Method (_E02, 0) { \_SB.CPUS.CSCN () } */
+	static const u8 e02[] = {0x14, 0x15, '_', 'E', '0', '2', 0x00, '\\', 0x2f, 0x03, '_',
+				 'S',  'B',  '_', 'C', 'P', 'U', 'S',  'C',  'S',  'C',	 'N'};
+	struct acpi_build_cfg cfg = cfg_default(3, 1);
+	const u8 *f, *dsdt;
+	struct blob b;
+	u32 len;
+
+	if (!blob_build(&b, &cfg))
+		return;
+	f = blob_table(&b, "FACP");
+	dsdt = f ? blob_at(&b, rd64(f + 140), 36) : NULL;
+	if (dsdt) {
+		len = rd32(dsdt + 4);
+		CHECK(memfind(dsdt, len, region, sizeof(region)) != NULL);
+		CHECK(memfind(dsdt, len, mat2, sizeof(mat2)) != NULL);
+		CHECK(memfind(dsdt, len, "C002", 4) != NULL);
+		CHECK(memfind(dsdt, len, "C003", 4) == NULL);
+		CHECK(memfind(dsdt, len, e02, sizeof(e02)) != NULL);
+	}
+	free(b.buf);
+	/* Without a port, no hotplug objects; a GPE past GPE0's 32 bits is refused. */
+	cfg.cpuhp_port = 0;
+	if (blob_build(&b, &cfg)) {
+		f = blob_table(&b, "FACP");
+		dsdt = f ? blob_at(&b, rd64(f + 140), 36) : NULL;
+		CHECK(dsdt && memfind(dsdt, rd32(dsdt + 4), "CPUS", 4) == NULL);
+		free(b.buf);
+	}
+	cfg.cpuhp_port = 0xcd8;
+	cfg.cpuhp_gpe = 32;
+	{
+		u8 buf[BIOS_SIZE];
+		u32 used;
+
+		CHECK_EQ(acpi_build(&cfg, buf, &used), -EINVAL);
+	}
+}
+
+/* The largest VM's tables (64 CPUs, hotplug objects for each) fit the ROM pages a VM gets. */
+UTEST(acpi_build_64_cpus_fit_the_rom)
+{
+	struct acpi_build_cfg cfg = cfg_default(64, 1);
+	static u8 buf[VPLAT_ACPI_PAGES * 4096];
+	u32 used = 0;
+
+	cfg.size_max = sizeof(buf);
+	CHECK_EQ(acpi_build(&cfg, buf, &used), 0);
+	printf("    64 CPUs: %u bytes of %zu\n", used, sizeof(buf));
 }
 
 /* Write one table to dir/<name>.dat, as iasl -d wants it. */
@@ -936,7 +1053,19 @@ static void iasl_check_dsdt(const char *dir)
 					   "Device (COM1)",
 					   "EisaId (\"PNP0501\")",
 					   "Device (RTC)",
-					   "EisaId (\"PNP0B00\")"};
+					   "EisaId (\"PNP0B00\")",
+					   "Device (PRES)",
+					   "OperationRegion (PRST, SystemIO, 0x0CD8, 0x0C)",
+					   "Device (CPUS)",
+					   "\"ACPI0010\"",
+					   "Device (C003)",
+					   "\"ACPI0007\"",
+					   "Return (\\_SB.CPUS.CSTA (0x03))",
+					   "Method (_EJ0, 1, NotSerialized)",
+					   "Notify (\\_SB.CPUS.C001, One)",
+					   "Notify (\\_SB.CPUS.C003, 0x03)",
+					   "Method (_E02, 0, NotSerialized)",
+					   "\\_SB.CPUS.COST (0x02, Arg0, Arg1, Arg2)"};
 	size_t len, ours_len = 0, back_len = 0;
 	char *dsl = slurp(dir, "DSDT.dsl", false, &len), *log, *ours, *back;
 
