@@ -636,7 +636,7 @@ bench_vcpu() {
 # Boot time is the kernel's own uptime when /init starts (guests/linux/init prints it),
 # so firmware, GRUB and Sprout's start are not in it; the committed memory is the VM's
 # peak, read from the hypervisor's figures line at power-off, just after that marker.
-LINUX_CMDLINE="console=ttyS0 init_on_free=1"
+LINUX_CMDLINE="console=ttyS0"
 LINUX_MIB=1024
 
 # The uptime /init printed, in ms, from a console log; empty when there is none.
