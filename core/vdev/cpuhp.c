@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* vCPU add and park for a guest that plugs CPUs through ACPI: the hotplug registers, the GPE, eject. */
+#include <arch/time.h>
+
 #include <hv/broker.h>
 #include <hv/errno.h>
 #include <hv/lifecycle.h>
@@ -67,6 +69,33 @@ long vplat_vcpu_add(struct vm *vm)
 	return cpu;
 }
 
+/* Time in the guest, all vCPUs together: what it had to answer with. */
+static u64 vm_guest_tsc(const struct vm *vm)
+{
+	u64 sum = vm->parked_busy_tsc;
+
+	for (u32 i = 0; i < vm->nr_vcpus; i++)
+		sum += vm->vcpus[i]->busy_tsc;
+	return sum;
+}
+
+/*
+ * The clock the eject grace runs on: the guest's time, not the host's. Once
+ * the guest ran SPROUT_PARK_GRACE_RUN_MS since the request, the platform clock;
+ * until then that clock held back by four graces, so a guest that a starved
+ * host did not run is not judged on time it never had, and one that sleeps
+ * through the request is still answered, later.
+ */
+static u64 eject_clock(struct vm *vm)
+{
+	u64 now = vplat_now_ns(vm), hold = 4ULL * VPLAT_EJECT_GRACE_MS * NS_PER_MS;
+	u64 ran = vm_guest_tsc(vm) - vm->dev.plat.eject_busy_mark;
+
+	if (ran >= SPROUT_PARK_GRACE_RUN_MS * tsc_khz)
+		return now;
+	return now > hold ? now - hold : 0;
+}
+
 long vplat_vcpu_park(struct vm *vm)
 {
 	struct vplat *p = &vm->dev.plat;
@@ -88,6 +117,7 @@ long vplat_vcpu_park(struct vm *vm)
 		return -EBUSY;
 	}
 	vcpuhp_request_remove(&p->cpuhp, (u32)cpu, deadline);
+	p->eject_busy_mark = vm_guest_tsc(vm);
 	vacpi_pm_raise_gpe(&p->pm, VPLAT_CPUHP_GPE);
 	plat_unlock(p);
 	pr_info("vm %s: asking the guest to eject CPU %d (ACPI CPU hotplug, GPE %u)\n",
@@ -120,7 +150,7 @@ void vplat_cpuhp_tick(struct vm *vm)
 	if (!p->cpuhp.removing)
 		return;
 	spin_lock(&p->lock);
-	cpu = vcpuhp_expire(&p->cpuhp, vplat_now_ns(vm));
+	cpu = vcpuhp_expire(&p->cpuhp, eject_clock(vm));
 	spin_unlock(&p->lock);
 	if (cpu == VCPUHP_NONE)
 		return;

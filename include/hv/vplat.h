@@ -39,6 +39,7 @@ struct vplat {
 	struct vpci pci;
 	struct vuart uart;	      /* COM1 */
 	struct vcpuhp cpuhp;	      /* which CPUs the guest's ACPI sees present */
+	u64 eject_busy_mark;	      /* the VM's guest time (TSC) when an eject was asked */
 	hpa_t acpi[VPLAT_ACPI_PAGES]; /* this VM's firmware pages at VPLAT_ACPI_GPA */
 	bool rom_mapped;
 	u64 next_ns; /* guest time of the next device interrupt, VPLAT_NO_EVENT if none */
