@@ -31,6 +31,7 @@ static const struct option options[] = {
 	{.key = "vcpu-low", .want = "0 to 99 (percent)"},
 	{.key = "vcpu-up", .want = "1 to 1000 (periods)"},
 	{.key = "vcpu-down", .want = "1 to 1000 (periods)"},
+	{.key = "vcpu-settle", .want = "0 to 1000 (periods)"},
 };
 
 static struct vcpu_policy policy;
@@ -246,6 +247,7 @@ void vcpu_read_options(void)
 		broker_log("vcpu policy off");
 		return;
 	}
-	broker_log("vcpu policy on: add at >= %u%% for %u periods, park at <= %u%% for %u periods",
-		   cfg.high_pct, cfg.up_periods, cfg.low_pct, cfg.down_periods);
+	broker_log("vcpu policy on: add at >= %u%% for %u periods, park at <= %u%% for %u periods, "
+		   "%u periods before undoing a change",
+		   cfg.high_pct, cfg.up_periods, cfg.low_pct, cfg.down_periods, cfg.settle);
 }

@@ -13,6 +13,7 @@ void vcpu_policy_config_default(struct vcpu_policy_config *cfg)
 		.low_pct = VCPU_DEFAULT_LOW,
 		.up_periods = VCPU_DEFAULT_UP,
 		.down_periods = VCPU_DEFAULT_DOWN,
+		.settle = VCPU_DEFAULT_SETTLE,
 	};
 }
 
@@ -52,6 +53,8 @@ bool vcpu_policy_option(struct vcpu_policy_config *cfg, const char *key, const c
 		return parse_in(val, 1, VCPU_PERIODS_MAX, &cfg->up_periods);
 	if (streq(key, "vcpu-down"))
 		return parse_in(val, 1, VCPU_PERIODS_MAX, &cfg->down_periods);
+	if (streq(key, "vcpu-settle"))
+		return parse_in(val, 0, VCPU_PERIODS_MAX, &cfg->settle);
 	return false;
 }
 
@@ -177,6 +180,8 @@ static bool track(struct vcpu_policy *p, const struct vcpu_sample *s, u64 period
 	for (unsigned int i = 0; i < VCPU_POLICY_MAX_VCPUS; i++)
 		t->last_busy[i] = s->busy_us[i];
 	streaks_update(&p->cfg, t);
+	if (t->since_last < VCPU_PERIODS_MAX)
+		t->since_last++;
 	return true;
 }
 
@@ -203,19 +208,35 @@ static struct vcpu_decision decision(enum vcpu_action a, const struct vcpu_sampl
 	};
 }
 
+/* An add right after a park (or a park right after an add) waits for settle periods. */
+static bool settled(const struct vcpu_policy_config *cfg, const struct vcpu_track *t,
+		    enum vcpu_action next)
+{
+	return !t->decided || t->last == next || t->since_last >= cfg->settle;
+}
+
+static void decided(struct vcpu_track *t, enum vcpu_action a)
+{
+	streaks_reset(t);
+	t->decided = true;
+	t->last = a;
+	t->since_last = 0;
+}
+
 static bool wants_add(const struct vcpu_policy_config *cfg, const struct vcpu_track *t,
 		      const struct vcpu_sample *s)
 {
 	u32 need = cfg->up_periods << MIN(t->refusals, (u32)VCPU_BACKOFF_MAX);
 
-	return t->high_periods >= need &&
+	return t->high_periods >= need && settled(cfg, t, VCPU_ADD) &&
 	       popcount8(t->online_mask) < MIN(s->vcpus_max, (u32)VCPU_POLICY_MAX_VCPUS);
 }
 
 static bool wants_park(const struct vcpu_policy_config *cfg, const struct vcpu_track *t,
 		       const struct vcpu_sample *s)
 {
-	return t->low_periods >= cfg->down_periods && popcount8(t->online_mask) > s->vcpus_min;
+	return t->low_periods >= cfg->down_periods && settled(cfg, t, VCPU_PARK) &&
+	       popcount8(t->online_mask) > s->vcpus_min;
 }
 
 /* Add candidates (indexes into s) busiest first; ties keep table order. */
@@ -271,7 +292,7 @@ static unsigned int give_cores(struct vcpu_policy *p, const struct vcpu_sample *
 		if (idle) {
 			out[nout++] = decision(VCPU_ADD, &s[adds[i]], t, idle);
 			idle--;
-			streaks_reset(t);
+			decided(t, VCPU_ADD);
 		} else if (!t->wait_told) {
 			out[nout++] = decision(VCPU_WAIT, &s[adds[i]], t, 0);
 			t->wait_told = true;
@@ -298,7 +319,7 @@ unsigned int vcpu_policy_period(struct vcpu_policy *p, const struct vcpu_host *h
 			continue;
 		if (wants_park(&p->cfg, t, &s[i]) && nout < max) {
 			out[nout++] = decision(VCPU_PARK, &s[i], t, 0);
-			streaks_reset(t);
+			decided(t, VCPU_PARK);
 		} else if (wants_add(&p->cfg, t, &s[i]) && nadds < ARRAY_SIZE(adds)) {
 			adds[nadds++] = i;
 		}

@@ -14,6 +14,7 @@
 #define VCPU_DEFAULT_LOW      20
 #define VCPU_DEFAULT_UP	      3 /* periods */
 #define VCPU_DEFAULT_DOWN     5
+#define VCPU_DEFAULT_SETTLE   10 /* periods */
 #define VCPU_PERIODS_MAX      1000
 
 /*
@@ -33,6 +34,7 @@ struct vcpu_policy_config {
 	u32 low_pct;	  /* vcpu-low: park at or below it; low_pct < high_pct */
 	u32 up_periods;	  /* vcpu-up: consecutive high periods before an add */
 	u32 down_periods; /* vcpu-down: consecutive low periods before a park */
+	u32 settle;	  /* vcpu-settle: periods before a decision may undo the last one */
 };
 
 /*
@@ -82,6 +84,9 @@ struct vcpu_track {
 	u64 high_sum, low_sum;	       /* their loads added up (for the mean) */
 	u32 refusals;		       /* adds refused in a row (back-off) */
 	bool wait_told;		       /* VCPU_WAIT given for the current high streak */
+	bool decided;		       /* an ADD or PARK was decided for this VM */
+	enum vcpu_action last;	       /* then: the last one */
+	u32 since_last;		       /* and the periods measured since */
 };
 
 struct vcpu_policy {
@@ -91,13 +96,13 @@ struct vcpu_policy {
 	struct vcpu_track vm[VCPU_POLICY_MAX_VMS]; /* by VM id */
 };
 
-/* vcpu-policy=on, 80%, 20%, 3 and 5 periods. */
+/* vcpu-policy=on, 80%, 20%, 3 and 5 periods, settle 10 periods. */
 void vcpu_policy_config_default(struct vcpu_policy_config *cfg);
 
 /*
  * Set one broker option: key "vcpu-policy" (on|off), "vcpu-high",
  * "vcpu-low" (percent), "vcpu-up" or "vcpu-down" (periods, 1 to
- * VCPU_PERIODS_MAX). Returns false, cfg unchanged, for a bad value or key.
+ * VCPU_PERIODS_MAX), "vcpu-settle" (periods, 0 to VCPU_PERIODS_MAX). Returns false, cfg unchanged, for a bad value or key.
  */
 bool vcpu_policy_option(struct vcpu_policy_config *cfg, const char *key, const char *val);
 
@@ -119,7 +124,9 @@ void vcpu_policy_init(struct vcpu_policy *p, const struct vcpu_policy_config *cf
  * vCPUs than the minimum. Never decided: the broker (privileged), a VM not
  * running, a VM whose set of online vCPUs changed since the last sample or
  * whose counters went backwards (restarted). Every ADD or PARK starts the
- * VM's streaks again.
+ * VM's streaks again, and the opposite decision (a park after an add, an add
+ * after a park) waits until settle periods were measured since: the work of
+ * the change itself (a guest onlining or offlining a CPU) does not undo it.
  */
 unsigned int vcpu_policy_period(struct vcpu_policy *p, const struct vcpu_host *h,
 				const struct vcpu_sample *s, unsigned int n,

@@ -447,6 +447,7 @@ UTEST(broker_vcpu_parameters_respected)
 	CHECK(vcpu_policy_option(&cfg, "vcpu-low", "10"));
 	CHECK(vcpu_policy_option(&cfg, "vcpu-up", "2"));
 	CHECK(vcpu_policy_option(&cfg, "vcpu-down", "1"));
+	CHECK(vcpu_policy_option(&cfg, "vcpu-settle", "0"));
 	CHECK(vcpu_policy_config_valid(&cfg));
 	vcpu_policy_init(&pol, &cfg);
 	add_vm(BURN, 1, 2, 1);
@@ -499,6 +500,45 @@ UTEST(broker_vcpu_parameters_respected)
 	CHECK_EQ(at[2], 6);
 }
 
+/*
+ * A change is not undone by the load of the change itself: Linux onlining or
+ * offlining a CPU keeps its other CPUs busy for some periods. A park after an
+ * add (and an add after a park) waits for vcpu-settle measured periods; more
+ * of the same direction do not.
+ */
+UTEST(broker_vcpu_settle_before_undoing)
+{
+	unsigned int at[4] = {0};
+
+	setup();
+	add_vm(BURN, 1, 3, 1);
+	tick();
+	CHECK_EQ(run(BURN, 100, 3, VCPU_ADD, at, 1), 1);
+	CHECK_EQ(at[0], 4);
+	/* Idle at once: the park waits for 10 periods measured since the add. */
+	CHECK_EQ(run(BURN, 0, 10, VCPU_PARK, at, 1), 0);
+	CHECK_EQ(run(BURN, 0, 1, VCPU_PARK, at, 1), 1);
+	CHECK_EQ(at[0], 15); /* the change period, then 10 measured */
+	/* Busy at once after the park: the add waits the same way. */
+	CHECK_EQ(run(BURN, 100, 10, VCPU_ADD, at, 1), 0);
+	CHECK_EQ(run(BURN, 100, 1, VCPU_ADD, at, 1), 1);
+	CHECK_EQ(at[0], 26);
+	/* A second add follows the first one at the usual pace. */
+	CHECK_EQ(run(BURN, 100, 4, VCPU_ADD, at, 1), 1);
+	CHECK_EQ(at[0], 30);
+	CHECK_EQ(online_of(vm(BURN)), 3);
+
+	/* vcpu-settle=0: the park comes after vcpu-down periods. */
+	setup();
+	CHECK(vcpu_policy_option(&cfg, "vcpu-settle", "0"));
+	vcpu_policy_init(&pol, &cfg);
+	add_vm(BURN, 1, 3, 1);
+	tick();
+	CHECK_EQ(run(BURN, 100, 3, VCPU_ADD, at, 1), 1);
+	CHECK_EQ(run(BURN, 0, 6, VCPU_PARK, at, 1), 1);
+	CHECK_EQ(at[0], 10);
+}
+
 UTEST(broker_vcpu_options_checked)
 {
 	struct vcpu_policy_config c, def;
@@ -509,6 +549,7 @@ UTEST(broker_vcpu_options_checked)
 	CHECK_EQ(def.low_pct, 20);
 	CHECK_EQ(def.up_periods, 3);
 	CHECK_EQ(def.down_periods, 5);
+	CHECK_EQ(def.settle, 10);
 	CHECK(vcpu_policy_config_valid(&def));
 
 	c = def;
@@ -521,6 +562,11 @@ UTEST(broker_vcpu_options_checked)
 	CHECK(!vcpu_policy_option(&c, "vcpu-up", "0"));
 	CHECK(!vcpu_policy_option(&c, "vcpu-down", "1001"));
 	CHECK(!vcpu_policy_option(&c, "vcpu-down", "99999999999"));
+	CHECK(!vcpu_policy_option(&c, "vcpu-settle", "1001"));
+	CHECK(!vcpu_policy_option(&c, "vcpu-settle", "-1"));
+	CHECK_EQ(c.settle, 10);
+	CHECK(vcpu_policy_option(&c, "vcpu-settle", "0"));
+	CHECK_EQ(c.settle, 0);
 	CHECK(!vcpu_policy_option(&c, "vcpu-policy", "yes"));
 	CHECK(!vcpu_policy_option(&c, "vcpu-policy", "onn"));
 	CHECK(!vcpu_policy_option(&c, "vcpu-sideways", "1"));
