@@ -5,7 +5,8 @@
 # as a `name: value` line, then ratios, then a summary block. docs/bench.md explains
 # every figure, how it is measured and its target.
 #
-#   tools/bench.sh [PART...]     PART: svm-qemu bochs memory vcpu linux (default: all, in order)
+#   tools/bench.sh [PART...]     PART: svm-qemu bochs memory vcpu linux linux-hotplug
+#                                (default: all, in order)
 #
 # Environment: BUILD (default build) holds sprout.elf and guests/; results and logs go
 # to $BUILD/bench/. BENCH_ROUNDS (3) rounds for the QEMU figures, BENCH_JOBS (2) Bochs
@@ -19,7 +20,7 @@ OUT=$BUILD/bench
 CONFIGS=bench/configs
 ROUNDS=${BENCH_ROUNDS:-3}
 JOBS=${BENCH_JOBS:-2}
-ALL_PARTS="svm-qemu bochs memory vcpu linux"
+ALL_PARTS="svm-qemu bochs memory vcpu linux linux-hotplug"
 
 # The emulators as the integration harness (tests/integration/run.sh) starts them,
 # with one host CPU: every benchmark VM has one vCPU, and a second CPU only adds noise.
@@ -150,6 +151,18 @@ qemu_iso() { # dir iso host-mib [cpus]
 	run_emu "$1" "$QEMU_TIMEOUT" "$1/qemu.out" qemu-system-x86_64 -nodefaults -accel tcg \
 		-display none -no-reboot -cpu "$QEMU_CPU" -smp "${4:-1}" -m "$3M" -M pc \
 		-serial "file:$1/com1.log" -debugcon "file:$1/e9.log" \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 -d cpu_reset -D "$1/qemu.log" \
+		-cdrom "$2"
+}
+
+# qemu_iso with the 0xE9 log stamped line by line with the host's clock (tools/stamp.py):
+# for events that no one clock inside the machine sees.
+qemu_iso_stamped() { # dir iso host-mib cpus
+	fresh_dir "$1"
+	run_emu "$1" "$QEMU_TIMEOUT" >(python3 tools/stamp.py >"$1/e9.log") \
+		qemu-system-x86_64 -nodefaults -accel tcg \
+		-display none -no-reboot -cpu "$QEMU_CPU" -smp "$4" -m "$3M" -M pc \
+		-serial "file:$1/com1.log" -debugcon stdio \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 -d cpu_reset -D "$1/qemu.log" \
 		-cdrom "$2"
 }
@@ -708,6 +721,63 @@ bench_linux() {
 	fi
 }
 
+# vCPU hot-add latency for Linux (bench/configs/linux-hotplug.cfg): /init burns one CPU
+# three times per boot, the broker's policy adds vCPU 1 each time and parks it after.
+# Each add is timed on the host's clock (the 0xE9 log stamped as it arrives), from the
+# hypervisor's "CPU 1 plugged in" (the broker's HC_VCPU_ADD, its decision) to Linux
+# starting the vCPU ("started by INIT/SIPI") and to /init's "cpu1 brought online" (the
+# write to .../cpu1/online returned: online in Linux). /init polls every 50 ms, as a
+# udev rule reacts at once. Adds before /init (the policy sees the kernel's boot as
+# load) are not counted: nothing onlines a CPU before /init.
+linux_hotplug_times() { # stamped log -> "sipi_ms online_ms" per add
+	awk '
+		/sprout-linux: cpuhp waiting/ { on = 1 }
+		on && /vm linux: CPU 1 plugged in/ { t0 = $1; ts = "" }
+		t0 != "" && /vm linux: vCPU 1 started by INIT\/SIPI/ { ts = $1 }
+		t0 != "" && /sprout-linux: cpu1 brought online/ {
+			printf "%d %d\n", (ts == "" ? -1 : (ts - t0) * 1000), ($1 - t0) * 1000
+			t0 = ""
+		}' "$1"
+}
+
+bench_linux_hotplug() {
+	local iso='' r d sipi=() online=() a b n
+	say "== linux: vCPU hot-add to online in Linux, ACPI CPU hotplug, QEMU TCG, 3 CPUs"
+	if ! iso=$(iso linux-hotplug); then
+		say "linux hot-add: not available ($iso)"
+		summary linux "hot-add: not available (image build failed)"
+		return
+	fi
+	for r in $(seq 1 "$ROUNDS"); do
+		d=$OUT/linux/hotplug-$r
+		qemu_iso_stamped "$d" "$iso" 768 3
+		for _ in $(seq 1 20); do # the stamper may still be writing
+			! has "$d/e9.log" 'sprout: shutdown' || break
+			sleep 0.1
+		done
+		sprout_verdict "$d"
+		n=0
+		while read -r a b; do
+			[ "$a" -lt 0 ] || sipi+=("$a")
+			online+=("$b")
+			n=$((n + 1))
+		done < <(linux_hotplug_times "$LOG")
+		if [ -n "$WHY" ] || [ "$n" = 0 ]; then
+			say "  round $r: failed (${WHY:-no timed add, see $LOG})"
+		else
+			say "  round $r: $n adds, ms to online: ${online[*]: -$n}"
+		fi
+	done
+	if [ ${#online[@]} -eq 0 ]; then
+		say "linux hot-add: not available (no timed add)"
+		summary linux "hot-add: not available (no timed add)"
+		return
+	fi
+	[ ${#sipi[@]} -eq 0 ] || say "linux hot-add ms to INIT/SIPI (median of ${#sipi[@]}): $(median "${sipi[@]}")"
+	say "linux hot-add ms to online (median of ${#online[@]}): $(median "${online[@]}")"
+	summary linux "hot-add to online in Linux $(median "${online[@]}") ms (median of ${#online[@]}; to its INIT/SIPI ${sipi:+$(median "${sipi[@]}")} ms; host clock, TCG)"
+}
+
 # ---- main ----
 
 # Other builds may replace $BUILD's binaries while this runs: measure one copy of them.
@@ -762,6 +832,7 @@ for p in "${parts[@]}"; do
 	memory) bench_memory ;;
 	vcpu) bench_vcpu ;;
 	linux) bench_linux ;;
+	linux-hotplug) bench_linux_hotplug ;;
 	esac
 done
 
