@@ -237,4 +237,25 @@ void vm_print_figures(const struct vm *vm)
 		"2M %llu, denied %llu, exits %llu, ran %llu ms\n",
 		vm->cfg.name, a->committed >> 10, a->peak >> 10, a->quota >> 10, a->faults_4k,
 		a->faults_2m, a->denied, exits, ms);
+	vm_print_exit_reasons(vm);
+}
+
+/* "vm NAME: exits by reason: io 123, rdmsr 45, ...": the nonzero ones, in enum order. */
+void vm_print_exit_reasons(const struct vm *vm)
+{
+	char line[256];
+	u32 len = 0;
+
+	for (u32 r = 0; r < EXIT_REASON_COUNT; r++) {
+		u64 n = vm->parked_exits_by_reason[r];
+
+		for (u32 i = 0; i < vm->nr_vcpus; i++)
+			n += vm->vcpus[i]->exits_by_reason[r];
+		if (!n || len >= sizeof(line))
+			continue;
+		len += (u32)snprintf(line + len, sizeof(line) - len, "%s%s %llu", len ? ", " : "",
+				     exit_reason_name((enum exit_reason)r), n);
+	}
+	if (len)
+		pr_info("vm %s: exits by reason: %s\n", vm->cfg.name, line);
 }

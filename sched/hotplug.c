@@ -182,6 +182,10 @@ void sched_park_now(struct vcpu *v, const char *how)
 	/* The slot may be reused: keep what this vCPU did in the VM's totals. */
 	v->vm->parked_busy_tsc += v->busy_tsc;
 	v->vm->parked_exits += v->exits;
+	for (u32 r = 0; r < EXIT_REASON_COUNT; r++) {
+		v->vm->parked_exits_by_reason[r] += v->exits_by_reason[r];
+		v->exits_by_reason[r] = 0;
+	}
 	v->busy_tsc = 0;
 	v->exits = 0;
 	v->state = VCPU_STOPPED;

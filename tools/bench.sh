@@ -645,11 +645,12 @@ bench_vcpu() {
 # ---- 5. Linux ----
 
 # Debian's kernel (the bzImage of linux-image-amd64) with the test initramfs, 1 GiB, one
-# vCPU, under Sprout and on bare QEMU (its own bzImage loader), interleaved ROUNDS times.
-# Boot time is the kernel's own uptime when /init starts (guests/linux/init prints it),
-# so firmware, GRUB and Sprout's start are not in it; the committed memory is the VM's
-# peak, read from the hypervisor's figures line at power-off, just after that marker.
-LINUX_CMDLINE="console=ttyS0"
+# vCPU, under Sprout and on bare QEMU (its own bzImage loader), interleaved ROUNDS times,
+# with two command lines: "console=ttyS0 quiet" (the target's figure) and
+# "console=ttyS0" (the whole boot log on the serial console). Boot time is the kernel's
+# own uptime when /init starts (guests/linux/init prints it), so firmware, GRUB and
+# Sprout's start are not in it; the committed memory is the VM's peak, read from the
+# hypervisor's figures line at power-off, just after that marker.
 LINUX_MIB=1024
 
 # The uptime /init printed, in ms, from a console log; empty when there is none.
@@ -659,59 +660,84 @@ linux_uptime_ms() { # log
 }
 
 bench_linux() {
-	local iso='' r d up_s=() up_b=() peak=() u p
+	local iso="" isoq="" r d q x up_s=() up_b=() up_sq=() up_bq=() peak=() io=() u p
 	say "== linux: Debian's bzImage to its /init, ${LINUX_MIB} MiB, QEMU TCG -cpu $QEMU_CPU"
 	if [ ! -f "$BUILD/guests/bzImage" ] || [ ! -f "$BUILD/guests/linux-initrd.cpio.gz" ]; then
 		say "linux: not available (no bzImage or initramfs in $BUILD/guests)"
 		summary linux "not available"
 		return
 	fi
-	if ! iso=$(iso linux); then
-		say "linux: not available ($iso)"
+	if ! iso=$(iso linux) || ! isoq=$(iso linux-quiet); then
+		say "linux: not available (image build failed)"
 		summary linux "not available (image build failed)"
 		return
 	fi
 	for r in $(seq 1 "$ROUNDS"); do
-		d=$OUT/linux/sprout-$r
-		qemu_iso "$d" "$iso" $((LINUX_MIB + 512))
-		sprout_verdict "$d"
-		u=$(linux_uptime_ms "$LOG")
-		p=$(grep -a "vm linux: figures:" "$LOG" | grep -oE 'peak [0-9]+' | grep -oE '[0-9]+' || true)
-		[ -n "$WHY" ] || [ -n "$u" ] || WHY="no /init uptime line, see $LOG"
-		if [ -n "$WHY" ]; then
-			say "  round $r sprout: failed ($WHY)"
-		else
-			say "  round $r sprout: /init at $u ms of kernel uptime, peak ${p:-?} KiB committed"
-			up_s+=("$u")
-			[ -z "$p" ] || peak+=("$p")
-		fi
-		d=$OUT/linux/bare-$r
-		fresh_dir "$d"
-		run_emu "$d" "$QEMU_TIMEOUT" "$d/qemu.out" qemu-system-x86_64 -nodefaults -accel tcg \
-			-display none -no-reboot -cpu "$QEMU_CPU" -smp 1 -m "${LINUX_MIB}M" -M pc \
-			-serial "file:$d/com1.log" -kernel "$BUILD/guests/bzImage" \
-			-initrd "$BUILD/guests/linux-initrd.cpio.gz" -append "$LINUX_CMDLINE"
-		u=$(linux_uptime_ms "$d/com1.log")
-		if [ -z "$u" ]; then
-			say "  round $r bare:   failed (no /init uptime line, see $d/com1.log)"
-		else
-			say "  round $r bare:   /init at $u ms of kernel uptime"
-			up_b+=("$u")
-		fi
+		for q in quiet verbose; do
+			d=$OUT/linux/sprout-$q-$r
+			if [ $q = quiet ]; then
+				qemu_iso "$d" "$isoq" $((LINUX_MIB + 512))
+			else
+				qemu_iso "$d" "$iso" $((LINUX_MIB + 512))
+			fi
+			sprout_verdict "$d"
+			u=$(linux_uptime_ms "$LOG")
+			p=$(grep -a "vm linux: figures:" "$LOG" | grep -oE 'peak [0-9]+' | grep -oE '[0-9]+' || true)
+			x=$(grep -a "vm linux: exits by reason:" "$LOG" | grep -oE ' io [0-9]+' | grep -oE '[0-9]+' || true)
+			[ -n "$WHY" ] || [ -n "$u" ] || WHY="no /init uptime line, see $LOG"
+			if [ -n "$WHY" ]; then
+				say "  round $r sprout $q: failed ($WHY)"
+			else
+				say "  round $r sprout $q: /init at $u ms of kernel uptime, peak ${p:-?} KiB committed, ${x:-?} I/O exits in all"
+				if [ $q = quiet ]; then
+					up_sq+=("$u")
+					[ -z "$p" ] || peak+=("$p")
+				else
+					up_s+=("$u")
+					[ -z "$x" ] || io+=("$x")
+				fi
+			fi
+			d=$OUT/linux/bare-$q-$r
+			fresh_dir "$d"
+			run_emu "$d" "$QEMU_TIMEOUT" "$d/qemu.out" qemu-system-x86_64 -nodefaults -accel tcg \
+				-display none -no-reboot -cpu "$QEMU_CPU" -smp 1 -m "${LINUX_MIB}M" -M pc \
+				-serial "file:$d/com1.log" -kernel "$BUILD/guests/bzImage" \
+				-initrd "$BUILD/guests/linux-initrd.cpio.gz" \
+				-append "console=ttyS0$([ $q = verbose ] || echo ' quiet')"
+			u=$(linux_uptime_ms "$d/com1.log")
+			if [ -z "$u" ]; then
+				say "  round $r bare $q:   failed (no /init uptime line, see $d/com1.log)"
+			elif [ $q = quiet ]; then
+				say "  round $r bare $q:   /init at $u ms of kernel uptime"
+				up_bq+=("$u")
+			else
+				say "  round $r bare $q:   /init at $u ms of kernel uptime"
+				up_b+=("$u")
+			fi
+		done
 	done
-	if [ ${#up_s[@]} -eq 0 ] || [ ${#up_b[@]} -eq 0 ]; then
+	if [ ${#up_sq[@]} -eq 0 ] || [ ${#up_bq[@]} -eq 0 ]; then
 		say "linux: not available (no complete round)"
 		summary linux "not available (no complete round)"
 		return
 	fi
-	local ms mb rt share
-	ms=$(median "${up_s[@]}")
-	mb=$(median "${up_b[@]}")
+	local ms mb rt share msv mbv rtv
+	ms=$(median "${up_sq[@]}")
+	mb=$(median "${up_bq[@]}")
 	rt=$(ratio "$ms" "$mb")
 	say "linux boot ms to /init (sprout): $ms"
 	say "linux boot ms to /init (bare): $mb"
 	say "ratio linux boot sprout/bare: $rt"
-	summary linux "boot to /init $rt x bare ($mb -> $ms ms of kernel uptime; target <= 1.2: $(target "$rt" 1.2))"
+	summary linux "boot to /init $rt x bare ($mb -> $ms ms of kernel uptime, console=ttyS0 quiet; target <= 1.2: $(target "$rt" 1.2))"
+	if [ ${#up_s[@]} -gt 0 ] && [ ${#up_b[@]} -gt 0 ]; then
+		msv=$(median "${up_s[@]}")
+		mbv=$(median "${up_b[@]}")
+		rtv=$(ratio "$msv" "$mbv")
+		say "linux boot ms to /init, boot log on ttyS0 (sprout): $msv"
+		say "linux boot ms to /init, boot log on ttyS0 (bare): $mbv"
+		say "ratio linux boot with its log sprout/bare: $rtv"
+		summary linux "boot to /init with the boot log on ttyS0 $rtv x bare ($mbv -> $msv ms; ${io:+$(median "${io[@]}")} I/O exits, mostly the UART)"
+	fi
 	if [ ${#peak[@]} -gt 0 ]; then
 		p=$(median "${peak[@]}")
 		share=$(awk -v p="$p" -v m="$LINUX_MIB" 'BEGIN { printf "%.1f", p / 1024 * 100 / m }')

@@ -3,6 +3,7 @@
 #ifndef HV_VCPU_H
 #define HV_VCPU_H
 
+#include <hv/exit.h>
 #include <hv/msr_policy.h>
 #include <hv/spinlock.h>
 #include <hv/types.h>
@@ -72,7 +73,7 @@ struct vcpu {
 	u64 pending_request; /* broker request id, 0 if none */
 
 	u64 exits;
-	u64 exits_by_reason[32];
+	u64 exits_by_reason[EXIT_REASON_COUNT];
 	struct vcpu_exit_rec exit_log[VCPU_EXIT_LOG];
 	u32 exit_log_next;   /* exits recorded so far; the ring index is this modulo its size */
 	u64 busy_tsc;	     /* TSC ticks spent in the guest */

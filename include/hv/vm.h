@@ -37,6 +37,7 @@ struct vm {
 	u32 unassigned_quiet;	/* accesses not logged since the last line */
 	u64 parked_busy_tsc;	/* guest time and exits of vCPUs since parked */
 	u64 parked_exits;
+	u64 parked_exits_by_reason[EXIT_REASON_COUNT];
 
 	enum vm_stop_kind stop_kind;
 	int exit_status;
@@ -74,6 +75,7 @@ struct vm *vm_find(const char *name);
 
 /* Print a VM's final accounting line. */
 void vm_print_figures(const struct vm *vm);
+void vm_print_exit_reasons(const struct vm *vm);
 
 /* Copy between the hypervisor and a VM's RAM; -EFAULT unless all of it is guest RAM. */
 int vm_read(struct vm *vm, gpa_t gpa, void *dst, size_t len);
