@@ -21,7 +21,7 @@
 typedef enum exit_action (*exit_handler_t)(struct vcpu *v, struct vm_exit *e);
 
 static const char *const reason_names[EXIT_REASON_COUNT] = {
-	[EXIT_NONE] = "none",
+	[EXIT_NONE] = "backend-only", /* windows, IRET, emulated in the vendor code */
 	[EXIT_CPUID] = "cpuid",
 	[EXIT_IO] = "io",
 	[EXIT_MSR_READ] = "rdmsr",
