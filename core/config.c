@@ -315,13 +315,36 @@ static int set_log(struct parser *p, const char *key, struct span v)
 	return match(p, key, v, levels, "err, warn, info or debug", &p->cfg->log_level);
 }
 
+/* test_vm = NAME[, NAME...]: up to CONFIG_TEST_VMS names, each once. */
 static int set_test_vm(struct parser *p, const char *key, struct span v)
 {
-	int ret = check_name(p, key, v);
+	struct sprout_config *cfg = p->cfg;
+	size_t pos = 0;
 
-	if (ret)
-		return ret;
-	span_copy(p->cfg->test_vm, v);
+	cfg->test_vm_count = 0;
+	for (;;) {
+		size_t end = pos;
+		struct span name;
+		int ret;
+
+		while (end < v.n && v.s[end] != ',')
+			end++;
+		name = span_trim((struct span){v.s + pos, end - pos});
+		ret = check_name(p, key, name);
+		if (ret)
+			return ret;
+		for (u32 i = 0; i < cfg->test_vm_count; i++) {
+			if (span_is(name, cfg->test_vm[i]))
+				return cfg_err(p, key, "test_vm lists \"%s\" twice",
+					       cfg->test_vm[i]);
+		}
+		if (cfg->test_vm_count == CONFIG_TEST_VMS)
+			return cfg_err(p, key, "test_vm lists more than %d VMs", CONFIG_TEST_VMS);
+		span_copy(cfg->test_vm[cfg->test_vm_count++], name);
+		if (end == v.n)
+			break;
+		pos = end + 1;
+	}
 	p->test_vm_line = p->line;
 	return 0;
 }
@@ -741,14 +764,16 @@ static int check_test_vm(struct parser *p)
 	const struct sprout_config *cfg = p->cfg;
 	u32 i;
 
-	if (!cfg->test_vm[0])
-		return 0;
-	for (i = 0; i < cfg->vm_count; i++) {
-		if (!strcmp(cfg->test_vm, cfg->vms[i].name))
-			return 0;
+	for (u32 t = 0; t < cfg->test_vm_count; t++) {
+		for (i = 0; i < cfg->vm_count; i++) {
+			if (!strcmp(cfg->test_vm[t], cfg->vms[i].name))
+				break;
+		}
+		if (i == cfg->vm_count)
+			return error_at(p, p->test_vm_line, "test_vm",
+					"test_vm \"%s\" names no [vm] section", cfg->test_vm[t]);
 	}
-	return error_at(p, p->test_vm_line, "test_vm", "test_vm \"%s\" names no [vm] section",
-			cfg->test_vm);
+	return 0;
 }
 
 static int parse_text(struct parser *p, const char *text, size_t len)
@@ -833,14 +858,19 @@ static void print_vm(u32 id, const struct vm_config *vm)
 
 void config_print(const struct sprout_config *cfg)
 {
+	char tests[CONFIG_TEST_VMS * (CONFIG_NAME_MAX + 2)] = "";
+	size_t len;
 	u32 i;
 
 	if (!cfg->vm_count) {
 		pr_info("vm table: 0 VMs (nothing to run)\n");
 		return;
 	}
+	for (i = 0, len = 0; i < cfg->test_vm_count; i++)
+		len += (size_t)snprintf(tests + len, sizeof(tests) - len, "%s%s", i ? ", " : "",
+					cfg->test_vm[i]); /* fits: sized for all of them */
 	pr_info("vm table: %u VM%s%s%s\n", cfg->vm_count, cfg->vm_count == 1 ? "" : "s",
-		cfg->test_vm[0] ? ", test_vm " : "", cfg->test_vm);
+		cfg->test_vm_count ? ", test_vm " : "", tests);
 	for (i = 0; i < cfg->vm_count; i++)
 		print_vm(i, &cfg->vms[i]);
 }

@@ -9,16 +9,42 @@
 #include <hv/string.h>
 #include <hv/vm.h>
 
-static char test_vm_name[CONFIG_NAME_MAX];
+static char test_vm_names[CONFIG_TEST_VMS][CONFIG_NAME_MAX];
+static u32 test_vm_count;
 
-void machine_init(const char *test_vm)
+void machine_init(const struct sprout_config *cfg)
 {
-	strlcpy(test_vm_name, test_vm, sizeof(test_vm_name));
+	test_vm_count = cfg->test_vm_count;
+	for (u32 i = 0; i < test_vm_count; i++)
+		strlcpy(test_vm_names[i], cfg->test_vm[i], sizeof(test_vm_names[i]));
 }
 
 static bool is_test_vm(const struct vm *vm)
 {
-	return test_vm_name[0] && !strcmp(vm->cfg.name, test_vm_name);
+	for (u32 i = 0; i < test_vm_count; i++) {
+		if (!strcmp(vm->cfg.name, test_vm_names[i]))
+			return true;
+	}
+	return false;
+}
+
+/* The VM table's entry named name, or NULL. */
+static const struct vm *vm_named(const char *name)
+{
+	for (u32 i = 0; i < VM_MAX; i++) {
+		const struct vm *vm = &vm_table[i];
+
+		if (vm_state(vm) != VM_EMPTY && !strcmp(vm->cfg.name, name))
+			return vm;
+	}
+	return NULL;
+}
+
+static bool vm_alive(const struct vm *vm)
+{
+	enum vm_state s = vm_state(vm);
+
+	return s == VM_RUNNING || s == VM_PAUSED || s == VM_CREATED;
 }
 
 static void print_vm_summary(void)
@@ -42,28 +68,54 @@ static __noreturn void machine_finish(int status)
 	if (__atomic_exchange_n(&finishing, true, __ATOMIC_ACQ_REL))
 		cpu_halt_forever();
 	print_vm_summary();
-	power_off(status, test_vm_name[0] != '\0');
+	power_off(status, test_vm_count != 0);
 }
 
-/* Test mode: the status from the test VM's stop record, whoever asks. */
+/* Test mode: the first non-zero status of the test VMs' stop records, in config order. */
 static int test_status(void)
 {
-	for (u32 i = 0; i < VM_MAX; i++) {
-		const struct vm *vm = &vm_table[i];
-		enum vm_state s = vm_state(vm);
+	for (u32 i = 0; i < test_vm_count; i++) {
+		const struct vm *vm = vm_named(test_vm_names[i]);
+		int status = vm ? vm_test_status(true, vm_state(vm), vm->stop_kind, vm->exit_status)
+				: vm_test_status(false, VM_EMPTY, VM_STOP_NONE, 0);
 
-		if (s != VM_EMPTY && is_test_vm(vm))
-			return vm_test_status(true, s, vm->stop_kind, vm->exit_status);
+		if (status)
+			return status;
 	}
-	return vm_test_status(false, VM_EMPTY, VM_STOP_NONE, 0);
+	return 0;
+}
+
+/* Test VMs still to stop (one never loaded counts as stopped). */
+static u32 test_vms_alive(void)
+{
+	u32 n = 0;
+
+	for (u32 i = 0; i < test_vm_count; i++) {
+		const struct vm *vm = vm_named(test_vm_names[i]);
+
+		n += vm && vm_alive(vm);
+	}
+	return n;
 }
 
 void machine_vm_stopped(struct vm *vm)
 {
+	u32 alive;
 	int status;
 
 	if (!is_test_vm(vm))
 		return;
+	/*
+	 * Two test VMs may stop at once on two CPUs: each wrote its own state
+	 * before this; the fence makes at least one of them see both stopped.
+	 */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	alive = test_vms_alive();
+	if (alive) {
+		pr_info("sprout: test VM %s finished (%s); %u more to finish\n", vm->cfg.name,
+			vm->stop_reason, alive);
+		return;
+	}
 	status = test_status();
 	pr_info("sprout: test VM %s finished (%s); machine status %d\n", vm->cfg.name,
 		vm->stop_reason, status);
@@ -73,9 +125,7 @@ void machine_vm_stopped(struct vm *vm)
 static bool any_vm_alive(void)
 {
 	for (u32 i = 0; i < VM_MAX; i++) {
-		enum vm_state s = vm_state(&vm_table[i]);
-
-		if (s == VM_RUNNING || s == VM_PAUSED || s == VM_CREATED)
+		if (vm_alive(&vm_table[i]))
 			return true;
 	}
 	return false;
@@ -86,5 +136,5 @@ void machine_idle_check(void)
 	if (any_vm_alive() || broker_restart_due())
 		return;
 	pr_info("sprout: all VMs have stopped\n");
-	machine_finish(test_vm_name[0] ? test_status() : 0);
+	machine_finish(test_vm_count ? test_status() : 0);
 }

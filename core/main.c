@@ -173,6 +173,9 @@ static const struct sched_hooks core_sched_hooks = {
 	.idle = core_idle,
 	.vcpu_unblocked = hypercall_wait_done,
 	.vcpu_entry = vplat_vcpu_entry,
+	.vm_at = vm_at,
+	.vcpu_slot = vm_vcpu_storage,
+	.vcpu_created = vcpu_init_platform,
 };
 
 void hv_main(struct boot_info *bi)
@@ -194,14 +197,14 @@ void hv_main(struct boot_info *bi)
 	}
 	if (config.crash_test[0])
 		crash_test(config.crash_test);
-	machine_init(config.test_vm);
+	machine_init(&config);
 	sched_init(&core_sched_hooks);
 	broker_init(&config, bi);
 	if (!config.vm_count)
-		power_off(0, config.test_vm[0] != '\0');
+		power_off(0, config.test_vm_count != 0);
 	if (hvm_init()) {
 		pr_err("sprout: cannot run VMs on this machine\n");
-		power_off(1, config.test_vm[0] != '\0');
+		power_off(1, config.test_vm_count != 0);
 	}
 	apic_init_cpu(true);
 	apic_timer_start(SCHED_SLICE_US);

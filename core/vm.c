@@ -110,6 +110,11 @@ static int vm_load_image(struct vm *vm, const struct boot_info *bi, struct loade
 	return ret;
 }
 
+struct vm *vm_at(u32 i)
+{
+	return &vm_table[i];
+}
+
 struct vcpu *vm_vcpu_storage(struct vm *vm, u32 id)
 {
 	return &vcpu_pool[vm->id][id];

@@ -72,7 +72,7 @@ long sched_vcpu_add(struct vm *vm)
 		spin_unlock(&vm->lock);
 		return -EBUSY;
 	}
-	v = vm_vcpu_storage(vm, (u32)slot);
+	v = sched_hooks_vcpu_slot(vm, (u32)slot);
 	vcpu_prepare_launch(vm, v, (u32)slot);
 	spin_unlock(&vm->lock);
 	pr_info("vm %s: adding vCPU %d on CPU %d\n", vm->cfg.name, slot, cpu);
@@ -92,7 +92,7 @@ bool sched_create_vcpu(struct percpu *cpu, struct vcpu *v)
 		__atomic_store_n(&v->on_cpu, false, __ATOMIC_RELEASE);
 		return true;
 	}
-	vcpu_init_platform(v);
+	sched_hooks_vcpu_created(v);
 	if (v->sipi_vector >= 0) {
 		hvm->vcpu_set_sipi_state(v, (u8)v->sipi_vector);
 	} else {
@@ -133,7 +133,7 @@ void sched_vcpu_init_sipi(struct vm *vm, u32 id, bool startup, u8 vector)
 		return; /* STARTUP without INIT is ignored, as by a real CPU */
 	}
 	vm->init_pending &= ~BIT(id);
-	v = vm_vcpu_storage(vm, id);
+	v = sched_hooks_vcpu_slot(vm, id);
 	vcpu_prepare_launch(vm, v, id);
 	v->sipi_vector = vector;
 	cpu = sched_find_idle_cpu();
@@ -230,7 +230,7 @@ void sched_hotplug_tick(struct percpu *cpu)
 	sched_load_sample(cpu);
 
 	for (u32 i = 0; i < VM_MAX; i++) {
-		struct vm *vm = &vm_table[i];
+		struct vm *vm = sched_hooks_vm_at(i);
 
 		if (vm_state(vm) != VM_RUNNING && vm_state(vm) != VM_PAUSED)
 			continue;

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 /* Running one vCPU for a time slice: FPU hand-over, the exit loop, accounting. */
+#include <arch/apic.h>
 #include <arch/time.h>
 #include <arch/x86.h>
 #include <hv/hvm.h>
 #include <hv/percpu.h>
+#include <hv/printk.h>
 #include <hv/sched.h>
 #include <hv/vm.h>
 
@@ -38,6 +40,28 @@ static bool slice_over(struct vcpu *v, enum exit_action act, u64 slice_end)
 	if (vm_state(v->vm) != VM_RUNNING || v->vm->held || vm_stopping(v->vm))
 		return true;
 	return act == EXIT_YIELD || rdtsc() >= slice_end;
+}
+
+/*
+ * A VM entry that lasted far longer than a slice: the host timer (at most one
+ * slice away) must have forced an exit long before. Say how the timer stood,
+ * so a lost timer (not armed) tells itself apart from an interrupt the CPU did
+ * not turn into an exit (pending in the IRR). A few lines per CPU at most.
+ */
+#define STALL_SLICES 20
+
+static void report_stall(struct percpu *cpu, const struct vcpu *v, u64 t0, u64 spent)
+{
+	struct apic_timer_state t;
+
+	if (cpu->stalls_told >= 4)
+		return;
+	cpu->stalls_told++;
+	apic_timer_state(&t);
+	pr_warn("sched: CPU %u: vm %s vCPU %u stayed %llu ms in the guest without an exit; "
+		"host timer armed for %lld ms after the entry, count %u, IRR %u ISR %u\n",
+		cpu->cpu_id, v->vm->cfg.name, v->id, spent / tsc_khz,
+		((s64)t.armed_at_tsc - (s64)t0) / (s64)tsc_khz, t.count, t.irr, t.isr);
 }
 
 void sched_run_slice(struct percpu *cpu, struct vcpu *v)
@@ -76,6 +100,8 @@ void sched_run_slice(struct percpu *cpu, struct vcpu *v)
 		hvm->vcpu_run(v, &e);
 		__atomic_store_n(&v->in_guest, false, __ATOMIC_RELEASE);
 		spent = rdtsc() - t0;
+		if (spent > STALL_SLICES * SCHED_SLICE_US * tsc_khz / 1000)
+			report_stall(cpu, v, t0, spent);
 		v->busy_tsc += spent;
 		cpu->busy_tsc += spent;
 		v->last_cpu = (s32)cpu->cpu_id;

@@ -38,6 +38,21 @@ bool sched_hooks_vcpu_entry(struct vcpu *v)
 	return hooks->vcpu_entry(v);
 }
 
+struct vm *sched_hooks_vm_at(u32 i)
+{
+	return hooks->vm_at(i);
+}
+
+struct vcpu *sched_hooks_vcpu_slot(struct vm *vm, u32 id)
+{
+	return hooks->vcpu_slot(vm, id);
+}
+
+void sched_hooks_vcpu_created(struct vcpu *v)
+{
+	hooks->vcpu_created(v);
+}
+
 u32 sched_cpu_count(void)
 {
 	return smp_cpus_online;
@@ -175,7 +190,7 @@ static void sched_wake_expired(void)
 	u64 now = rdtsc(), next = 0;
 
 	for (u32 i = 0; i < VM_MAX; i++) {
-		struct vm *vm = &vm_table[i];
+		struct vm *vm = sched_hooks_vm_at(i);
 
 		if (vm_state(vm) != VM_RUNNING)
 			continue;

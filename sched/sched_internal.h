@@ -26,6 +26,9 @@ bool sched_block_commit(struct vcpu *v);
 /* A wait of v ended (woken, or the block was cancelled): the core finishes it. */
 void sched_hooks_vcpu_unblocked(struct vcpu *v);
 bool sched_hooks_vcpu_entry(struct vcpu *v);
+struct vm *sched_hooks_vm_at(u32 i);
+struct vcpu *sched_hooks_vcpu_slot(struct vm *vm, u32 id);
+void sched_hooks_vcpu_created(struct vcpu *v);
 /* After a host timer interrupt: wake the blocked vCPUs whose deadline passed. */
 void sched_timer_work(struct percpu *cpu);
 

@@ -99,6 +99,19 @@ void apic_timer_request(u64 at_tsc)
 		timer_arm(cpu, at_tsc);
 }
 
+#define APIC_REG_ISR 0x100
+#define APIC_REG_IRR 0x200
+
+void apic_timer_state(struct apic_timer_state *s)
+{
+	u32 reg = (APIC_TIMER_VECTOR / 32) * 0x10, bit = BIT(APIC_TIMER_VECTOR % 32);
+
+	s->armed_at_tsc = this_cpu()->timer_at_tsc;
+	s->count = apic_read(APIC_REG_TIMER_CUR);
+	s->irr = apic_read(APIC_REG_IRR + reg) & bit;
+	s->isr = apic_read(APIC_REG_ISR + reg) & bit;
+}
+
 static void apic_spurious_irq(struct trap_frame *f)
 {
 }

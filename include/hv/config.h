@@ -49,10 +49,19 @@ struct vm_config {
 	u32 line; /* line of the [vm] header, for messages */
 };
 
+/* Test mode: the VMs whose exits end the machine (test_vm = NAME[, NAME...]). */
+#define CONFIG_TEST_VMS 8
+
 struct sprout_config {
-	u32 log_level;		       /* enum log_level */
-	char test_vm[CONFIG_NAME_MAX]; /* test mode: this VM's exit status ends the machine */
-	char crash_test[16];	       /* "" or "pagefault": deliberately fault in the hypervisor */
+	u32 log_level; /* enum log_level */
+	/*
+	 * Test mode: once every one of these VMs has stopped, the machine ends
+	 * with the first non-zero status among them, in this order (else 0).
+	 * test_vm[0][0] == '\0': no test mode.
+	 */
+	char test_vm[CONFIG_TEST_VMS][CONFIG_NAME_MAX];
+	u32 test_vm_count;
+	char crash_test[16]; /* "" or "pagefault": deliberately fault in the hypervisor */
 	u32 vm_count;
 	struct vm_config vms[CONFIG_MAX_VMS];
 };

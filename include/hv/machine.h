@@ -6,11 +6,15 @@
 #include <hv/types.h>
 
 struct vm;
+struct sprout_config;
 
-/* Settings from the config: which VM's exit ends the machine (test mode), or "". */
-void machine_init(const char *test_vm);
+/* Settings from the config: which VMs' exits end the machine (test mode), if any. */
+void machine_init(const struct sprout_config *cfg);
 
-/* A VM has stopped: in test mode, the test VM's stop ends the machine. */
+/*
+ * A VM has stopped: in test mode, once every test VM has, the machine ends
+ * with the first non-zero status among them in the config's order (else 0).
+ */
 void machine_vm_stopped(struct vm *vm);
 
 /* A CPU found nothing to run: end the machine once no VM is left alive. */

@@ -28,6 +28,7 @@ struct percpu {
 	/* The one-shot host timer (arch/x86/apic.c): next tick, when it fires next, how often. */
 	u64 tick_next_tsc, timer_at_tsc;
 	volatile u64 timer_fired;
+	u32 stalls_told; /* long VM entries reported (sched/run.c) */
 	u64 seen_fired;
 	u64 wake_next_tsc; /* earliest deadline of the blocked vCPUs homed here, ~0 if none */
 	u64 busy_tsc, idle_tsc;

@@ -43,6 +43,12 @@ struct sched_hooks {
 	 * False: do not enter, v announced a block (sched_block_prepare()).
 	 */
 	bool (*vcpu_entry)(struct vcpu *v);
+	/* VM table slot i (0 <= i < VM_MAX), whatever its state: for the scans of timers and parks. */
+	struct vm *(*vm_at)(u32 i);
+	/* The storage of vCPU id of vm, made ready for a new vCPU (hotplug, INIT/SIPI). */
+	struct vcpu *(*vcpu_slot)(struct vm *vm, u32 id);
+	/* A hot-added vCPU was created on its CPU: give it its platform state (LAPIC, ...). */
+	void (*vcpu_created)(struct vcpu *v);
 };
 
 void sched_init(const struct sched_hooks *hooks);

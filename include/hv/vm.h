@@ -70,6 +70,9 @@ struct vm *vm_create_at(struct vm *slot, const struct vm_config *cfg, const stru
 /* The storage of vCPU slot id of vm. */
 struct vcpu *vm_vcpu_storage(struct vm *vm, u32 id);
 
+/* Slot i of the VM table (i < VM_MAX). */
+struct vm *vm_at(u32 i);
+
 /* The VM with that name in the table, or NULL. */
 struct vm *vm_find(const char *name);
 

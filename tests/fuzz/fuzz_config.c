@@ -69,17 +69,23 @@ static void check_vm(const struct sprout_config *cfg, u32 i)
 
 static void check_config(const struct sprout_config *cfg)
 {
-	bool test_vm_found = !cfg->test_vm[0];
-
 	FUZZ_ASSERT(cfg->vm_count <= CONFIG_MAX_VMS);
 	FUZZ_ASSERT(cfg->log_level <= LOG_DEBUG);
 	FUZZ_ASSERT(!cfg->crash_test[0] || !strcmp(cfg->crash_test, "pagefault"));
-	FUZZ_ASSERT(terminated(cfg->test_vm, sizeof(cfg->test_vm)));
-	for (u32 i = 0; i < cfg->vm_count; i++) {
+	FUZZ_ASSERT(cfg->test_vm_count <= CONFIG_TEST_VMS);
+	for (u32 i = 0; i < cfg->vm_count; i++)
 		check_vm(cfg, i);
-		test_vm_found |= !strcmp(cfg->test_vm, cfg->vms[i].name);
+	/* Every test VM names a [vm], each once. */
+	for (u32 t = 0; t < cfg->test_vm_count; t++) {
+		bool found = false;
+
+		FUZZ_ASSERT(terminated(cfg->test_vm[t], sizeof(cfg->test_vm[t])));
+		for (u32 i = 0; i < cfg->vm_count; i++)
+			found |= !strcmp(cfg->test_vm[t], cfg->vms[i].name);
+		FUZZ_ASSERT(found);
+		for (u32 u = 0; u < t; u++)
+			FUZZ_ASSERT(strcmp(cfg->test_vm[t], cfg->test_vm[u]) != 0);
 	}
-	FUZZ_ASSERT(test_vm_found);
 }
 
 static void check_error(const struct sprout_config *cfg, const struct config_error *err,

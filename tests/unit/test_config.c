@@ -93,7 +93,8 @@ UTEST(config_full_round_trip)
 	CHECK_EQ(err.line, 0);
 	CHECK_EQ(err.msg[0], 0);
 	CHECK_EQ(cfg.log_level, LOG_DEBUG);
-	CHECK(!strcmp(cfg.test_vm, "broker"));
+	CHECK(!strcmp(cfg.test_vm[0], "broker"));
+	CHECK_EQ(cfg.test_vm_count, 1);
 	CHECK(!strcmp(cfg.crash_test, "pagefault"));
 	CHECK_EQ(cfg.vm_count, 2);
 	CHECK(!strcmp(b->name, "broker"));
@@ -124,7 +125,8 @@ UTEST(config_defaults)
 
 	CHECK_EQ(parse("[vm a]\nimage = a.elf\nkind = pvh\nmemory = 64M\n"), 0);
 	CHECK_EQ(cfg.log_level, LOG_INFO);
-	CHECK_EQ(cfg.test_vm[0], 0);
+	CHECK_EQ(cfg.test_vm[0][0], 0);
+	CHECK_EQ(cfg.test_vm_count, 0);
 	CHECK_EQ(cfg.crash_test[0], 0);
 	CHECK_EQ(cfg.vm_count, 1);
 	CHECK(!strcmp(vm->name, "a"));
@@ -530,7 +532,27 @@ UTEST(config_privileged)
 UTEST(config_test_vm)
 {
 	CHECK_EQ(parse("[sprout]\ntest_vm = b\n" VM("a") VM("b")), 0);
-	CHECK(!strcmp(cfg.test_vm, "b"));
+	CHECK(!strcmp(cfg.test_vm[0], "b"));
+	CHECK_EQ(cfg.test_vm_count, 1);
+
+	/* A list: every one must stop before the machine ends. */
+	CHECK_EQ(parse("[sprout]\ntest_vm = \"b, a,c\"\n" VM("a") VM("b") VM("c")), 0);
+	CHECK_EQ(cfg.test_vm_count, 3);
+	CHECK(!strcmp(cfg.test_vm[0], "b"));
+	CHECK(!strcmp(cfg.test_vm[1], "a"));
+	CHECK(!strcmp(cfg.test_vm[2], "c"));
+	CHECK_EQ(parse("[sprout]\ntest_vm = \"a , b\"\n" VM("a") VM("b")), 0);
+	CHECK_EQ(cfg.test_vm_count, 2);
+	CHECK(!strcmp(cfg.test_vm[1], "b"));
+	EXPECT_ERROR("[sprout]\ntest_vm = a,b,a\n" VM("a") VM("b"), 2, "test_vm",
+		     "test_vm lists \"a\" twice");
+	EXPECT_ERROR("[sprout]\ntest_vm = a,,b\n" VM("a") VM("b"), 2, "test_vm",
+		     "VM name is empty");
+	EXPECT_ERROR("[sprout]\ntest_vm = a,\n" VM("a"), 2, "test_vm", "VM name is empty");
+	EXPECT_ERROR("[sprout]\ntest_vm = a,b,c,d,e,f,g,h,i\n", 2, "test_vm",
+		     "test_vm lists more than 8 VMs");
+	EXPECT_ERROR("[sprout]\ntest_vm = \"a, c\"\n" VM("a") VM("b"), 2, "test_vm",
+		     "test_vm \"c\" names no [vm] section");
 	EXPECT_ERROR("[sprout]\n\ntest_vm = c\n" VM("a") VM("b"), 3, "test_vm",
 		     "test_vm \"c\" names no [vm] section");
 	EXPECT_ERROR("[sprout]\ntest_vm = a.b\n", 2, "test_vm", "bad character");
@@ -623,7 +645,7 @@ UTEST(config_messages_are_printable_and_bounded)
 UTEST(config_print_table)
 {
 	static const char text[] =
-		"[sprout]\ntest_vm = ticker\n"
+		"[sprout]\ntest_vm = \"ticker, hello\"\n"
 		"[vm hello]\nimage = hello.elf\nkind = pvh\nmemory = 64M\n"
 		"[vm ticker]\nimage = hello.elf\nkind = multiboot\nmemory = 1028K\n"
 		"quota = 2G\nvcpus = 1..4\nprivileged = yes\nautostart = no\n"
@@ -632,7 +654,7 @@ UTEST(config_print_table)
 	CHECK_EQ(parse(text), 0);
 	log_reset();
 	config_print(&cfg);
-	CHECK(!strncmp(utest_log, "vm table: 2 VMs, test_vm ticker\n", 32));
+	CHECK(!strncmp(utest_log, "vm table: 2 VMs, test_vm ticker, hello\n", 39));
 	CHECK(strstr(utest_log, "\n  0 hello    pvh         64M quota 64M vcpus 1..1 priv no  "
 				"auto yes paging 2m image hello.elf cmdline \"\"\n"));
 	CHECK(strstr(utest_log, "\n  1 ticker   multiboot 1028K quota 2048M vcpus 1..4 priv yes "

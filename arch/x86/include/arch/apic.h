@@ -20,6 +20,17 @@ void apic_timer_start(u64 period_us);
  */
 void apic_timer_request(u64 at_tsc);
 
+/*
+ * This CPU's host timer as it stands: the TSC it is armed for, the count
+ * left, and whether its interrupt is pending in the IRR or in service.
+ */
+struct apic_timer_state {
+	u64 armed_at_tsc;
+	u32 count;
+	bool irr, isr;
+};
+void apic_timer_state(struct apic_timer_state *s);
+
 #define APIC_ICR_INIT	 0x00004500 /* INIT, level assert */
 #define APIC_ICR_STARTUP 0x00004600 /* STARTUP; OR in the vector (page number) */
 
