@@ -41,7 +41,7 @@ HV_OBJS  := $(call obj,$(HV_SRCS))
 EFI_OBJS := $(call obj,$(EFI_SRCS))
 MB2_OBJS := $(call obj,$(MB2_SRCS))
 
-.PHONY: all hv guests images run test unit integration integration-slow soak bench analyze cppcheck tidy \
+.PHONY: all hv guests images run test unit tools-check plot integration integration-slow soak bench analyze cppcheck tidy \
 	fuzz format format-check analyze tidy cppcheck deps clean help
 
 all: hv guests images
@@ -123,6 +123,16 @@ $(BUILD)/host/unit: $(UNIT_SRCS) $(UNIT_TESTS) $(wildcard include/hv/*.h tests/u
 
 unit: $(BUILD)/host/unit
 	$(Q)$(BUILD)/host/unit
+
+# Host tests of the project's Python tools (tools/plot.py), on logs made by the tests.
+tools-check: $(BUILD)/.deps-ok
+	$(Q)python3 tests/tools/test_plot.py
+
+# The timeline picture of the last `make run` (type `stats export` at sprout> first):
+# $(BUILD)/plot/timeline.png and .svg. PLOT_LOG= picks another console log.
+PLOT_LOG ?= $(BUILD)/run-e9.log
+plot: $(BUILD)/.deps-ok
+	$(Q)python3 tools/plot.py $(PLOT_LOG) -o $(BUILD)/plot/timeline
 
 -include tests/integration/integration.mk
 -include tests/fuzz/fuzz.mk

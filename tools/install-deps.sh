@@ -6,7 +6,7 @@ set -eu
 PKGS="build-essential nasm gnu-efi qemu-system-x86 ovmf grub-pc-bin grub-efi-amd64-bin
 grub-common xorriso mtools dosfstools gdisk bochs bochsbios vgabios bochs-term
 busybox-static linux-image-amd64 acpica-tools clang clang-format clang-tidy cppcheck bear sparse
-libclang-rt-14-dev"
+libclang-rt-14-dev gnuplot-nox python3"
 
 missing=""
 for p in $PKGS; do

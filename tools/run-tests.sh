@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# What `make test` runs: the host unit tests (`make unit`), short runs of every parser
+# What `make test` runs: the host unit tests (`make unit`), the tools' tests
+# (`make tools-check`), short runs of every parser
 # fuzzer (`make fuzz-check`), then the integration boot scenarios (`make integration`);
 # prints the summaries and one combined
 # "N passed, N failed" line. Exits non-zero if anything failed or did not build.
@@ -43,6 +44,7 @@ stage() { # label target
 
 start=$SECONDS
 stage unit unit
+stage tools tools-check
 stage fuzz fuzz-check
 stage integration integration
 

@@ -90,6 +90,17 @@ void vcpu_kept(const struct sprout_msg *m);
 /* Called every period: decide requests the table shows but the ring never brought. */
 void mem_check_stale(void);
 
+/* ---- history.c: the timeline of samples and decisions (timeline.c) ---- */
+
+/* Read stats-every= from the command line; start with an empty timeline. */
+void history_init(void);
+/* Each period: take a sample when stats-every has passed since the last one. */
+void history_period(u64 now_us);
+/* One decision (enum tl_event_kind), for the timeline's marks. */
+void history_event(u32 vm_id, unsigned int kind, u64 arg);
+/* `stats export`: the timeline as CSV between marker lines. */
+void history_export(void);
+
 /* ---- cli.c: operator commands ---- */
 
 /* Parse and execute one command line, printing its result. */

@@ -3,6 +3,7 @@
 #include "guest.h"
 #include "sprout.h"
 #include "broker.h"
+#include "timeline.h"
 #include "cmd.h"
 
 /* The VM a command acts on, copied: commands refresh the table under it. */
@@ -28,7 +29,8 @@ static const char *const help_text =
 	"  vcpu add|park ID        give the VM one more vCPU / take one away\n"
 	"  log ID                  the last 4 KiB the VM printed\n"
 	"  console ID              type to the VM, see its output; Ctrl-] returns here\n"
-	"  stats                   host memory, CPUs and a line per VM\n";
+	"  stats                   host memory, CPUs and a line per VM\n"
+	"  stats export            the timeline (memory, vCPUs, busy, decisions) as CSV\n";
 
 /* bytes in MiB with one decimal and an M: "64M", "1.2M". */
 static char *mib(char *buf, u64 bytes)
@@ -261,6 +263,7 @@ static void mem_reclaim(const struct target *t)
 		print_vm_error(t->name, "reclaim", ret);
 		return;
 	}
+	history_event(t->id, TL_RECLAIM, (u64)ret >> 10);
 	out_printf("vm %s: reclaim ok, %s returned (%ld bytes)\n", t->name,
 		   cmd_fmt_size(size, (u64)ret), ret);
 }
@@ -275,6 +278,7 @@ static void vcpu_op(const struct target *t, enum cmd_kind kind)
 			   cmd_err_name(ret), cmd_err_text(ret));
 		return;
 	}
+	history_event(t->id, add ? TL_ADD : TL_PARK, (u64)ret);
 	out_printf("vm %s: vcpu %s ok, vcpu %ld %s\n", t->name, cmd_op_name(kind), ret,
 		   add ? "added" : "parked");
 }
@@ -383,6 +387,7 @@ void cli_run(const char *line)
 	case CMD_HELP: out_write(help_text, strlen(help_text)); break;
 	case CMD_VM_LIST: vm_list(); break;
 	case CMD_STATS: stats(); break;
+	case CMD_STATS_EXPORT: history_export(); break;
 	case CMD_VM_CREATE: vm_create(cmd.vm); break;
 	default: run_on_vm(&cmd); break;
 	}

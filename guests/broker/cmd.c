@@ -41,7 +41,8 @@ static const struct cmd_spec cmd_specs[] = {
 	{"vcpu", "add", CMD_VCPU_ADD, ARGS_VM, "usage: vcpu add ID"},
 	{"vcpu", "park", CMD_VCPU_PARK, ARGS_VM, "usage: vcpu park ID"},
 	{"log", NULL, CMD_LOG, ARGS_VM, "usage: log ID"},
-	{"stats", NULL, CMD_STATS, ARGS_NONE, "usage: stats"},
+	{"stats", "export", CMD_STATS_EXPORT, ARGS_NONE, "usage: stats export"},
+	{"stats", NULL, CMD_STATS, ARGS_NONE, "usage: stats | stats export"},
 	{"console", NULL, CMD_CONSOLE, ARGS_VM, "usage: console ID"},
 };
 

@@ -48,6 +48,7 @@ enum cmd_kind {
 	CMD_VCPU_PARK,
 	CMD_LOG,
 	CMD_STATS,
+	CMD_STATS_EXPORT,
 	CMD_CONSOLE,
 	CMD_ERROR,
 };

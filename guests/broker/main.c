@@ -155,6 +155,7 @@ static void period_tick(u64 elapsed_us)
 	table_refresh(true, elapsed_us);
 	mem_check_stale();
 	vcpu_period();
+	history_period(host_stats_ok ? host_stats.uptime_us : 0);
 }
 
 static __noreturn void event_loop(void)
@@ -204,6 +205,7 @@ static void read_options(void)
 		broker_log("step: want a size such as 16M, keeping %s",
 			   cmd_fmt_size(size, broker_policy.step));
 	vcpu_read_options();
+	history_init();
 }
 
 /* The run= list of the command line: each command as if typed at the prompt. */

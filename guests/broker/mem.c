@@ -3,6 +3,7 @@
 #include "guest.h"
 #include "sprout.h"
 #include "broker.h"
+#include "timeline.h"
 #include "cmd.h"
 
 /* Request ids answered lately, to tell a stale pending_request from an answered one. */
@@ -107,6 +108,7 @@ static void reclaim(struct policy_request *req, u32 victim)
 			   cmd_err_text(ret));
 		return;
 	}
+	history_event(victim, TL_RECLAIM, (u64)ret >> 10);
 	broker_log("reclaim vm %u (%s, idle for %u period%s): %s returned", victim,
 		   table_name(victim), idle, idle == 1 ? "" : "s", cmd_fmt_size(size, (u64)ret));
 	host_refresh();
@@ -198,12 +200,14 @@ static void grant(const struct request *m, const struct policy_decision *d)
 				cmd_fmt_size(raised, d->new_quota), cmd_err_name(ret),
 				cmd_err_text(ret));
 			answer(m, SPROUT_ANSWER_DENY);
+			history_event(m->vm_id, TL_DENY, 0);
 			return;
 		}
 	}
 	log_grant(m, d->new_quota);
 	note_grant(m);
 	answer(m, SPROUT_ANSWER_GRANT);
+	history_event(m->vm_id, TL_GRANT, (d->new_quota ? d->new_quota : m->quota) >> 10);
 }
 
 static void decide(const struct request *m)
@@ -233,6 +237,7 @@ static void decide(const struct request *m)
 	}
 	log_deny(m, &d, &req);
 	answer(m, SPROUT_ANSWER_DENY);
+	history_event(m->vm_id, TL_DENY, 0);
 }
 
 void mem_request(const struct sprout_msg *msg)

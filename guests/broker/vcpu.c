@@ -4,6 +4,7 @@
 #include "sprout.h"
 #include "x86.h"
 #include "broker.h"
+#include "timeline.h"
 #include "cmd.h"
 #include "fmt.h"
 #include "vcpu_policy.h"
@@ -181,6 +182,8 @@ static void act(const struct vcpu_decision *d)
 	else if (d->action == VCPU_PARK)
 		ret = hypercall(HC_VCPU_PARK, d->vm_id, 0, 0, 0);
 	log_decision(d, ret);
+	if (ret >= 0 && d->action != VCPU_WAIT)
+		history_event(d->vm_id, d->action == VCPU_ADD ? TL_ADD : TL_PARK, (u64)ret);
 	if (d->action == VCPU_WAIT || (d->action == VCPU_ADD && ret == -SPROUT_EBUSY))
 		log_cores();
 	vcpu_policy_result(&policy, d, ret);

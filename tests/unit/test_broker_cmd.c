@@ -27,6 +27,9 @@ UTEST(broker_cmd_parse_good)
 	CHECK_EQ(parse("?"), CMD_HELP);
 	CHECK_EQ(parse("  vm \t list  "), CMD_VM_LIST);
 	CHECK_EQ(parse("stats"), CMD_STATS);
+	CHECK_EQ(parse("stats export"), CMD_STATS_EXPORT);
+	CHECK_EQ(parse("stats   export  "), CMD_STATS_EXPORT);
+	CHECK_EQ(parse("stats exports"), CMD_ERROR);
 	CHECK_EQ(parse("vm info 3"), CMD_VM_INFO);
 	CHECK(!strcmp(cmd.vm, "3"));
 	CHECK_EQ(parse("vm info memtouch"), CMD_VM_INFO);
