@@ -38,6 +38,8 @@ void broker_log(const char *fmt, ...) __printf(1, 2);
 
 /* The host console went to VM id (HC_CONSOLE_ATTACH): no prompt until it comes back. */
 void broker_console_attached(u32 id);
+/* `top`: draw the table now and each period until a key is typed. */
+void broker_top_start(void);
 /* SPROUT_MSG_CONSOLE_DETACHED: say so and show the prompt again. */
 void broker_console_detached(const struct sprout_msg *m);
 

@@ -30,7 +30,9 @@ static const char *const help_text =
 	"  log ID                  the last 4 KiB the VM printed\n"
 	"  console ID              type to the VM, see its output; Ctrl-] returns here\n"
 	"  stats                   host memory, CPUs and a line per VM\n"
-	"  stats export            the timeline (memory, vCPUs, busy, decisions) as CSV\n";
+	"  stats export            the timeline (memory, vCPUs, busy, decisions) as CSV\n"
+	"  top                     a table of VMs and cores, redrawn each period; any key ends "
+	"it\n";
 
 /* bytes in MiB with one decimal and an M: "64M", "1.2M". */
 static char *mib(char *buf, u64 bytes)
@@ -388,6 +390,7 @@ void cli_run(const char *line)
 	case CMD_VM_LIST: vm_list(); break;
 	case CMD_STATS: stats(); break;
 	case CMD_STATS_EXPORT: history_export(); break;
+	case CMD_TOP: broker_top_start(); break;
 	case CMD_VM_CREATE: vm_create(cmd.vm); break;
 	default: run_on_vm(&cmd); break;
 	}

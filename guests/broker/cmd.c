@@ -44,6 +44,7 @@ static const struct cmd_spec cmd_specs[] = {
 	{"stats", "export", CMD_STATS_EXPORT, ARGS_NONE, "usage: stats export"},
 	{"stats", NULL, CMD_STATS, ARGS_NONE, "usage: stats | stats export"},
 	{"console", NULL, CMD_CONSOLE, ARGS_VM, "usage: console ID"},
+	{"top", NULL, CMD_TOP, ARGS_NONE, "usage: top"},
 };
 
 /* Usage of a verb whose sub-command is missing or unknown. */

@@ -49,6 +49,7 @@ enum cmd_kind {
 	CMD_LOG,
 	CMD_STATS,
 	CMD_STATS_EXPORT,
+	CMD_TOP,
 	CMD_CONSOLE,
 	CMD_ERROR,
 };

@@ -6,6 +6,7 @@
 #include "x86.h"
 #include "broker.h"
 #include "cmd.h"
+#include "top.h"
 #include "vcpu_policy.h"
 
 #define UART_RBR	  0x3f8
@@ -31,6 +32,9 @@ static struct line_editor editor;
 static bool prompt_visible;
 /* A VM has the host console (HC_CONSOLE_ATTACH): the prompt waits until it is back. */
 static u32 console_vm = NO_VM;
+/* `top` is on the screen: redrawn each period, any key ends it. */
+static bool top_active;
+static struct top_prev top_prev;
 /* HC_WAIT_EVENT failed once: poll instead of blocking. */
 static bool polling;
 static u64 tsc_per_us;
@@ -83,6 +87,38 @@ static u64 now_us(void)
 	return rdtsc() / tsc_per_us;
 }
 
+static void top_line(const char *line, void *ctx)
+{
+	(void)ctx;
+	out_printf("%s\x1b[K\n", line);
+}
+
+static void top_draw(void)
+{
+	static struct sprout_vm_info rows[BROKER_MAX_VMS];
+
+	for (unsigned int i = 0; i < vm_count && i < BROKER_MAX_VMS; i++)
+		rows[i] = vm_table[i].info;
+	out_printf("\x1b[H\x1b[2J");
+	top_render(&top_prev, rows, vm_count, &host_stats, top_line, NULL);
+}
+
+void broker_top_start(void)
+{
+	top_active = true;
+	top_prev = (struct top_prev){0};
+	host_refresh();
+	table_refresh(false, 0);
+	top_draw();
+}
+
+static void top_stop(void)
+{
+	top_active = false;
+	out_printf("\n");
+	prompt_show();
+}
+
 void broker_console_attached(u32 id)
 {
 	console_vm = id;
@@ -105,12 +141,19 @@ static void console_line(void)
 	prompt_visible = false;
 	out_putc('\n');
 	cli_run(editor.buf);
-	if (console_vm == NO_VM)
+	if (console_vm == NO_VM && !top_active)
 		prompt_show();
 }
 
 static void console_byte(char c)
 {
+	if (top_active) {
+		/* The LF of the CR LF that typed `top` is not a key. */
+		if (!(c == '\n' && editor.after_cr))
+			top_stop(); /* the key only ends `top` */
+		editor.after_cr = false;
+		return;
+	}
 	switch (le_feed(&editor, c)) {
 	case LE_ECHO: out_putc(c); break;
 	case LE_ERASE: out_write("\b \b", 3); break;
@@ -156,6 +199,8 @@ static void period_tick(u64 elapsed_us)
 	mem_check_stale();
 	vcpu_period();
 	history_period(host_stats_ok ? host_stats.uptime_us : 0);
+	if (top_active)
+		top_draw();
 }
 
 static __noreturn void event_loop(void)

@@ -132,8 +132,10 @@ void tl_export(const struct timeline *tl, void (*put)(const char *line, void *ct
 	char line[160];
 
 	put(TL_BEGIN, ctx);
-	fmt_snprintf(line, sizeof(line), "# sprout stats v1: host_total_kib=%llu samples=%u events=%u "
-		     "events_lost=%llu", (unsigned long long)tl->host_total_kib, sn, en,
+	fmt_snprintf(line, sizeof(line),
+		     "# sprout stats v1: host_total_kib=%llu samples=%u events=%u "
+		     "events_lost=%llu",
+		     (unsigned long long)tl->host_total_kib, sn, en,
 		     (unsigned long long)tl->e_lost);
 	put(line, ctx);
 	put("t_ms,record,vm_id,vm,state,committed_kib,quota_kib,vcpus,busy_pct,free_kib,"

@@ -58,7 +58,7 @@ struct timeline {
 	u32 s_next, s_count;
 	struct tl_event e[TL_EVENTS];
 	u32 e_next, e_count;
-	u64 e_lost;		   /* decisions that fell off the ring */
+	u64 e_lost;			 /* decisions that fell off the ring */
 	char names[TL_VMS][TL_NAME_MAX]; /* by slot: the last name seen for names_id[slot] */
 	u32 names_id[TL_VMS];
 	u32 names_n;

@@ -28,6 +28,8 @@ UTEST(broker_cmd_parse_good)
 	CHECK_EQ(parse("  vm \t list  "), CMD_VM_LIST);
 	CHECK_EQ(parse("stats"), CMD_STATS);
 	CHECK_EQ(parse("stats export"), CMD_STATS_EXPORT);
+	CHECK_EQ(parse("top"), CMD_TOP);
+	CHECK_EQ(parse("top 1"), CMD_ERROR);
 	CHECK_EQ(parse("stats   export  "), CMD_STATS_EXPORT);
 	CHECK_EQ(parse("stats exports"), CMD_ERROR);
 	CHECK_EQ(parse("vm info 3"), CMD_VM_INFO);

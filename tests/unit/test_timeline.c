@@ -46,12 +46,16 @@ static unsigned int fields(const char *line)
 static void sample(u64 t_ms, u32 committed_kib, u8 vcpus)
 {
 	struct tl_sample *s = tl_sample_begin(&tl, t_ms, 500000, 1048576, 125);
-	struct tl_vm vm = {.id = 1, .committed_kib = committed_kib, .quota_kib = 65536,
-			   .busy_pct = 180, .vcpus = vcpus, .state = 2};
+	struct tl_vm vm = {.id = 1,
+			   .committed_kib = committed_kib,
+			   .quota_kib = 65536,
+			   .busy_pct = 180,
+			   .vcpus = vcpus,
+			   .state = 2};
 
 	tl_sample_vm(&tl, s, &vm, "linux");
-	vm = (struct tl_vm){.id = 0, .committed_kib = 16384, .quota_kib = 16384, .vcpus = 1,
-			    .state = 2};
+	vm = (struct tl_vm){
+		.id = 0, .committed_kib = 16384, .quota_kib = 16384, .vcpus = 1, .state = 2};
 	tl_sample_vm(&tl, s, &vm, "broker");
 }
 
