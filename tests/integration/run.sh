@@ -18,6 +18,9 @@ usage: $0 [-f SCENARIO_FILE] [-j JOBS] [-l] [-v] [NAME_GLOB...]
 Environment: BUILD (default build) holds sprout.efi, sprout.elf and guests/.
   QEMU_ACCEL (default tcg; e.g. tcg,thread=single) and QEMU_LOG (QEMU -d items,
   default cpu_reset; e.g. cpu_reset,int) for chasing emulator-level failures.
+  QEMU_THREADS=1: sample the CPU time of each QEMU vCPU thread every 50 ms into
+  threads.log (ms since start, lines of e9.log, then ms of CPU time per
+  "CPU n/TCG" thread): tells a host that did not run a thread from one that ran it.
 EOF
 	exit 2
 }
@@ -161,6 +164,7 @@ make_cmd() {
 			-debugcon "file:$d/e9.log"
 			-device isa-debug-exit,iobase=0xf4,iosize=0x04
 			-d "${QEMU_LOG:-cpu_reset}" -D "$d/qemu.log")
+		[ "${QEMU_THREADS:-0}" != 1 ] || CMD+=(-name debug-threads=on)
 		if [ -n "$CLI" ]; then
 			# COM1 both ways: QEMU reads com1.in and writes com1.out (FIFOs).
 			mkfifo "$d/com1.in" "$d/com1.out"
@@ -254,6 +258,39 @@ more_prompts() { # dir than
 }
 log_matches() { # dir from-line regex
 	tail -n +"$2" "$1/e9.log" 2>/dev/null | tr -d '\r' | grep -qaE -- "$3"
+}
+
+# QEMU_THREADS=1: every 50 ms, the CPU time (utime + stime, ms) of each vCPU thread
+# of the QEMU under the `timeout` in DIR/emu.pid, with the e9.log line count, into
+# DIR/threads.log, until the run (PID) ends.
+thread_trace() { # dir pid
+	local d=$1 run=$2 q='' tick t0 i
+	tick=$(getconf CLK_TCK)
+	t0=$(now_ms)
+	for ((i = 0; i < 100; i++)); do
+		q=$(pgrep -P "$(cat "$d/emu.pid" 2>/dev/null || echo 1)" qemu-system 2>/dev/null | head -n 1)
+		[ -z "$q" ] || break
+		sleep 0.05
+	done
+	[ -n "$q" ] || return 0
+	local f name line rest out
+	local -a st
+	while kill -0 "$run" 2>/dev/null && [ -d "/proc/$q" ]; do
+		# Shell builtins only: a sample costs no fork but wc.
+		out="$(($(now_ms) - t0)) $(wc -l <"$d/e9.log" 2>/dev/null || echo 0)"
+		for f in /proc/"$q"/task/*; do
+			read -r name <"$f/comm" 2>/dev/null || continue
+			[[ $name == CPU*/TCG ]] || continue
+			read -r line <"$f/stat" 2>/dev/null || continue
+			rest=${line##*) }
+			read -r -a st <<<"$rest"
+			# utime and stime: fields 14 and 15 of stat, 12 and 13 after "pid (comm) ".
+			name=${name#CPU }
+			out+=" cpu${name%%/*}=$(((st[11] + st[12]) * 1000 / tick))"
+		done
+		echo "$out" >>"$d/threads.log"
+		sleep 0.05
+	done
 }
 
 # The feeder: types the lines of a CLI script into COM1, each after the broker's
@@ -394,6 +431,7 @@ run_emulator() { # dir timeout
 		cli_feed "$d" "$CLI" "$t" >"$d/cli.log" 2>&1 &
 		feeder=$!
 	fi
+	[ "$EMU" != qemu ] || [ "${QEMU_THREADS:-0}" != 1 ] || thread_trace "$d" "$pid" &
 	while kill -0 "$pid" 2>/dev/null; do
 		if [ -z "$STOPPED" ]; then
 			if has "$d/e9.log" "$CRASH_MARK"; then
