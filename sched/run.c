@@ -59,9 +59,11 @@ static void report_stall(struct percpu *cpu, const struct vcpu *v, u64 t0, u64 s
 	cpu->stalls_told++;
 	apic_timer_state(&t);
 	pr_warn("sched: CPU %u: vm %s vCPU %u stayed %llu ms in the guest without an exit; "
-		"host timer armed for %lld ms after the entry, count %u, IRR %u ISR %u\n",
+		"host timer armed for %lld ms after the entry, count %u, IRR %u ISR %u "
+		"(TPR 0x%x PPR 0x%x, top pending %d, top in service %d)\n",
 		cpu->cpu_id, v->vm->cfg.name, v->id, spent / tsc_khz,
-		((s64)t.armed_at_tsc - (s64)t0) / (s64)tsc_khz, t.count, t.irr, t.isr);
+		((s64)t.armed_at_tsc - (s64)t0) / (s64)tsc_khz, t.count, t.irr, t.isr, t.tpr, t.ppr,
+		t.irr_top, t.isr_top);
 }
 
 void sched_run_slice(struct percpu *cpu, struct vcpu *v)

@@ -99,6 +99,8 @@ void apic_timer_request(u64 at_tsc)
 		timer_arm(cpu, at_tsc);
 }
 
+#define APIC_REG_TPR 0x080
+#define APIC_REG_PPR 0x0a0
 #define APIC_REG_ISR 0x100
 #define APIC_REG_IRR 0x200
 
@@ -110,6 +112,18 @@ void apic_timer_state(struct apic_timer_state *s)
 	s->count = apic_read(APIC_REG_TIMER_CUR);
 	s->irr = apic_read(APIC_REG_IRR + reg) & bit;
 	s->isr = apic_read(APIC_REG_ISR + reg) & bit;
+	s->tpr = apic_read(APIC_REG_TPR);
+	s->ppr = apic_read(APIC_REG_PPR);
+	s->irr_top = s->isr_top = -1;
+	for (s32 r = 7; r >= 0 && (s->irr_top < 0 || s->isr_top < 0); r--) {
+		u32 irr = apic_read(APIC_REG_IRR + (u32)r * 0x10);
+		u32 isr = apic_read(APIC_REG_ISR + (u32)r * 0x10);
+
+		if (irr && s->irr_top < 0)
+			s->irr_top = r * 32 + 31 - __builtin_clz(irr);
+		if (isr && s->isr_top < 0)
+			s->isr_top = r * 32 + 31 - __builtin_clz(isr);
+	}
 }
 
 static void apic_spurious_irq(struct trap_frame *f)

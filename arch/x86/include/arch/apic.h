@@ -28,6 +28,8 @@ struct apic_timer_state {
 	u64 armed_at_tsc;
 	u32 count;
 	bool irr, isr;
+	u32 tpr, ppr;	      /* task and processor priority */
+	s32 irr_top, isr_top; /* highest vector pending / in service, -1 if none */
 };
 void apic_timer_state(struct apic_timer_state *s);
 
