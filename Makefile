@@ -126,7 +126,7 @@ unit: $(BUILD)/host/unit
 
 # Host tests of the project's Python tools (tools/plot.py), on logs made by the tests.
 tools-check: $(BUILD)/.deps-ok
-	$(Q)python3 tests/tools/test_plot.py
+	$(Q)python3 tests/tools/run.py
 
 # The timeline picture of the last `make run` (type `stats export` at sprout> first):
 # $(BUILD)/plot/timeline.png and .svg. PLOT_LOG= picks another console log.

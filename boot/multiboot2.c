@@ -14,6 +14,7 @@ enum {
 	MB2_TAG_CMDLINE = 1,
 	MB2_TAG_MODULE = 3,
 	MB2_TAG_MMAP = 6,
+	MB2_TAG_FRAMEBUFFER = 8,
 	MB2_TAG_ACPI_OLD = 14,
 	MB2_TAG_ACPI_NEW = 15,
 };
@@ -43,6 +44,18 @@ struct mb2_mmap_entry {
 	u32 type; /* 1 RAM, 3 ACPI reclaimable, 4 ACPI NVS, 5 bad */
 	u32 reserved;
 };
+
+/* Framebuffer info (3.6.12): the colour fields follow for type 1, direct RGB. */
+struct mb2_tag_framebuffer {
+	struct mb2_tag tag;
+	u64 addr;
+	u32 pitch, width, height;
+	u8 bpp, type;
+	u16 reserved;
+	u8 red_pos, red_bits, green_pos, green_bits, blue_pos, blue_bits;
+} __packed;
+
+#define MB2_FB_RGB 1
 
 static struct boot_info mb2_boot_info;
 extern char ImageBase[], __image_end[];
@@ -94,6 +107,27 @@ static void mb2_module(struct boot_info *bi, const struct mb2_tag_module *t)
 	boot_info_reserve(bi, ALIGN_DOWN(t->mod_start, PAGE_SIZE), t->mod_end);
 }
 
+static void mb2_framebuffer(struct boot_info *bi, const struct mb2_tag_framebuffer *t)
+{
+	if (t->tag.size < sizeof(*t) || t->type != MB2_FB_RGB)
+		return; /* EGA text or a palette: nothing the console draws on */
+	bi->fb = (struct boot_fb){
+		.base = t->addr,
+		.size = (u64)t->pitch * t->height,
+		.width = t->width,
+		.height = t->height,
+		.pitch = t->pitch,
+		.bpp = t->bpp,
+		.red_pos = t->red_pos,
+		.red_bits = t->red_bits,
+		.green_pos = t->green_pos,
+		.green_bits = t->green_bits,
+		.blue_pos = t->blue_pos,
+		.blue_bits = t->blue_bits,
+	};
+	boot_info_reserve(bi, bi->fb.base, bi->fb.base + bi->fb.size);
+}
+
 static void mb2_parse(struct boot_info *bi, u32 mbi)
 {
 	u32 total = *(const u32 *)(uintptr_t)mbi;
@@ -110,6 +144,7 @@ static void mb2_parse(struct boot_info *bi, u32 mbi)
 			break;
 		case MB2_TAG_MODULE: mb2_module(bi, (const void *)t); break;
 		case MB2_TAG_MMAP: mb2_mmap(bi, (const void *)t); break;
+		case MB2_TAG_FRAMEBUFFER: mb2_framebuffer(bi, (const void *)t); break;
 		case MB2_TAG_ACPI_OLD:
 		case MB2_TAG_ACPI_NEW:
 			/* The tag holds a copy of the RSDP; prefer the ACPI 2.0 one. */

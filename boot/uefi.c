@@ -23,6 +23,7 @@ static EFI_GUID fs_guid = SIMPLE_FILE_SYSTEM_PROTOCOL;
 static EFI_GUID file_info_guid = EFI_FILE_INFO_ID;
 static EFI_GUID acpi20_guid = ACPI_20_TABLE_GUID;
 static EFI_GUID acpi10_guid = ACPI_TABLE_GUID;
+static EFI_GUID gop_guid = EFI_GRAPHICS_OUTPUT_PROTOCOL_GUID;
 
 static EFI_FILE_HANDLE efi_open_root(EFI_HANDLE image)
 {
@@ -124,6 +125,54 @@ static u64 efi_find_rsdp(EFI_SYSTEM_TABLE *st)
 	return v1;
 }
 
+/* Position and width of a pixel mask's run of ones. */
+static void efi_mask(u32 mask, u8 *pos, u8 *bits)
+{
+	*pos = *bits = 0;
+	if (!mask)
+		return;
+	*pos = (u8)__builtin_ctz(mask);
+	for (mask >>= *pos; mask & 1; mask >>= 1) /* no libgcc: count by hand */
+		(*bits)++;
+}
+
+/*
+ * The framebuffer GOP left in its current mode, for the screen console. The
+ * mode is kept as the firmware set it: it is the one the panel shows well.
+ */
+static void efi_find_framebuffer(void)
+{
+	struct boot_fb *fb = &efi_boot_info.fb;
+	EFI_GRAPHICS_OUTPUT_PROTOCOL *gop;
+	EFI_GRAPHICS_OUTPUT_MODE_INFORMATION *info;
+	EFI_PIXEL_BITMASK m = {0};
+
+	if (bs->LocateProtocol(&gop_guid, NULL, (void **)&gop) != EFI_SUCCESS || !gop->Mode ||
+	    !gop->Mode->Info)
+		return;
+	info = gop->Mode->Info;
+	switch (info->PixelFormat) {
+	case PixelRedGreenBlueReserved8BitPerColor:
+		m = (EFI_PIXEL_BITMASK){0xff, 0xff00, 0xff0000, 0};
+		break;
+	case PixelBlueGreenRedReserved8BitPerColor:
+		m = (EFI_PIXEL_BITMASK){0xff0000, 0xff00, 0xff, 0};
+		break;
+	case PixelBitMask: m = info->PixelInformation; break;
+	default: return; /* Blt only: no framebuffer to draw on */
+	}
+	fb->base = gop->Mode->FrameBufferBase;
+	fb->size = gop->Mode->FrameBufferSize;
+	fb->width = info->HorizontalResolution;
+	fb->height = info->VerticalResolution;
+	fb->pitch = info->PixelsPerScanLine * 4;
+	fb->bpp = 32;
+	efi_mask(m.RedMask, &fb->red_pos, &fb->red_bits);
+	efi_mask(m.GreenMask, &fb->green_pos, &fb->green_bits);
+	efi_mask(m.BlueMask, &fb->blue_pos, &fb->blue_bits);
+	boot_info_reserve(&efi_boot_info, fb->base, fb->base + fb->size);
+}
+
 static u32 efi_mem_type(UINT32 t)
 {
 	switch (t) {
@@ -198,6 +247,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	else
 		pr_err("uefi: cannot open the volume Sprout was loaded from\n");
 	bi->rsdp = efi_find_rsdp(st);
+	efi_find_framebuffer();
 	s = efi_exit_boot_services(image);
 	if (s != EFI_SUCCESS) {
 		pr_err("uefi: ExitBootServices failed (0x%llx)\n", (u64)s);

@@ -57,6 +57,11 @@ static const struct word unassigned_words[] = {
 	{"ignore", UNASSIGNED_IGNORE},
 	{"stop", UNASSIGNED_STOP},
 };
+static const struct word consoles[] = {
+	{"auto", CONFIG_CONSOLE_AUTO},
+	{"serial", CONFIG_CONSOLE_SERIAL},
+	{"screen", CONFIG_CONSOLE_SCREEN},
+};
 static const struct word levels[] = {
 	{"err", LOG_ERR},
 	{"warn", LOG_WARN},
@@ -315,6 +320,11 @@ static int set_log(struct parser *p, const char *key, struct span v)
 	return match(p, key, v, levels, "err, warn, info or debug", &p->cfg->log_level);
 }
 
+static int set_console(struct parser *p, const char *key, struct span v)
+{
+	return match(p, key, v, consoles, "auto, serial or screen", &p->cfg->console);
+}
+
 /* test_vm = NAME[, NAME...]: up to CONFIG_TEST_VMS names, each once. */
 static int set_test_vm(struct parser *p, const char *key, struct span v)
 {
@@ -478,6 +488,7 @@ static int set_cmdline(struct parser *p, const char *key, struct span v)
 
 static const struct cfg_key sprout_keys[] = {
 	{.name = "log", .set = set_log, .required = false},
+	{.name = "console", .set = set_console, .required = false},
 	{.name = "test_vm", .set = set_test_vm, .required = false},
 	{.name = "crash_test", .set = set_crash_test, .required = false},
 };

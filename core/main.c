@@ -180,11 +180,15 @@ static const struct sched_hooks core_sched_hooks = {
 
 void hv_main(struct boot_info *bi)
 {
+	char banner[64];
+
 	console_init();
-	pr_info("Sprout %s booting via %s\n", SPROUT_VERSION, bi->loader);
+	snprintf(banner, sizeof(banner), "Sprout %s booting via %s", SPROUT_VERSION, bi->loader);
+	pr_info("%s\n", banner);
 	traps_init_cpu(0, NULL);
 	percpu_init(0, 0);
 	paging_init(memory_top(bi));
+	console_screen_probe(&bi->fb, banner);
 	fpu_init();
 	smp_reserve_trampoline(bi);
 	memory_init(bi);
@@ -195,6 +199,9 @@ void hv_main(struct boot_info *bi)
 		pr_err("config: refusing to start any VM\n");
 		power_off(1, true);
 	}
+	console_screen_mode(config.console);
+	if (console_screen_desc()[0])
+		pr_info("console: on the screen too: %s\n", console_screen_desc());
 	if (config.crash_test[0])
 		crash_test(config.crash_test);
 	machine_init(&config);

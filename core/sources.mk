@@ -5,3 +5,4 @@ HV_SRCS += core/percpu.c core/hvm.c core/vm.c core/vcpu.c core/exit.c core/insn.
 HV_SRCS += core/lifecycle.c core/machine.c core/vmstate.c
 include core/loader/sources.mk
 HV_SRCS += core/hcargs.c core/gstate.c
+HV_SRCS += core/term.c core/kbd.c core/font.c

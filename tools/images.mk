@@ -38,8 +38,18 @@ $(ISO_IMG): $(IMG_INPUTS) $(BUILD)/sprout.elf tools/mkiso.sh | guests
 
 # ---- booting them ----
 
+# QEMU_SCREEN=1: a VGA display in a window (QEMU_DISPLAY=gtk, or e.g. vnc=:1) and no
+# serial port, so Sprout's console is on the screen and reads the keyboard; the QEMU
+# monitor is then on this terminal.
+QEMU_SCREEN ?= 0
+QEMU_DISPLAY ?= gtk
+ifeq ($(QEMU_SCREEN),1)
+QEMU_IO := -device VGA -display $(QEMU_DISPLAY) -serial none -monitor stdio
+else
+QEMU_IO := -display none -serial mon:stdio
+endif
 QEMU_SVM := qemu-system-x86_64 -nodefaults -accel tcg -cpu qemu64,+svm,+npt -smp 4 \
-	-m 512M -display none -no-reboot -serial mon:stdio \
+	-m 512M -no-reboot $(QEMU_IO) \
 	-debugcon file:$(BUILD)/run-e9.log -device isa-debug-exit,iobase=0xf4,iosize=0x04
 QEMU_EXTRA ?=
 BOCHS_MODEL ?= corei7_skylake_x

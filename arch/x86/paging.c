@@ -31,6 +31,7 @@ static u64 pts[NR_PTS][512] __aligned(4096);
 static u64 alias_pd[512] __aligned(4096);
 static u64 alias_pt[512] __aligned(4096);
 static u32 nr_pts;
+static u64 mapped_limit;
 static u64 xd; /* PTE_XD when the CPU has NX, else 0 */
 
 /* Linker symbols (linker.ld, and gnu-efi's elf_x86_64_efi.lds): the image and its code. */
@@ -89,6 +90,7 @@ u64 paging_init(u64 top)
 	pdpt[PAGING_PAGE0_ALIAS / GiB(1)] = (u64)(uintptr_t)alias_pd | PTE_P | PTE_W;
 	pml4[0] = (u64)(uintptr_t)pdpt | PTE_P | PTE_W;
 	write_cr3((u64)(uintptr_t)pml4);
+	mapped_limit = limit;
 	return limit;
 }
 
@@ -96,6 +98,11 @@ void paging_allow_exec(u64 pa, u64 len)
 {
 	map_exec(pa, pa + len);
 	write_cr3((u64)(uintptr_t)pml4);
+}
+
+bool paging_mapped(u64 pa, u64 len)
+{
+	return pa >= PAGE_SIZE && len <= mapped_limit && pa <= mapped_limit - len;
 }
 
 u64 paging_root(void)

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* COM1 16550 UART driver and the port 0xE9 debug console mirror. */
+/* COM1 16550 UART driver and the port 0xE9 debug console mirror; the screen is screen.c. */
 #include <arch/console.h>
 #include <arch/x86.h>
 
@@ -66,11 +66,17 @@ void console_write(const char *s, size_t len)
 		if (debugcon_present)
 			outb(DEBUGCON_PORT, (u8)s[i]);
 	}
+	screen_write(s, len);
+}
+
+bool console_has_uart(void)
+{
+	return uart_present;
 }
 
 int console_getc(void)
 {
 	if (!uart_present || !(inb(COM1_BASE + UART_LSR) & LSR_DATA_READY))
-		return -1;
+		return screen_getc();
 	return inb(COM1_BASE + UART_RBR);
 }

@@ -34,6 +34,16 @@ struct mem_range {
 	u64 end; /* exclusive */
 };
 
+/* A linear framebuffer the firmware left on (UEFI GOP, or multiboot2's framebuffer tag). */
+struct boot_fb {
+	hpa_t base; /* 0: none */
+	u64 size;
+	u32 width, height; /* pixels */
+	u32 pitch;	   /* bytes from one scan line to the next */
+	u8 bpp;		   /* bits per pixel; the console draws on 32 only */
+	u8 red_pos, red_bits, green_pos, green_bits, blue_pos, blue_bits;
+};
+
 #define BOOT_MMAP_MAX	  256
 #define BOOT_MODULES_MAX  32
 #define BOOT_RESERVED_MAX 48
@@ -47,6 +57,7 @@ struct boot_info {
 	struct mem_range reserved[BOOT_RESERVED_MAX];
 	u32 reserved_count;
 	hpa_t rsdp; /* ACPI RSDP, or 0 when the firmware gave none */
+	struct boot_fb fb;
 	char cmdline[256];
 	char config_name[64]; /* module that holds the config ("sprout.cfg") */
 };

@@ -52,8 +52,16 @@ struct vm_config {
 /* Test mode: the VMs whose exits end the machine (test_vm = NAME[, NAME...]). */
 #define CONFIG_TEST_VMS 8
 
+/* [sprout] console = ...: where the hypervisor's console shows. */
+enum config_console {
+	CONFIG_CONSOLE_AUTO,   /* the screen when there is a framebuffer and no serial port */
+	CONFIG_CONSOLE_SERIAL, /* never the screen */
+	CONFIG_CONSOLE_SCREEN, /* the screen whenever there is a framebuffer; the UART too */
+};
+
 struct sprout_config {
 	u32 log_level; /* enum log_level */
+	u32 console;   /* enum config_console */
 	/*
 	 * Test mode: once every one of these VMs has stopped, the machine ends
 	 * with the first non-zero status among them, in this order (else 0).

@@ -108,7 +108,7 @@ parse_boot() {
 	local opt
 	IFS=, read -r -a opts <<<"$1"
 	KIND=${opts[0]}
-	SMP=2 MEM=512 IPS=20000000 CPU='' CLI='' ACCEL=${QEMU_ACCEL:-tcg}
+	SMP=2 MEM=512 IPS=20000000 CPU='' CLI='' SCREEN=0 ACCEL=${QEMU_ACCEL:-tcg}
 	for opt in "${opts[@]:1}"; do
 		case $opt in
 		smp=*) SMP=${opt#smp=} ;;
@@ -116,6 +116,7 @@ parse_boot() {
 		ips=*) IPS=${opt#ips=} ;;
 		cpu=*) CPU=${opt#cpu=} ;;
 		accel=single) [ -n "${QEMU_ACCEL:-}" ] || ACCEL=tcg,thread=single ;;
+		screen) SCREEN=1 ;;
 		cli=*)
 			CLI=$here/cli/${opt#cli=}.txt
 			if [[ ! ${opt#cli=} =~ ^[A-Za-z0-9._-]+$ ]] || [ ! -f "$CLI" ]; then
@@ -130,6 +131,9 @@ parse_boot() {
 	bochs-iso-vmx | bochs-iso-svm | bochs-esp-ovmf-vmx | bochs-esp-ovmf-svm) EMU=bochs ;;
 	*) BOOT_ERR="unknown boot kind '$KIND'" && return 1 ;;
 	esac
+	if [ "$SCREEN" = 1 ] && [[ $KIND != qemu-*-ovmf ]]; then
+		BOOT_ERR="option 'screen' needs a qemu-*-ovmf boot" && return 1
+	fi
 	case $KIND in
 	*-usb-*) IMAGE=usb ;;
 	*-iso-*) IMAGE=iso ;;
@@ -165,7 +169,13 @@ make_cmd() {
 			-device isa-debug-exit,iobase=0xf4,iosize=0x04
 			-d "${QEMU_LOG:-cpu_reset}" -D "$d/qemu.log")
 		[ "${QEMU_THREADS:-0}" != 1 ] || CMD+=(-name debug-threads=on)
-		if [ -n "$CLI" ]; then
+		if [ "$SCREEN" = 1 ]; then
+			# A display and a PS/2 keyboard, no serial port: typing goes
+			# through the monitor's sendkey, the screen out through screendump.
+			free_port >"$d/monitor.port"
+			CMD+=(-device VGA -serial none
+				-monitor "tcp:127.0.0.1:$(cat "$d/monitor.port"),server=on,wait=off")
+		elif [ -n "$CLI" ]; then
 			# COM1 both ways: QEMU reads com1.in and writes com1.out (FIFOs).
 			mkfifo "$d/com1.in" "$d/com1.out"
 			CMD+=(-serial "pipe:$d/com1")
@@ -293,6 +303,41 @@ thread_trace() { # dir pid
 	done
 }
 
+# Option screen: QEMU's sendkey name of a character (the US layout), on the monitor.
+key_name() { # char
+	case $1 in
+	[a-z0-9]) echo "$1" ;;
+	[A-Z]) echo "shift-${1,,}" ;;
+	' ') echo spc ;;
+	-) echo minus ;;
+	_) echo shift-minus ;;
+	=) echo equal ;;
+	.) echo dot ;;
+	,) echo comma ;;
+	/) echo slash ;;
+	*) echo "unsupported-key" ;;
+	esac
+}
+send_key() { # name
+	printf 'sendkey %s\n' "$1" >&3
+	sleep 0.15
+}
+
+# Option screen: `@screen NAME` saves the screen as NAME.ppm and its text as NAME.txt.
+screen_shot() { # name
+	local f=$d/$1.ppm i
+	[[ $1 =~ ^[A-Za-z0-9_-]+$ ]] || { note "bad screenshot name '$1'" && return; }
+	note "screendump $1"
+	rm -f "$f"
+	printf 'screendump %s\n' "$f" >&3
+	# QEMU writes the file in one go from the monitor; wait until its size holds.
+	for ((i = 0; i < 100; i++)); do
+		sleep 0.2
+		[ -s "$f" ] && [ "$(stat -c %s "$f")" = "$(sleep 0.2; stat -c %s "$f")" ] && break
+	done
+	python3 tools/screen.py "$f" >"$d/$1.txt" 2>>"$d/cli.log" || note "cannot read $1.ppm"
+}
+
 # The feeder: types the lines of a CLI script into COM1, each after the broker's
 # prompt, and notes what it did in cli.log. Lines: text to type; `# ...` comments;
 # `@sleep N` pause N seconds; `@wait REGEX` wait until a line matching REGEX appears
@@ -301,7 +346,9 @@ thread_trace() { # dir pid
 # (default 30 s, Bochs 90 s); `@type TEXT` type TEXT and Enter without waiting for
 # a prompt (the console is attached to a VM: sync with @wait); `@paste TEXT` the
 # same in one write, as a paste would; `@escape` type Ctrl-] (the console's escape
-# key) and wait for the prompt.
+# key) and wait for the prompt; `@enter` type Enter alone and wait for the prompt;
+# `@screen NAME` (option screen) save the screen as NAME.ppm and its text as NAME.txt.
+# With option screen, typing goes to the PS/2 keyboard through QEMU's monitor.
 cli_feed() { # dir script first-timeout
 	local d=$1 script=$2 first=$3 t0 line n per port i re from mark=1
 	t0=$(now_ms)
@@ -309,7 +356,17 @@ cli_feed() { # dir script first-timeout
 		printf '%7.1fs %s\n' "$(awk -v t="$(($(now_ms) - t0))" 'BEGIN { print t / 1000 }')" "$*"
 	}
 	per=30
-	if [ "$EMU" = qemu ]; then
+	if [ "$SCREEN" = 1 ]; then
+		port=$(cat "$d/monitor.port")
+		for ((i = 0; i < 200; i++)); do
+			{ exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null && break
+			emu_alive "$d" || return 0
+			sleep 0.1
+		done
+		[ $i -lt 200 ] || { note "could not connect to QEMU's monitor on port $port" && return 0; }
+		note "connected to QEMU's monitor on port $port"
+		cat <&3 >"$d/monitor.log" &
+	elif [ "$EMU" = qemu ]; then
 		exec 3<>"$d/com1.in"
 	else
 		per=90
@@ -331,6 +388,13 @@ cli_feed() { # dir script first-timeout
 	type_line() { # text: 16 bytes at a time (the hypervisor's buffer for the broker holds 64)
 		mark=$(($(wc -l <"$d/e9.log") + 1))
 		note "type: $1"
+		if [ "$SCREEN" = 1 ]; then
+			for ((i = 0; i < ${#1}; i++)); do
+				send_key "$(key_name "${1:i:1}")"
+			done
+			send_key ret
+			return
+		fi
 		for ((i = 0; i < ${#1}; i += 16)); do
 			printf '%s' "${1:i:16}" >&3
 			sleep 0.05
@@ -346,6 +410,10 @@ cli_feed() { # dir script first-timeout
 			continue
 			;;
 		'@paste '*)
+			if [ "$SCREEN" = 1 ]; then
+				type_line "${line#@paste }"
+				continue
+			fi
 			mark=$(($(wc -l <"$d/e9.log") + 1))
 			note "paste: ${line#@paste }"
 			printf '%s\r' "${line#@paste }" >&3
@@ -355,7 +423,11 @@ cli_feed() { # dir script first-timeout
 			n=$(prompts "$d")
 			mark=$(($(wc -l <"$d/e9.log") + 1))
 			note "type: Ctrl-]"
-			printf '\035' >&3
+			if [ "$SCREEN" = 1 ]; then
+				send_key ctrl-bracket_right
+			else
+				printf '\035' >&3
+			fi
 			wait_for "$d" "$per" more_prompts "$d" "$n" ||
 				note "timeout (${per}s) waiting for the prompt after Ctrl-]"
 			continue
@@ -367,6 +439,18 @@ cli_feed() { # dir script first-timeout
 			;;
 		'@timeout '*)
 			per=${line#@timeout }
+			continue
+			;;
+		'@enter')
+			# A fresh prompt after output that came in after the last one.
+			n=$(prompts "$d")
+			type_line ""
+			wait_for "$d" "$per" more_prompts "$d" "$n" ||
+				note "timeout (${per}s) waiting for the prompt after Enter"
+			continue
+			;;
+		'@screen '*)
+			screen_shot "${line#@screen }"
 			continue
 			;;
 		'@wait '* | '@seen '*)
@@ -407,7 +491,7 @@ run_emulator() { # dir timeout
 	STOPPED=
 	start=$(date +%s%N)
 	# QEMU opens the FIFOs with O_RDWR; until it does, cat waits in open().
-	if [ "$EMU" = qemu ] && [ -n "$CLI" ]; then
+	if [ "$EMU" = qemu ] && [ -n "$CLI" ] && [ "$SCREEN" = 0 ]; then
 		cat "$d/com1.out" >"$d/com1.log" &
 		drain=$!
 	fi
@@ -527,9 +611,18 @@ judge() { # dir exit-kind checks...
 	fi
 
 	# Patterns: REGEX must appear; >REGEX must appear after the previous match;
-	# !REGEX must not appear. Extended regexes, matched line by line.
+	# !REGEX must not appear; =SHOT:REGEX must appear in screenshot SHOT's text.
+	# Extended regexes, matched line by line.
 	for re in "$@"; do
 		case $re in
+		'='*:*)
+			n=${re#=}
+			if grep -qaE -- "${n#*:}" "$d/${n%%:*}.txt" 2>/dev/null; then
+				ok "screen ${n%%:*}: '${n#*:}'"
+			else
+				fail "screen ${n%%:*}: missing '${n#*:}'"
+			fi
+			;;
 		'!'*)
 			if grep -qaE -- "${re#!}" "$log"; then
 				fail "forbidden pattern '${re#!}'"

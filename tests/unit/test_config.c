@@ -177,6 +177,22 @@ UTEST(config_log_levels)
 		     "invalid value \"oops\" (expected pagefault or null)");
 }
 
+UTEST(config_console_modes)
+{
+	CHECK_EQ(parse("[sprout]\nlog = info\n"), 0);
+	CHECK_EQ(cfg.console, CONFIG_CONSOLE_AUTO);
+	CHECK_EQ(parse("[sprout]\nconsole = serial\n"), 0);
+	CHECK_EQ(cfg.console, CONFIG_CONSOLE_SERIAL);
+	CHECK_EQ(parse("[sprout]\nconsole = \"screen\"\n"), 0);
+	CHECK_EQ(cfg.console, CONFIG_CONSOLE_SCREEN);
+	CHECK_EQ(parse("[sprout]\nconsole = auto\n"), 0);
+	CHECK_EQ(cfg.console, CONFIG_CONSOLE_AUTO);
+	EXPECT_ERROR("[sprout]\nconsole = vga\n", 2, "console",
+		     "invalid value \"vga\" (expected auto, serial or screen)");
+	EXPECT_ERROR(VM("a") "console = serial\n", 5, "console",
+		     "unknown key \"console\" in a [vm] section");
+}
+
 UTEST(config_crlf_matches_lf)
 {
 	static struct sprout_config lf;

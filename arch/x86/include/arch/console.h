@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: MIT */
-/* Hypervisor console: COM1 16550 and, when the emulator has one, the port 0xE9 mirror. */
+/*
+ * Hypervisor console: COM1 16550, the port 0xE9 mirror when the emulator has
+ * one, and the screen (a firmware framebuffer and the PS/2 keyboard).
+ */
 #ifndef ARCH_CONSOLE_H
 #define ARCH_CONSOLE_H
 
 #include <hv/types.h>
+
+struct boot_fb;
 
 #define COM1_BASE     0x3f8
 #define DEBUGCON_PORT 0xe9
@@ -17,7 +22,27 @@ void console_write(const char *s, size_t len);
 /* True unless the last byte written was not a newline (a prompt is showing). */
 bool console_at_line_start(void);
 
-/* A received byte from COM1, or -1 when none is waiting. */
+/* True when console_init() found a 16550 at COM1. */
+bool console_has_uart(void);
+
+/* A received byte from COM1 or, with the screen on, the keyboard; -1 when none is waiting. */
 int console_getc(void);
+
+/*
+ * Once the identity map covers the framebuffer: put the console on the screen
+ * when `console = auto` would (no UART), with what was printed so far; title
+ * stays on the screen's top row.
+ */
+void console_screen_probe(const struct boot_fb *fb, const char *title);
+
+/* Apply the config's console = (enum config_console); what was printed so far shows. */
+void console_screen_mode(u32 mode);
+
+/* The screen console, for the boot log: "" when off, else a description. */
+const char *console_screen_desc(void);
+
+/* Used by console_write() and console_getc(): the screen's side. */
+void screen_write(const char *s, size_t len);
+int screen_getc(void);
 
 #endif

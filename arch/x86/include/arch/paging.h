@@ -23,6 +23,9 @@ u64 paging_init(u64 top);
 /* Make [pa, pa + len) executable too (the AP start-up trampoline). */
 void paging_allow_exec(u64 pa, u64 len);
 
+/* True when [pa, pa + len) is inside the identity map paging_init() built. */
+bool paging_mapped(u64 pa, u64 len);
+
 /* CR3 of the hypervisor's map, for CPUs that start later. */
 u64 paging_root(void);
 
