@@ -72,9 +72,19 @@ static u32 pixel(u32 rgb)
 	       ((b >> (8 - MIN(fb->blue_bits, 8))) << fb->blue_pos);
 }
 
-static volatile u32 *scan_line(u32 y)
+/* Pixel (x, y) gets value v: 32 bpp as one store, 24 bpp as three bytes, low first. */
+static void plot(u32 x, u32 y, u32 v)
 {
-	return (volatile u32 *)(uintptr_t)(scr.fb.base + (u64)y * scr.fb.pitch);
+	uintptr_t at = (uintptr_t)(scr.fb.base + (u64)y * scr.fb.pitch);
+
+	if (scr.fb.bpp == 32) {
+		((volatile u32 *)at)[x] = v;
+		return;
+	}
+	at += (uintptr_t)x * 3;
+	((volatile u8 *)at)[0] = (u8)v;
+	((volatile u8 *)at)[1] = (u8)(v >> 8);
+	((volatile u8 *)at)[2] = (u8)(v >> 16);
 }
 
 /* Draw character c (CURSOR: inverted) at column col of screen row row (0: the title). */
@@ -88,13 +98,13 @@ static void draw_at(u32 col, u32 row, u8 want)
 	for (u32 py = 0; py < CELL_H * s; py++) {
 		u32 gy = py / s;
 		u8 bits = gy >= 1 && gy <= FONT_H ? g[gy - 1] : 0;
-		volatile u32 *line = scan_line(row * CELL_H * s + py) + col * CELL_W * s;
+		u32 y = row * CELL_H * s + py, x0 = col * CELL_W * s;
 
 		for (u32 px = 0; px < CELL_W * s; px++) {
 			u32 gx = px / s;
 			bool lit = gx < FONT_W && (bits & (0x10 >> gx));
 
-			line[px] = lit != inverse ? scr.fg : scr.bg;
+			plot(x0 + px, y, lit != inverse ? scr.fg : scr.bg);
 		}
 	}
 }
@@ -248,7 +258,7 @@ static void screen_start(void)
 	scr.bg = pixel(BG_RGB);
 	for (u32 y = 0; y < fb->height; y++)
 		for (u32 x = 0; x < fb->width; x++)
-			scan_line(y)[x] = scr.bg;
+			plot(x, y, scr.bg);
 	term_init(&scr.term, scr.cells, cols, rows);
 	memset(scr.shown, ' ', sizeof(scr.shown));
 	scr.cursor = 0;
@@ -263,8 +273,8 @@ static void screen_start(void)
 
 void console_screen_probe(const struct boot_fb *fb, const char *title)
 {
-	bool usable = fb->base && fb->bpp == 32 && fb->width >= CELL_W * 20 &&
-		      fb->height >= CELL_H * 5 && fb->pitch >= fb->width * 4 &&
+	bool usable = fb->base && (fb->bpp == 32 || fb->bpp == 24) && fb->width >= CELL_W * 20 &&
+		      fb->height >= CELL_H * 5 && fb->pitch >= fb->width * (fb->bpp / 8) &&
 		      paging_mapped(fb->base, (u64)fb->pitch * fb->height);
 
 	if (fb->base && !usable)

@@ -40,7 +40,7 @@ struct boot_fb {
 	u64 size;
 	u32 width, height; /* pixels */
 	u32 pitch;	   /* bytes from one scan line to the next */
-	u8 bpp;		   /* bits per pixel; the console draws on 32 only */
+	u8 bpp;		   /* bits per pixel; the console draws on 32 and 24 */
 	u8 red_pos, red_bits, green_pos, green_bits, blue_pos, blue_bits;
 };
 
