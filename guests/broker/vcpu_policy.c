@@ -136,9 +136,11 @@ static void streaks_update(const struct vcpu_policy_config *cfg, struct vcpu_tra
 		t->high_periods++;
 		t->high_sum += t->load_bp;
 	} else {
+		/* The back-off belongs to one streak: the next may find what was missing. */
 		t->high_periods = 0;
 		t->high_sum = 0;
 		t->wait_told = false;
+		t->refusals = 0;
 	}
 	if (t->load_bp <= cfg->low_pct * 100) {
 		t->low_periods++;

@@ -21,7 +21,9 @@
  * A refused add (no core after all, no vCPU entry registered, ...) doubles
  * the periods the next add of that VM waits for, up to 2^VCPU_BACKOFF_MAX
  * times up_periods, so a VM that cannot grow does not log a line every few
- * periods for ever.
+ * periods for ever. A period below the high mark ends the back-off with the
+ * streak: Linux refused while it boots (no vCPU entry yet) must grow at the
+ * first load after it.
  */
 #define VCPU_BACKOFF_MAX 4
 

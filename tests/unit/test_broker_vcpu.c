@@ -770,6 +770,27 @@ UTEST(broker_vcpu_refused_add_backs_off)
 	apply(0);
 	CHECK_EQ(pol.vm[BURN].refusals, 0);
 
+	/* Refusals in one streak do not delay the next one. */
+	setup();
+	add_vm(BURN, 1, 3, 1);
+	tick();
+	for (int i = 0; i < 30; i++) {
+		load(BURN, 100);
+		tick();
+		apply(-SPROUT_ENOENT);
+	}
+	CHECK_EQ(pol.vm[BURN].refusals, 3); /* after 3, 9 and 21 periods */
+	load(BURN, 10);
+	tick();
+	CHECK_EQ(pol.vm[BURN].refusals, 0);
+	/* The next streak waits up_periods (3) again, not 3 << 3. */
+	for (int i = 0; i < 3; i++) {
+		load(BURN, 100);
+		tick();
+		CHECK_EQ(decided(BURN) != NULL, i == 2);
+	}
+	CHECK(decided(BURN) && decided(BURN)->action == VCPU_ADD);
+
 	/* A refused park does not back off. */
 	setup();
 	add_vm(BURN, 1, 3, 3);
