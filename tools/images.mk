@@ -38,9 +38,9 @@ $(ISO_IMG): $(IMG_INPUTS) $(BUILD)/sprout.elf tools/mkiso.sh | guests
 
 # ---- booting them ----
 
-# QEMU_SCREEN=1: a VGA display in a window (QEMU_DISPLAY=gtk, or e.g. vnc=:1) and no
-# serial port, so Sprout's console is on the screen and reads the keyboard; the QEMU
-# monitor is then on this terminal.
+# QEMU_SCREEN=1: a VGA display (QEMU_DISPLAY=gtk, a window, needs Debian's
+# qemu-system-gui; or e.g. vnc=127.0.0.1:1) and no serial port, so Sprout's console
+# is on the screen and reads the keyboard; the QEMU monitor is then on this terminal.
 QEMU_SCREEN ?= 0
 QEMU_DISPLAY ?= gtk
 ifeq ($(QEMU_SCREEN),1)
