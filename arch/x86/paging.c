@@ -3,12 +3,14 @@
 #include <arch/paging.h>
 #include <arch/x86.h>
 #include <hv/printk.h>
+#include <hv/string.h>
 
 /*
  *  PML4[0] -> PDPT[0..63] -> PD[i][0..511] -> 2 MiB page i*1G + j*2M
  *                                          \-> PT (4 KiB pages) where a finer map is needed:
  *                                              the first 2 MiB and the image's code
  *          -> PDPT[64] -> PD -> PT[0] -> physical page 0, read-only (PAGING_PAGE0_ALIAS)
+ *          -> PDPT[65] -> PD -> 2 MiB pages of one device range (PAGING_WINDOW)
  *
  * All RAM is reachable at hva == hpa, except page 0: a NULL dereference in the
  * hypervisor must fault, not read or corrupt the real-mode IVT. Only the image's
@@ -30,8 +32,8 @@ static u64 pds[NR_PDS][512] __aligned(4096);
 static u64 pts[NR_PTS][512] __aligned(4096);
 static u64 alias_pd[512] __aligned(4096);
 static u64 alias_pt[512] __aligned(4096);
+static u64 window_pd[512] __aligned(4096);
 static u32 nr_pts;
-static u64 mapped_limit;
 static u64 xd; /* PTE_XD when the CPU has NX, else 0 */
 
 /* Linker symbols (linker.ld, and gnu-efi's elf_x86_64_efi.lds): the image and its code. */
@@ -90,7 +92,6 @@ u64 paging_init(u64 top)
 	pdpt[PAGING_PAGE0_ALIAS / GiB(1)] = (u64)(uintptr_t)alias_pd | PTE_P | PTE_W;
 	pml4[0] = (u64)(uintptr_t)pdpt | PTE_P | PTE_W;
 	write_cr3((u64)(uintptr_t)pml4);
-	mapped_limit = limit;
 	return limit;
 }
 
@@ -100,9 +101,19 @@ void paging_allow_exec(u64 pa, u64 len)
 	write_cr3((u64)(uintptr_t)pml4);
 }
 
-bool paging_mapped(u64 pa, u64 len)
+u64 paging_map_window(u64 pa, u64 len)
 {
-	return pa >= PAGE_SIZE && len <= mapped_limit && pa <= mapped_limit - len;
+	u64 base = ALIGN_DOWN(pa, MiB(2)), end;
+
+	if (!len || pa + len < pa || ALIGN_UP(pa + len, MiB(2)) - base > PAGING_WINDOW_MAX)
+		return 0;
+	end = ALIGN_UP(pa + len, MiB(2));
+	memset(window_pd, 0, sizeof(window_pd));
+	for (u64 a = base, i = 0; a < end; a += MiB(2), i++)
+		window_pd[i] = a | PTE_P | PTE_W | PTE_PS | xd;
+	pdpt[PAGING_WINDOW / GiB(1)] = (u64)(uintptr_t)window_pd | PTE_P | PTE_W;
+	write_cr3((u64)(uintptr_t)pml4); /* no stale entries of an earlier window */
+	return PAGING_WINDOW + (pa - base);
 }
 
 u64 paging_root(void)

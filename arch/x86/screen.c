@@ -42,7 +42,8 @@
 
 static struct {
 	struct boot_fb fb;
-	bool usable; /* fb can be drawn on */
+	uintptr_t va; /* where fb.base is mapped (PAGING_WINDOW) */
+	bool usable;  /* fb can be drawn on */
 	bool on;
 	bool decided; /* the config's console mode has been applied */
 	bool keyboard;
@@ -75,7 +76,7 @@ static u32 pixel(u32 rgb)
 /* Pixel (x, y) gets value v: 32 bpp as one store, 24 bpp as three bytes, low first. */
 static void plot(u32 x, u32 y, u32 v)
 {
-	uintptr_t at = (uintptr_t)(scr.fb.base + (u64)y * scr.fb.pitch);
+	uintptr_t at = scr.va + (uintptr_t)y * scr.fb.pitch;
 
 	if (scr.fb.bpp == 32) {
 		((volatile u32 *)at)[x] = v;
@@ -274,15 +275,17 @@ static void screen_start(void)
 void console_screen_probe(const struct boot_fb *fb, const char *title)
 {
 	bool usable = fb->base && (fb->bpp == 32 || fb->bpp == 24) && fb->width >= CELL_W * 20 &&
-		      fb->height >= CELL_H * 5 && fb->pitch >= fb->width * (fb->bpp / 8) &&
-		      paging_mapped(fb->base, (u64)fb->pitch * fb->height);
+		      fb->height >= CELL_H * 5 && fb->pitch >= fb->width * (fb->bpp / 8);
 
-	if (fb->base && !usable)
+	scr.fb = *fb;
+	strlcpy(scr.title, title, sizeof(scr.title));
+	/* Through a window of its own: firmware may put the framebuffer above all RAM. */
+	if (usable)
+		scr.va = (uintptr_t)paging_map_window(fb->base, (u64)fb->pitch * fb->height);
+	scr.usable = usable && scr.va;
+	if (fb->base && !scr.usable)
 		pr_warn("console: the %ux%u framebuffer at 0x%llx (%u bpp) cannot be drawn on\n",
 			fb->width, fb->height, fb->base, fb->bpp);
-	scr.fb = *fb;
-	scr.usable = usable;
-	strlcpy(scr.title, title, sizeof(scr.title));
 	if (!console_has_uart())
 		screen_start();
 }

@@ -23,8 +23,17 @@ u64 paging_init(u64 top);
 /* Make [pa, pa + len) executable too (the AP start-up trampoline). */
 void paging_allow_exec(u64 pa, u64 len);
 
-/* True when [pa, pa + len) is inside the identity map paging_init() built. */
-bool paging_mapped(u64 pa, u64 len);
+/* A second window, for a device range anywhere in the physical space (the framebuffer). */
+#define PAGING_WINDOW	  (PAGING_PAGE0_ALIAS + GiB(1))
+#define PAGING_WINDOW_MAX GiB(1)
+
+/*
+ * Map [pa, pa + len) writable, not executable, in 2 MiB pages at PAGING_WINDOW
+ * (replacing what was there) and return the address pa has there, or 0 when the
+ * range does not fit in PAGING_WINDOW_MAX. For a device that may sit above the
+ * identity map: a laptop's framebuffer BAR at 256 GiB.
+ */
+u64 paging_map_window(u64 pa, u64 len);
 
 /* CR3 of the hypervisor's map, for CPUs that start later. */
 u64 paging_root(void);
