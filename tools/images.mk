@@ -45,8 +45,10 @@ QEMU_SCREEN ?= 0
 QEMU_DISPLAY ?= gtk
 ifeq ($(QEMU_SCREEN),1)
 QEMU_IO := -device VGA -display $(QEMU_DISPLAY) -serial none -monitor stdio
+QEMU_QUIT := The console is on the screen; type quit here to end.
 else
 QEMU_IO := -display none -serial mon:stdio
+QEMU_QUIT := Ctrl-A X quits.
 endif
 QEMU_SVM := qemu-system-x86_64 -nodefaults -accel tcg -cpu qemu64,+svm,+npt -smp 4 \
 	-m 512M -no-reboot $(QEMU_IO) \
@@ -62,7 +64,7 @@ qemu_status = rc=$$?; if [ $$rc -ne 0 ]; then if [ $$((rc & 1)) -eq 1 ]; then \
 
 run: $(BUILD)/.deps-ok $(USB_IMG)
 	@cp /usr/share/OVMF/OVMF_VARS_4M.fd $(BUILD)/run-vars.fd
-	@echo "  RUN     $(USB_IMG): QEMU+OVMF, AMD SVM. Ctrl-A X quits. Port 0xE9: $(BUILD)/run-e9.log"
+	@echo "  RUN     $(USB_IMG): QEMU+OVMF, AMD SVM. $(QEMU_QUIT) Port 0xE9: $(BUILD)/run-e9.log"
 	$(Q)$(QEMU_SVM) -M q35 \
 		-drive if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd \
 		-drive if=pflash,format=raw,file=$(BUILD)/run-vars.fd \
