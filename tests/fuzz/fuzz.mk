@@ -34,7 +34,7 @@ fuzz_run = mkdir -p $(BUILD)/fuzz/corpus/$(1) $(BUILD)/fuzz/artifacts/$(1) && \
 define FUZZ_template
 .PHONY: fuzz-$(1) fuzz-smoke-$(1)
 $(BUILD)/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c $$(FUZZ_SRCS_$(1)) $(FUZZ_COMMON_SRCS) \
-		$(wildcard include/hv/*.h) tests/fuzz/fuzz.mk
+		$(wildcard include/hv/*.h) tests/fuzz/fuzz.mk tests/fuzz/fuzz.h
 	@mkdir -p $$(dir $$@)
 	@echo "  FUZZCC  $$@"
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $$(filter %.c,$$^) -o $$@

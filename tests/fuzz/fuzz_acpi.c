@@ -9,7 +9,7 @@
 #include <hv/errno.h>
 #include <hv/printk.h>
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz.h"
 
 /*
  * The input sits at FUZZ_BASE with the RSDP at its first byte; pointers in
@@ -20,15 +20,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define FUZZ_BASE   0xe0000ULL
 #define BIOS_AREA   0x20000ULL
 #define SLP_TYP_MAX 7
-
-#define FUZZ_ASSERT(cond)                                                                    \
-	do {                                                                                 \
-		if (!(cond)) {                                                               \
-			fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, \
-				#cond);                                                      \
-			abort();                                                             \
-		}                                                                            \
-	} while (0)
 
 struct fuzz_mem {
 	u8 *buf;

@@ -8,16 +8,7 @@
 #include <hv/errno.h>
 #include <hv/mmio_insn.h>
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define FUZZ_ASSERT(cond)                                                                    \
-	do {                                                                                 \
-		if (!(cond)) {                                                               \
-			fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, \
-				#cond);                                                      \
-			abort();                                                             \
-		}                                                                            \
-	} while (0)
+#include "fuzz.h"
 
 static const int modes[3] = {16, 32, 64};
 

@@ -7,16 +7,7 @@
 
 #include <hv/term.h>
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define FUZZ_ASSERT(cond)                                                                    \
-	do {                                                                                 \
-		if (!(cond)) {                                                               \
-			fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, \
-				#cond);                                                      \
-			abort();                                                             \
-		}                                                                            \
-	} while (0)
+#include "fuzz.h"
 
 /*
  * The grid is an exact-size heap block, so a write outside it is an ASan

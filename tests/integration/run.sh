@@ -350,35 +350,31 @@ screen_shot() { # name
 # `@screen NAME` (option screen) save the screen as NAME.ppm and its text as NAME.txt.
 # With option screen, typing goes to the PS/2 keyboard through QEMU's monitor.
 cli_feed() { # dir script first-timeout
-	local d=$1 script=$2 first=$3 t0 line n per port i re from mark=1
+	local d=$1 script=$2 first=$3 t0 line n per i re from mark=1
 	t0=$(now_ms)
 	note() {
 		printf '%7.1fs %s\n' "$(awk -v t="$(($(now_ms) - t0))" 'BEGIN { print t / 1000 }')" "$*"
 	}
 	per=30
-	if [ "$SCREEN" = 1 ]; then
-		port=$(cat "$d/monitor.port")
+	# Open fd 3 to the emulator's TCP server on port $1 (it may not listen yet),
+	# copy what it sends to $3; false when it never answers.
+	connect() { # port what copy-to
 		for ((i = 0; i < 200; i++)); do
-			{ exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null && break
-			emu_alive "$d" || return 0
+			{ exec 3<>"/dev/tcp/127.0.0.1/$1"; } 2>/dev/null && break
+			emu_alive "$d" || return 1
 			sleep 0.1
 		done
-		[ $i -lt 200 ] || { note "could not connect to QEMU's monitor on port $port" && return 0; }
-		note "connected to QEMU's monitor on port $port"
-		cat <&3 >"$d/monitor.log" &
+		[ $i -lt 200 ] || { note "could not connect to $2 on port $1" && return 1; }
+		note "connected to $2 on port $1"
+		cat <&3 >"$3" &
+	}
+	if [ "$SCREEN" = 1 ]; then
+		connect "$(cat "$d/monitor.port")" "QEMU's monitor" "$d/monitor.log" || return 0
 	elif [ "$EMU" = qemu ]; then
 		exec 3<>"$d/com1.in"
 	else
 		per=90
-		port=$(cat "$d/com1.port")
-		for ((i = 0; i < 200; i++)); do
-			{ exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null && break
-			emu_alive "$d" || return 0
-			sleep 0.1
-		done
-		[ $i -lt 200 ] || { note "could not connect to Bochs's COM1 on port $port" && return 0; }
-		note "connected to Bochs's COM1 on port $port"
-		cat <&3 >"$d/com1.log" &
+		connect "$(cat "$d/com1.port")" "Bochs's COM1" "$d/com1.log" || return 0
 	fi
 	note "waiting for the prompt"
 	if ! wait_for "$d" "$first" more_prompts "$d" 0; then
