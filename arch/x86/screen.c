@@ -172,7 +172,7 @@ static void draw_title(void)
 	}
 }
 
-/* The largest scale that still gives 80x25 characters, at most SCALE_MAX. */
+/* The largest scale that still gives 80x25 characters below the title, at most SCALE_MAX. */
 static u32 pick_scale(const struct boot_fb *fb)
 {
 	u32 s = SCALE_MAX;
