@@ -67,14 +67,27 @@ const struct gstate_caps *cpuid_guest_caps(void)
 	return &caps;
 }
 
+/*
+ * A guest asks the same few leaves again and again (a spin on leaf 0, the
+ * kernel's serializing CPUIDs): answer those from the vCPU's cache rather
+ * than run the host's CPUID (an exit of its own when Sprout runs nested)
+ * and the policy's table walk.
+ */
 enum exit_action handle_cpuid(struct vcpu *v, struct vm_exit *e)
 {
-	struct cpuid_ctx ctx = cpuid_ctx_of(v);
-	struct cpuid_regs r = cpuid_guest(&ctx, (u32)v->regs.rax, (u32)v->regs.rcx);
+	u32 leaf = (u32)v->regs.rax, sub = (u32)v->regs.rcx;
+	struct vcpu_cpuid_hit *h = cpuid_slot(v, leaf);
 
-	v->regs.rax = r.eax;
-	v->regs.rbx = r.ebx;
-	v->regs.rcx = r.ecx;
-	v->regs.rdx = r.edx;
+	if (!cpuid_from_cache(v, h)) {
+		struct cpuid_ctx ctx = cpuid_ctx_of(v);
+		struct cpuid_regs r = cpuid_guest(&ctx, leaf, sub);
+
+		*h = (struct vcpu_cpuid_hit){.leaf = leaf,
+					     .sub = sub,
+					     .nr_vcpus = v->vm->nr_vcpus,
+					     .r = {r.eax, r.ebx, r.ecx, r.edx},
+					     .valid = true};
+		cpuid_from_cache(v, h);
+	}
 	return exit_resume_after(v, e);
 }

@@ -282,15 +282,15 @@ static u64 exit_detail(const struct vcpu *v, const struct vm_exit *e)
 	}
 }
 
-static void exit_log_record(struct vcpu *v, const struct vm_exit *e)
+static inline void exit_log_record(struct vcpu *v, const struct vm_exit *e, u64 now)
 {
 	struct vcpu_exit_rec *r = &v->exit_log[v->exit_log_next++ % VCPU_EXIT_LOG];
 
-	*r = (struct vcpu_exit_rec){.tsc = rdtsc(),
+	*r = (struct vcpu_exit_rec){.tsc = now,
 				    .rip = e->rip,
 				    .detail = exit_detail(v, e),
 				    .reason = (u8)e->reason,
-				    .cpu = (u8)this_cpu()->cpu_id};
+				    .cpu = (u8)v->run_cpu};
 }
 
 /* The exits that led to a crash, oldest first, with the CPU each one ran on. */
@@ -374,13 +374,70 @@ static const exit_handler_t exit_handlers[EXIT_REASON_COUNT] = {
 	[EXIT_UNKNOWN] = handle_fatal,
 };
 
+/*
+ * Exits that cannot give v an event, change its local APIC or halt it: after
+ * them the next entry may take vplat_vcpu_entry()'s fast path. MSR writes
+ * are not (IA32_TSC moves v's deadlines, the x2APIC ones are its APIC). A host
+ * interrupt is one of them: a host timer firing is seen by its own count, an
+ * IPI that brought v an interrupt marked v when it was sent.
+ */
+static bool exit_keeps_events(const struct vm_exit *e)
+{
+	switch (e->reason) {
+	case EXIT_CPUID:
+	case EXIT_HYPERCALL:
+	case EXIT_EXTINT:
+	case EXIT_PAUSE: return true;
+	case EXIT_MSR_READ: return !vdev_msr_is_lapic(e->msr.index);
+	default: return false;
+	}
+}
+
+static inline void exit_count(struct vcpu *v, const struct vm_exit *e, u64 now)
+{
+	v->exits++;
+	exit_log_record(v, e, now);
+	if (e->reason < ARRAY_SIZE(v->exits_by_reason))
+		v->exits_by_reason[e->reason]++;
+}
+
 enum exit_action exit_dispatch(struct vcpu *v, struct vm_exit *e)
 {
 	exit_handler_t fn = e->reason < EXIT_REASON_COUNT ? exit_handlers[e->reason] : NULL;
 
-	v->exits++;
-	exit_log_record(v, e);
-	if (e->reason < ARRAY_SIZE(v->exits_by_reason))
-		v->exits_by_reason[e->reason]++;
+	if (!exit_keeps_events(e))
+		v->plat_dirty = true;
+	exit_count(v, e, rdtsc());
 	return fn ? fn(v, e) : handle_fatal(v, e);
+}
+
+/*
+ * What sched_run_slice() checks between an EXIT_RESUME and the next entry
+ * comes down to two tests while the vendor's run lasts: interrupts are off,
+ * so this CPU's host timer cannot fire and v cannot be woken or moved, and
+ * whoever holds, pauses or stops the VM, or gives v an event, marks v
+ * (plat_dirty). What is left is time: v's next timer event and the end of
+ * its slice, both in quiet.until_tsc (zero when the entry is not quiet).
+ */
+static inline bool exit_may_reenter(const struct vcpu *v, u64 now)
+{
+	return now < v->quiet.until_tsc && !__atomic_load_n(&v->plat_dirty, __ATOMIC_SEQ_CST);
+}
+
+bool exit_hot(struct vcpu *v, const struct vm_exit *e)
+{
+	u64 now = rdtsc();
+
+	if (!exit_may_reenter(v, now))
+		return false;
+	if (e->reason == EXIT_CPUID) {
+		if (!cpuid_from_cache(v, cpuid_slot(v, (u32)v->regs.rax)))
+			return false;
+	} else if (e->reason != EXIT_HYPERCALL || !hypercall_hot(v, e)) {
+		return false;
+	}
+	/* Counted, not logged: the exit log is for crashes, and these only read. */
+	v->exits++;
+	v->exits_by_reason[e->reason]++;
+	return true;
 }

@@ -61,16 +61,3 @@ int hcargs_name_len(u64 len)
 {
 	return len && len <= HC_VM_NAME_MAX ? 0 : -EINVAL;
 }
-
-/* RFLAGS.VM (bit 17): virtual-8086 mode. */
-#define RFLAGS_VM BIT(17)
-
-int hcargs_caller(u64 cpl, u64 rflags)
-{
-	return cpl == 0 && !(rflags & RFLAGS_VM) ? 0 : -EPERM;
-}
-
-u64 hcargs_reg(u64 val, bool mode64)
-{
-	return mode64 ? val : (u32)val;
-}

@@ -138,8 +138,11 @@ static struct hc_result hypercall(struct vcpu *v, const struct hc_args *a)
 	if (a->nr >= HC_BROKER_FIRST && a->nr <= HC_BROKER_LAST)
 		return HC_RET(
 			broker_hypercall(v, a->nr, a->arg[0], a->arg[1], a->arg[2], a->arg[3]));
+	long ret;
+
+	if (hc_read_only(v, a->nr, &ret))
+		return HC_RET(ret);
 	switch (a->nr) {
-	case HC_VERSION: return HC_RET(SPROUT_ABI_VERSION);
 	case HC_CONSOLE_WRITE: return HC_RET(hc_console_write(v, a->arg[0], a->arg[1]));
 	case HC_YIELD: return (struct hc_result){0, EXIT_YIELD};
 	case HC_WAIT_EVENT: return hc_wait_event(v, a->arg[0]);
@@ -147,7 +150,6 @@ static struct hc_result hypercall(struct vcpu *v, const struct hc_args *a)
 	case HC_MEM_RELEASE: return HC_RET(hc_mem_release(v, a->arg[0], a->arg[1]));
 	case HC_VCPU_ONLINE_ACK: return HC_RET(hc_vcpu_online_ack(v));
 	case HC_VCPU_REGISTER: return HC_RET(hc_vcpu_register(v, a->arg[0], a->arg[1]));
-	case HC_VCPU_POLL: return HC_RET(v->park_requested ? SPROUT_VCPU_PARK : SPROUT_VCPU_RUN);
 	case HC_VCPU_OFFLINE_ACK: return hc_vcpu_offline_ack(v);
 	default: return HC_RET(-ENOSYS);
 	}
@@ -163,23 +165,31 @@ static long hc_refuse(struct vcpu *v, u64 nr, u64 cpl)
 	return -EPERM;
 }
 
-enum exit_action handle_hypercall(struct vcpu *v, struct vm_exit *e)
+static struct hc_args hc_args_of(const struct vcpu *v, const struct vm_exit *e)
 {
-	struct gprs *r = &v->regs;
-	bool wide = hvm->get_reg(v, VCPU_REG_MODE64);
-	u64 cpl = hvm->get_reg(v, VCPU_REG_CPL);
-	struct hc_args a = {
+	const struct gprs *r = &v->regs;
+	bool wide = e->hc.wide;
+
+	return (struct hc_args){
 		.nr = hcargs_reg(r->rax, wide),
 		.arg = {hcargs_reg(r->rdi, wide), hcargs_reg(r->rsi, wide),
 			hcargs_reg(r->rdx, wide), hcargs_reg(r->r10, wide)},
 	};
-	struct hc_result res;
+}
 
-	if (hcargs_caller(cpl, hvm->get_reg(v, VCPU_REG_RFLAGS)))
-		res = HC_RET(hc_refuse(v, a.nr, cpl));
-	else
-		res = hypercall(v, &a);
-	r->rax = (u64)res.ret;
+static struct hc_result hc_call(struct vcpu *v, const struct vm_exit *e, const struct hc_args *a)
+{
+	if (hcargs_caller(e->hc.cpl, e->hc.rflags))
+		return HC_RET(hc_refuse(v, a->nr, e->hc.cpl));
+	return hypercall(v, a);
+}
+
+enum exit_action handle_hypercall(struct vcpu *v, struct vm_exit *e)
+{
+	struct hc_args a = hc_args_of(v, e);
+	struct hc_result res = hc_call(v, e, &a);
+
+	v->regs.rax = (u64)res.ret;
 	if (exit_resume_after(v, e) != EXIT_RESUME)
 		return EXIT_STOP_VM;
 	return res.act;

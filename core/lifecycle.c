@@ -25,6 +25,18 @@ static void vm_kick_vcpus(struct vm *vm)
 	}
 }
 
+/*
+ * Make vCPUs of vm that run exits in place (exit_hot()) go back to the run
+ * loop, which checks the VM's state and hold: before the change is waited
+ * for, so that each of them either sees the mark or is kicked out of the
+ * guest and finds it.
+ */
+static void vm_mark_vcpus(struct vm *vm)
+{
+	for (u32 i = 0; i < vm->nr_vcpus; i++)
+		__atomic_store_n(&vm->vcpus[i]->plat_dirty, true, __ATOMIC_SEQ_CST);
+}
+
 int vm_start(struct vm *vm)
 {
 	int err = vmstate_apply(&vm->life, VM_T_START);
@@ -43,6 +55,7 @@ int vm_pause(struct vm *vm, const char *fmt, ...)
 
 	if (err)
 		return err;
+	vm_mark_vcpus(vm);
 	va_start(ap, fmt);
 	vsnprintf(vm->stop_reason, sizeof(vm->stop_reason), fmt, ap);
 	va_end(ap);
@@ -87,6 +100,7 @@ void vm_stop(struct vm *vm, enum vm_stop_kind kind, int status, const char *fmt,
 
 	if (vmstate_apply(&vm->life, VM_T_STOP_BEGIN))
 		return; /* stopped already, or being stopped by another CPU */
+	vm_mark_vcpus(vm);
 	/* The record is complete before STOP_END publishes VM_STOPPED. */
 	va_start(ap, fmt);
 	vsnprintf(vm->stop_reason, sizeof(vm->stop_reason), fmt, ap);
@@ -132,6 +146,7 @@ static bool vm_hold(struct vm *vm)
 	}
 	__atomic_fetch_add(&vm->held, 1, __ATOMIC_SEQ_CST);
 	spin_unlock(&vm->life.lock);
+	vm_mark_vcpus(vm);
 	/* sched_run_slice() announces in_guest, then looks for a hold: one sees the other. */
 	for (u32 i = 0; i < vm->nr_vcpus; i++) {
 		struct vcpu *v = vm->vcpus[i];

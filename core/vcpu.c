@@ -185,7 +185,7 @@ void vcpu_dump_code_stack(struct vcpu *v)
 
 int vcpu_skip_insn(struct vcpu *v, const struct vm_exit *e)
 {
-	u64 rip = hvm->get_reg(v, VCPU_REG_RIP);
+	u64 rip = e->rip; /* nothing moves RIP between the exit and this */
 	u32 len = e->insn_len;
 
 	if (!len) {

@@ -66,17 +66,26 @@ static void report_stall(struct percpu *cpu, const struct vcpu *v, u64 t0, u64 s
 		t.irr_top, t.isr_top);
 }
 
+/*
+ * The exit loop. Its common case, an exit that changed nothing the entry
+ * looks at (CPUID, a hypercall, a host interrupt), costs one quiet check at
+ * entry and three memory tests after the handler; everything else runs
+ * only when a test fails.
+ */
 void sched_run_slice(struct percpu *cpu, struct vcpu *v)
 {
-	u64 slice_end = rdtsc() + SCHED_SLICE_US * tsc_khz / 1000;
+	u64 start = rdtsc(), slice_tsc = SCHED_SLICE_US * tsc_khz / 1000;
+	u64 slice_end = start + slice_tsc, stall_tsc = STALL_SLICES * slice_tsc;
 	struct vm_exit e;
 	enum exit_action act;
 
 	cpu->current = v;
+	cpu->slice_end_tsc = slice_end; /* for exits handled in place (exit_hot()) */
 	v->run_cpu = cpu->cpu_id;
+	v->plat_dirty = true; /* a new slice looks at its events in full once */
 	fpu_switch(cpu, v);
 	for (;;) {
-		u64 t0 = rdtsc(), spent;
+		u64 t0 = rdtsc(), t1, spent;
 
 		/*
 		 * Announce the entry, then look for a hold: sched_hold_vm() sets
@@ -92,7 +101,8 @@ void sched_run_slice(struct percpu *cpu, struct vcpu *v)
 			act = EXIT_YIELD;
 			break;
 		}
-		if (!sched_hooks_vcpu_entry(v)) {
+		if (!vcpu_entry_quiet(v, cpu->cpu_id, cpu->timer_fired, t0) &&
+		    !sched_hooks_vcpu_entry(v)) {
 			__atomic_store_n(&v->in_guest, false, __ATOMIC_SEQ_CST);
 			act = EXIT_BLOCK;
 			if (slice_over(v, act, slice_end))
@@ -101,8 +111,9 @@ void sched_run_slice(struct percpu *cpu, struct vcpu *v)
 		}
 		hvm->vcpu_run(v, &e);
 		__atomic_store_n(&v->in_guest, false, __ATOMIC_RELEASE);
-		spent = rdtsc() - t0;
-		if (spent > STALL_SLICES * SCHED_SLICE_US * tsc_khz / 1000)
+		t1 = rdtsc();
+		spent = t1 - t0;
+		if (spent > stall_tsc)
 			report_stall(cpu, v, t0, spent);
 		v->busy_tsc += spent;
 		cpu->busy_tsc += spent;
@@ -114,7 +125,10 @@ void sched_run_slice(struct percpu *cpu, struct vcpu *v)
 			cli();
 		}
 		act = exit_dispatch(v, &e);
-		sched_timer_work(cpu);
+		if (cpu->seen_fired != cpu->timer_fired)
+			sched_timer_work(cpu);
+		if (act == EXIT_RESUME && t1 < slice_end && vm_state(v->vm) == VM_RUNNING)
+			continue; /* the checks at the top of the loop do the rest */
 		if (slice_over(v, act, slice_end))
 			break;
 	}

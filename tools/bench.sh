@@ -233,6 +233,8 @@ bare_verdict() { # dir
 bench_figures() {
 	CPUID=$(val "$LOG" cpuid_cycles)
 	HCALL=$(val "$LOG" hypercall_cycles)
+	CPUID_LOOP=$(val "$LOG" cpuid_loop_cycles)
+	HCALL_LOOP=$(val "$LOG" hypercall_loop_cycles)
 	PIO=$(val "$LOG" pio_cycles)
 	SIEVE=$(val "$LOG" sieve_cycles)
 	if [ -z "$CPUID" ] || [ -z "$PIO" ] || [ -z "$SIEVE" ]; then
@@ -395,6 +397,9 @@ bench_bochs() {
 	done
 }
 
+# Issue target: an exit round trip costs at most this many Sprout instructions.
+EXIT_INSNS_TARGET=150
+
 bochs_model() { # label
 	case $1 in
 	vmx) echo corei7_skylake_x ;;
@@ -414,7 +419,7 @@ prune_pids() {
 }
 
 bochs_report() { # label
-	local l=$1 run cpuid=() hcall=() pio=() sieve=() why='' logs=() timer=()
+	local l=$1 run cpuid=() hcall=() pio=() sieve=() why='' logs=() timer=() own_c=() own_h=()
 	for run in 1 2; do
 		sprout_verdict "$OUT/$l-$run"
 		[ -n "$WHY" ] || bench_figures
@@ -428,6 +433,9 @@ bochs_report() { # label
 		say "  $l run $run timer: ${timer[-1]}"
 		cpuid+=("$CPUID") hcall+=("$HCALL") pio+=("$PIO") sieve+=("$SIEVE")
 		logs+=("$LOG")
+		# Under Bochs the TSC counts instructions: loop with the exit minus loop with NOP.
+		[ -z "$CPUID_LOOP" ] || own_c+=("$((CPUID - CPUID_LOOP))")
+		[ -z "$HCALL_LOOP" ] || [ -z "$HCALL" ] || own_h+=("$((HCALL - HCALL_LOOP))")
 	done
 	if [ ${#cpuid[@]} -eq 0 ]; then
 		say "$l: not available ($why)"
@@ -438,8 +446,15 @@ bochs_report() { # label
 	say "$l hypercall_cycles: $(median "${hcall[@]}")"
 	say "$l pio_cycles: $(median "${pio[@]}")"
 	say "$l sieve_cycles: $(median "${sieve[@]}")"
+	[ ${#own_c[@]} -eq 0 ] || say "$l cpuid_sprout_insns: $(median "${own_c[@]}")"
+	[ ${#own_h[@]} -eq 0 ] || say "$l hypercall_sprout_insns: $(median "${own_h[@]}")"
 	timer_report "$l" "${logs[@]}"
 	summary "$l" "exit round trip (cycles): cpuid $(median "${cpuid[@]}"), hypercall $(median "${hcall[@]}"), pio $(median "${pio[@]}"); $(bochs_stability)"
+	if [ ${#own_c[@]} -gt 0 ] && [ ${#own_h[@]} -gt 0 ]; then
+		local oc oh
+		oc=$(median "${own_c[@]}") oh=$(median "${own_h[@]}")
+		summary "$l" "Sprout instructions per round trip: cpuid $oc (target <= $EXIT_INSNS_TARGET: $(target "$oc" "$EXIT_INSNS_TARGET")), hypercall $oh (target <= $EXIT_INSNS_TARGET: $(target "$oh" "$EXIT_INSNS_TARGET"))"
+	fi
 	[ -z "$TIMER_SUMMARY" ] || summary "$l" "$TIMER_SUMMARY"
 }
 

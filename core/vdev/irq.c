@@ -134,6 +134,8 @@ static u64 plat_next_ns(struct vplat *p, u64 now)
 /* Let the devices raise what is due by now; note when the next one is. */
 void plat_update(struct vplat *p, u64 now)
 {
+	u64 was = p->next_ns;
+
 	if (now >= p->next_ns) {
 		vpit_update(&p->pit, now);
 		vrtc_update(&p->rtc, now);
@@ -142,6 +144,9 @@ void plat_update(struct vplat *p, u64 now)
 		vpit_update(&p->pit, now); /* the next re-injected tick, once the last is taken */
 	}
 	p->next_ns = plat_next_ns(p, now);
+	/* vCPU 0 keeps the devices' time: an earlier event must reach its timer. */
+	if (p->next_ns < was)
+		p->kick |= BIT(0);
 }
 
 /*
@@ -191,6 +196,7 @@ void plat_unlock(struct vplat *p)
 		t = plat_vcpu(p->vm, id);
 		if (!t)
 			continue;
+		__atomic_store_n(&t->plat_dirty, true, __ATOMIC_SEQ_CST);
 		sched_wake(t);
 		if (__atomic_load_n(&t->in_guest, __ATOMIC_SEQ_CST) && t->run_cpu != self)
 			smp_kick(t->run_cpu);
@@ -270,9 +276,24 @@ bool vplat_vcpu_entry(struct vcpu *v)
 	struct vm *vm = v->vm;
 	struct vplat *p = &vm->dev.plat;
 	struct vlapic *l = &v->lapic;
-	u64 tsc = vcpu_guest_tsc(v), now = vplat_now_ns(vm);
+	u64 tsc, now, next;
 	bool nmi, irq, enter = true;
 
+	/*
+	 * The fast path: the last look found nothing to inject, no window to
+	 * ask for, v not halted; nobody marked v since, no timer of v is due,
+	 * and this CPU's host timer, armed then for v's next event, has not
+	 * fired (firing re-arms it for the scheduler's tick). Then this look
+	 * would find the same: skip the lock and the device updates. The run
+	 * loop asks vcpu_entry_quiet() itself before calling; this is for
+	 * any other caller.
+	 */
+	if (vcpu_entry_quiet(v, this_cpu()->cpu_id, this_cpu()->timer_fired, rdtsc()))
+		return true;
+	v->quiet.until_tsc = 0;
+	__atomic_store_n(&v->plat_dirty, false, __ATOMIC_SEQ_CST);
+	tsc = vcpu_guest_tsc(v);
+	now = vplat_now_ns(vm);
 	spin_lock(&p->lock);
 	plat_update(p, now);
 	vlapic_timer_update(l, tsc);
@@ -300,7 +321,16 @@ bool vplat_vcpu_entry(struct vcpu *v)
 		}
 		hvm->set_windows(v, irq, nmi);
 		/* The guest's timers fire on time, not at the next scheduler tick. */
-		apic_timer_request(plat_next_tsc(p, v));
+		next = plat_next_tsc(p, v);
+		apic_timer_request(next);
+		if (!nmi && !irq && vlapic_quiet(l)) {
+			struct percpu *cpu = this_cpu();
+
+			v->quiet.cpu = cpu->cpu_id;
+			v->quiet.fired = cpu->timer_fired;
+			v->quiet.until_tsc =
+				next ? MIN(next, cpu->slice_end_tsc) : cpu->slice_end_tsc;
+		}
 	}
 	plat_unlock(p);
 	return enter;

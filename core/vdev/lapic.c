@@ -30,6 +30,12 @@ void vdev_lapic_init(struct vcpu *v)
 	vlapic_mmio_write(&v->lapic, APIC_LVT_LINT1, APIC_DM_NMI << 8, 0);
 }
 
+bool vdev_msr_is_lapic(u32 msr)
+{
+	return msr == MSR_IA32_APIC_BASE || msr == VLAPIC_MSR_TSC_DEADLINE ||
+	       (msr >= VLAPIC_MSR_FIRST && msr <= VLAPIC_MSR_LAST);
+}
+
 bool vdev_lapic_msr(struct vcpu *v, u32 msr, bool write, u64 *val, bool *fault)
 {
 	struct vplat *p = &v->vm->dev.plat;
@@ -38,8 +44,7 @@ bool vdev_lapic_msr(struct vcpu *v, u32 msr, bool write, u64 *val, bool *fault)
 	u32 nsipi = 0;
 	int ret = 0;
 
-	if (msr != MSR_IA32_APIC_BASE && msr != VLAPIC_MSR_TSC_DEADLINE &&
-	    (msr < VLAPIC_MSR_FIRST || msr > VLAPIC_MSR_LAST))
+	if (!vdev_msr_is_lapic(msr))
 		return false;
 	spin_lock(&p->lock);
 	if (msr == MSR_IA32_APIC_BASE && write)

@@ -362,6 +362,15 @@ int vlapic_take_level_eoi(struct vlapic *l)
 	return -1;
 }
 
+bool vlapic_quiet(const struct vlapic *l)
+{
+	u32 irr = 0;
+
+	for (int i = 0; i < 8; i++)
+		irr |= l->irr[i];
+	return !irr && !l->nmi && !l->extint && !l->init && !l->sipi && !l->out_count;
+}
+
 bool vlapic_has_nmi(const struct vlapic *l)
 {
 	return l->nmi;

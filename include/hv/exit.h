@@ -65,6 +65,11 @@ struct vm_exit {
 		struct {
 			u64 info; /* vendor detail (VM-instruction error, qualification) */
 		} raw;
+		struct {
+			u64 rflags; /* its VM flag refuses the call, as CPL > 0 does */
+			u8 cpl;
+			bool wide; /* 64-bit code (EFER.LMA and CS.L): 64-bit arguments */
+		} hc;
 	};
 };
 
@@ -81,6 +86,21 @@ struct vcpu;
 
 /* Dispatch one exit to its common handler. */
 enum exit_action exit_dispatch(struct vcpu *v, struct vm_exit *e);
+
+/*
+ * The hot exits, handled where they happened: the vendor's run calls this
+ * right after an exit that may be one (CPUID, a hypercall; with reason, rip,
+ * insn_len and for a hypercall hc filled in) and, when it returns true, steps
+ * RIP over the instruction and enters again without going back to the
+ * scheduler's loop. True only when that loop would have done nothing else:
+ * the exit is answered from v's own state (a cached CPUID leaf, a hypercall
+ * that only reads), v's entry is quiet (vcpu_entry_quiet()), its slice is not
+ * over and nothing holds, stops or wakes it. False: nothing was done, the
+ * exit goes the common way. It changes no guest register but RAX, RBX, RCX
+ * and RDX: the vendors' world switch enters again without reloading the
+ * others that C code keeps (RBP, R12-R15).
+ */
+bool exit_hot(struct vcpu *v, const struct vm_exit *e);
 
 /* Name of an exit reason for log lines. */
 const char *exit_reason_name(enum exit_reason r);

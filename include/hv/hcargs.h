@@ -3,6 +3,7 @@
 #ifndef HV_HCARGS_H
 #define HV_HCARGS_H
 
+#include <hv/errno.h>
 #include <hv/types.h>
 
 #define HC_CONSOLE_WRITE_MAX 4096
@@ -44,7 +45,10 @@ int hcargs_name_len(u64 len);
  * CPL 0 outside virtual-8086 mode; -EPERM from CPL 1-3 or with RFLAGS.VM set
  * (a V86 task runs at CPL 3 whatever SS.DPL says).
  */
-int hcargs_caller(u64 cpl, u64 rflags);
+static inline int hcargs_caller(u64 cpl, u64 rflags)
+{
+	return cpl == 0 && !(rflags & BIT(17)) ? 0 : -EPERM; /* RFLAGS.VM: virtual-8086 mode */
+}
 
 /*
  * A register argument as the caller wrote it: all 64 bits from 64-bit code
@@ -52,6 +56,9 @@ int hcargs_caller(u64 cpl, u64 rflags);
  * registers are not architecturally visible outside 64-bit mode and may hold
  * anything left from before a mode switch.
  */
-u64 hcargs_reg(u64 val, bool mode64);
+static inline u64 hcargs_reg(u64 val, bool mode64)
+{
+	return mode64 ? val : (u32)val;
+}
 
 #endif

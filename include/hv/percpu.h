@@ -25,6 +25,7 @@ struct percpu {
 	struct vcpu *fpu_owner;	  /* vCPU whose FPU state is in the registers */
 	volatile u64 timer_ticks; /* scheduler ticks (every SCHED_SLICE_US) taken */
 	u64 seen_tick;
+	u64 slice_end_tsc; /* when the running vCPU's slice ends (sched/run.c) */
 	/* The one-shot host timer (arch/x86/apic.c): next tick, when it fires next, how often. */
 	u64 tick_next_tsc, timer_at_tsc;
 	volatile u64 timer_fired;

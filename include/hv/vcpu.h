@@ -54,6 +54,19 @@ struct vcpu {
 	s32 last_cpu;
 	u32 run_cpu; /* the CPU running it while on_cpu */
 	bool halted; /* executed HLT: waits for an interrupt (core/vdev/irq.c) */
+	/*
+	 * The entry fast path (core/vdev/irq.c): the last full look at v's
+	 * events found none, so later entries may skip the look while nothing
+	 * changed. plat_dirty is set by whoever may have changed that: an
+	 * exit other than the pure ones, an interrupt routed to v, a device
+	 * deadline moved earlier. Read after in_guest is set (both seq_cst).
+	 */
+	volatile bool plat_dirty;
+	struct {
+		u32 cpu;       /* the CPU whose host timer is armed for it */
+		u64 fired;     /* that CPU's timer_fired then: a firing re-arms it later */
+		u64 until_tsc; /* v's next timer event or its slice's end; 0: not quiet */
+	} quiet;
 
 	/* Hotplug: launch state for a secondary vCPU; park request. */
 	u32 boot_entry, boot_eax, boot_ebx, boot_ecx, boot_edx, boot_esi;
@@ -79,9 +92,29 @@ struct vcpu {
 	u64 busy_tsc;	     /* TSC ticks spent in the guest */
 	struct vlapic lapic; /* its local APIC, under the VM's platform lock */
 	u64 msr_kept[MSR_KEPT_SLOTS]; /* AMD HWCR and DE_CFG as the guest wrote them (core/msr.c) */
+	/*
+	 * Its last CPUID answers (core/cpuid.c): the policy's answer for a
+	 * leaf and subleaf depends on nothing else but the VM's vCPU count.
+	 */
+	struct vcpu_cpuid_hit {
+		u32 leaf, sub, nr_vcpus;
+		u32 r[4]; /* EAX, EBX, ECX, EDX */
+		bool valid;
+	} cpuid_cache[4];
 	s16 sipi_vector; /* >= 0: start in real mode there (INIT/SIPI), else at boot_entry */
 	s64 tsc_offset;	 /* guest TSC - host TSC: what the guest's IA32_TSC writes set */
 };
+
+/*
+ * Whether v's next entry on CPU cpu may skip the look at its events (see
+ * quiet above): nothing marked v, no timer of v is due by now, and the host
+ * timer armed for v's next event on this CPU has not fired since.
+ */
+static inline bool vcpu_entry_quiet(const struct vcpu *v, u32 cpu, u64 fired, u64 now)
+{
+	return now < v->quiet.until_tsc && !__atomic_load_n(&v->plat_dirty, __ATOMIC_SEQ_CST) &&
+	       v->quiet.cpu == cpu && v->quiet.fired == fired;
+}
 
 /* Zero v and attach it to vm as vCPU id. */
 void vcpu_reset(struct vcpu *v, struct vm *vm, u32 id);

@@ -74,6 +74,8 @@ void vdev_lapic_init(struct vcpu *v);
  * none of them; else done, with *fault set when the guest gets #GP.
  */
 bool vdev_lapic_msr(struct vcpu *v, u32 msr, bool write, u64 *val, bool *fault);
+/* Whether msr is one of the local APIC's (its base, TSC deadline, the x2APIC range). */
+bool vdev_msr_is_lapic(u32 msr);
 
 /*
  * CR8, the 64-bit alias of the local APIC's TPR bits 7:4 (SDM Vol. 3A,

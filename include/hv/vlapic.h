@@ -145,6 +145,12 @@ void vlapic_ack(struct vlapic *l, u8 vector);
 /* A vector EOIed while level-triggered (TMR set), for an IOAPIC EOI broadcast; -1 if none. */
 int vlapic_take_level_eoi(struct vlapic *l);
 
+/*
+ * Nothing pending at all: no IRR bit (whatever its priority, so that a TPR
+ * or PPR change cannot make one deliverable), no NMI, ExtINT, INIT, STARTUP
+ * or queued IPI.
+ */
+bool vlapic_quiet(const struct vlapic *l);
 bool vlapic_has_nmi(const struct vlapic *l);
 bool vlapic_take_nmi(struct vlapic *l);
 bool vlapic_take_extint(struct vlapic *l);

@@ -214,11 +214,16 @@ make_cmd() {
 	CMD=(bochs -q -f "$d/bochsrc" -rc "$here/bochs-cont.rc")
 }
 
-# A TCP port on 127.0.0.1 nobody listens on (for Bochs's COM1 server).
+# A TCP port on 127.0.0.1 nobody listens on (for Bochs's COM1 server, QEMU's
+# monitor). Below the kernel's ephemeral range: a port there may be the local end
+# of some outgoing connection, which nobody answers on but which makes the
+# emulator's bind() fail (seen once in a soak: "com1: bind() or listen() failed").
 free_port() {
-	local p i
+	local p i lo=32768 rest
+	read -r lo rest </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || lo=32768
+	[ "$lo" -gt 12000 ] 2>/dev/null || lo=32768
 	for i in {1..50}; do
-		p=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
+		p=$((10000 + (RANDOM * 32768 + RANDOM) % (lo - 10000)))
 		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
 			echo "$p"
 			return

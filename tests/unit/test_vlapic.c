@@ -766,3 +766,33 @@ UTEST(vlapic_timer_long_count_no_overflow)
 	vlapic_timer_update(&l, 1000 + period);
 	CHECK_EQ(vlapic_pending_vector(&l), 0x40);
 }
+
+UTEST(vlapic_quiet_sees_anything_pending)
+{
+	struct vlapic l;
+	struct apic_msg nmi = {.mode = APIC_DM_NMI}, ext = {.mode = APIC_DM_EXTINT};
+
+	setup(&l, 0, true);
+	sw_enable(&l);
+	CHECK(vlapic_quiet(&l));
+	/* A vector below the TPR is not deliverable, yet not quiet: a TPR write may free it. */
+	vlapic_mmio_write(&l, TPR, 0xf0, 0);
+	give(&l, 0x41);
+	CHECK_EQ(vlapic_pending_vector(&l), -1);
+	CHECK(!vlapic_quiet(&l));
+	vlapic_mmio_write(&l, TPR, 0, 0);
+	vlapic_ack(&l, 0x41);
+	CHECK(vlapic_quiet(&l)); /* in service only: nothing to inject */
+	vlapic_mmio_write(&l, EOI, 0, 0);
+	vlapic_accept(&l, &nmi);
+	CHECK(!vlapic_quiet(&l));
+	CHECK(vlapic_take_nmi(&l));
+	vlapic_accept(&l, &ext);
+	CHECK(!vlapic_quiet(&l));
+	CHECK(vlapic_take_extint(&l));
+	CHECK(vlapic_quiet(&l));
+	/* An IPI waiting in the outbox for the platform. */
+	vlapic_mmio_write(&l, ICRHI, 1u << 24, 0);
+	vlapic_mmio_write(&l, ICRLO, 0x4050, 0);
+	CHECK(!vlapic_quiet(&l));
+}

@@ -291,6 +291,56 @@ static void svm_report_shutdown(struct vcpu *v)
 	vcpu_dump_walk(v, g->rip);
 }
 
+/* Who made a VMMCALL: CPL, RFLAGS (its VM flag) and 64-bit mode. */
+static void svm_decode_caller(const struct vmcb *vmcb, struct vm_exit *e)
+{
+	e->hc.cpl = vmcb->save.cpl;
+	e->hc.rflags = vmcb->save.rflags;
+	e->hc.wide = (vmcb->save.efer & EFER_LMA) && (vmcb->save.cs.attrib & SVM_SEG_L);
+}
+
+/*
+ * Called by svm_vmrun() after each #VMEXIT: a CPUID or VMMCALL answered by
+ * exit_hot(), RIP stepped over it, for svm_vmrun() to run the guest again
+ * at once. Only with NRIP-save, which gives the length: without it the core
+ * decodes the instruction, and that is the common path's work. Neither
+ * instruction exits during event delivery (EXITINTINFO is empty, nothing is
+ * to be injected again); the guest must not have moved its TPR (V_TPR), and
+ * the exit must have saved the guest's state (svm_saved_host_state()).
+ */
+bool svm_exit_hot(struct vcpu *v)
+{
+	struct svm_vcpu *s = to_svm(v);
+	struct vmcb *vmcb = s->vmcb;
+	struct vmcb_control *c = &vmcb->control;
+	struct vm_exit e;
+
+	if (c->exit_code == SVM_EXIT_CPUID)
+		e.reason = EXIT_CPUID;
+	else if (c->exit_code == SVM_EXIT_VMMCALL)
+		e.reason = EXIT_HYPERCALL, svm_decode_caller(vmcb, &e);
+	else
+		return false;
+	if (!cpu_caps.nrips || c->next_rip <= vmcb->save.rip || s->flush_pending ||
+	    (c->exit_int_info & SVM_EVENTINJ_VALID) ||
+	    (c->int_ctl & SVM_INT_CTL_V_TPR) != s->vtpr ||
+	    vmcb->save.rip == (u64)(uintptr_t)svm_vmrun_resume)
+		return false;
+	e.vendor_code = c->exit_code;
+	e.rip = vmcb->save.rip;
+	e.insn_len = (u32)(c->next_rip - e.rip);
+	v->regs.rax = vmcb->save.rax;
+	if (!exit_hot(v, &e))
+		return false;
+	vmcb->save.rax = v->regs.rax;
+	vmcb->save.rip = c->next_rip;
+	c->int_state &= ~SVM_INT_STATE_SHADOW;
+	c->tlb_control = 0;
+	c->event_inj = 0;
+	s->injected = 0;
+	return true;
+}
+
 static void svm_decode(struct vcpu *v, struct vm_exit *e)
 {
 	struct vmcb *vmcb = to_svm(v)->vmcb;
@@ -335,7 +385,10 @@ static void svm_decode(struct vcpu *v, struct vm_exit *e)
 	case SVM_EXIT_HLT: e->reason = EXIT_HLT; break;
 	case SVM_EXIT_PAUSE: e->reason = EXIT_PAUSE; break;
 	case SVM_EXIT_XSETBV: e->reason = EXIT_XSETBV; break;
-	case SVM_EXIT_VMMCALL: e->reason = EXIT_HYPERCALL; break;
+	case SVM_EXIT_VMMCALL:
+		e->reason = EXIT_HYPERCALL;
+		svm_decode_caller(vmcb, e);
+		break;
 	case SVM_EXIT_SHUTDOWN:
 		e->reason = EXIT_SHUTDOWN;
 		svm_report_shutdown(v);
@@ -397,17 +450,17 @@ static void svm_vcpu_run(struct vcpu *v, struct vm_exit *e)
 	vmcb->control.int_ctl = (vmcb->control.int_ctl & ~SVM_INT_CTL_V_TPR) | s->vtpr;
 	vmcb->save.rax = v->regs.rax;
 	s->injected = vmcb->control.event_inj;
-	svm_vmrun((hpa_t)(uintptr_t)vmcb, &v->regs, cpu->svm_host_vmcb);
+	/* Exits answered in place (svm_exit_hot()) do not come back here. */
+	svm_vmrun((hpa_t)(uintptr_t)vmcb, &v->regs, cpu->svm_host_vmcb, v);
+	v->regs.rax = vmcb->save.rax;
+	vmcb->control.tlb_control = 0;
 	host_state = svm_saved_host_state(vmcb);
 	if (host_state)
 		pr_err("vm %s: vCPU %u: the #VMEXIT on CPU %u saved the host's state as the "
-		       "guest's "
-		       "(exit 0x%llx); the guest's own state is lost\n",
+		       "guest's (exit 0x%llx); the guest's own state is lost\n",
 		       v->vm->cfg.name, v->id, cpu->cpu_id, vmcb->control.exit_code);
-	v->regs.rax = vmcb->save.rax;
 	if ((vmcb->control.int_ctl & SVM_INT_CTL_V_TPR) != s->vtpr)
 		vdev_lapic_set_cr8(v, vmcb->control.int_ctl & SVM_INT_CTL_V_TPR);
-	vmcb->control.tlb_control = 0;
 	/*
 	 * An event whose delivery was cut short by the exit (a guest exception
 	 * whose IDT or stack page was not backed yet) must be delivered again

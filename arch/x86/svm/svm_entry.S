@@ -20,11 +20,13 @@
 	.text
 	.code64
 /*
- * void svm_vmrun(hpa_t vmcb, struct gprs *gprs, hpa_t host_vmcb)
+ * void svm_vmrun(hpa_t vmcb, struct gprs *gprs, hpa_t host_vmcb, struct vcpu *v)
  *
  * VMRUN saves host RAX/RSP/RIP (and a few more) in the host save area and
  * restores them at #VMEXIT; FS, GS, TR, LDTR, KernelGSBase and the SYSCALL
  * MSRs are not switched by VMRUN at all, hence the VMLOAD/VMSAVE pairs.
+ * With the host's state back, svm_exit_hot(v) may answer the exit in place
+ * (CPUID, a read-only hypercall): then the guest runs again at once.
  * Called with interrupts off; returns with them off.
  */
 	.globl	svm_vmrun
@@ -36,23 +38,31 @@ svm_vmrun:
 	pushq	%r13
 	pushq	%r14
 	pushq	%r15
+	pushq	%rcx			/* 24(%rsp): v */
 	pushq	%rdx			/* 16(%rsp): host VMCB */
 	pushq	%rsi			/* 8(%rsp): gprs */
 	pushq	%rdi			/* 0(%rsp): guest VMCB */
 
 	movq	%rsi, %rax
-	movq	G_RBX(%rax), %rbx
-	movq	G_RCX(%rax), %rcx
-	movq	G_RDX(%rax), %rdx
 	movq	G_RBP(%rax), %rbp
-	movq	G_R8(%rax), %r8
-	movq	G_R9(%rax), %r9
-	movq	G_R10(%rax), %r10
-	movq	G_R11(%rax), %r11
 	movq	G_R12(%rax), %r12
 	movq	G_R13(%rax), %r13
 	movq	G_R14(%rax), %r14
 	movq	G_R15(%rax), %r15
+	/*
+	 * After an exit answered in place: RBP and R12-R15 still hold the
+	 * guest's, svm_exit_hot() being C, which keeps them; the registers it
+	 * may change (the caller-saved ones, RBX for CPUID) are loaded again.
+	 */
+.Lenter:
+	movq	8(%rsp), %rax
+	movq	G_RBX(%rax), %rbx
+	movq	G_RCX(%rax), %rcx
+	movq	G_RDX(%rax), %rdx
+	movq	G_R8(%rax), %r8
+	movq	G_R9(%rax), %r9
+	movq	G_R10(%rax), %r10
+	movq	G_R11(%rax), %r11
 	movq	G_RSI(%rax), %rsi
 	movq	G_RDI(%rax), %rdi
 
@@ -96,7 +106,16 @@ svm_vmrun_resume:
 	movq	16(%rsp), %rax		/* host VMCB */
 	vmload	%rax
 	stgi
-	addq	$24, %rsp
+
+	/* The frame holds 10 slots above the return address: align RSP for C. */
+	movq	24(%rsp), %rdi		/* v */
+	subq	$8, %rsp
+	call	svm_exit_hot
+	addq	$8, %rsp
+	testb	%al, %al
+	jnz	.Lenter
+
+	addq	$32, %rsp
 	popq	%r15
 	popq	%r14
 	popq	%r13

@@ -751,6 +751,34 @@ static void vmx_write_events(struct vmx_vcpu *x)
 	vmcs_write(TSC_OFFSET, (u64)x->tsc_offset);
 }
 
+/*
+ * Called by vmx_enter() after each VM exit: a CPUID or VMCALL answered by
+ * exit_hot(), RIP stepped over it, for vmx_enter() to resume the guest at
+ * once. Only on a launched VMCS (an exit after VMLAUNCH leaves the common
+ * path to mark it) with no flush due. Neither instruction exits during event
+ * delivery, so IDT-vectoring information is not valid for them (SDM Vol.
+ * 3C, 28.2.4) and is not read.
+ */
+bool vmx_exit_hot(struct vcpu *v)
+{
+	struct vmx_vcpu *x = to_vmx(v);
+	u32 raw = (u32)vmcs_read(VM_EXIT_REASON); /* an entry failure has bit 31 set */
+	struct vm_exit e;
+
+	if ((raw != VMX_EXIT_CPUID && raw != VMX_EXIT_VMCALL) || !x->launched || x->flush_pending)
+		return false;
+	e.reason = raw == VMX_EXIT_CPUID ? EXIT_CPUID : EXIT_HYPERCALL;
+	if (raw == VMX_EXIT_VMCALL)
+		vmx_decode_caller(&e);
+	e.vendor_code = raw;
+	e.rip = vmcs_read(GUEST_RIP);
+	e.insn_len = (u32)vmcs_read(VM_EXIT_INSTRUCTION_LEN);
+	if (!exit_hot(v, &e))
+		return false;
+	vmx_skip_insn(e.rip + e.insn_len);
+	return true;
+}
+
 static void vmx_vcpu_run(struct vcpu *v, struct vm_exit *e)
 {
 	struct vmx_vcpu *x = to_vmx(v);
@@ -765,7 +793,8 @@ static void vmx_vcpu_run(struct vcpu *v, struct vm_exit *e)
 	if (x->flush_pending)
 		vmx_flush(v);
 	vmx_write_events(x);
-	ret = vmx_enter(&v->regs, x->launched);
+	/* Exits answered in place (vmx_exit_hot()) do not come back here. */
+	ret = vmx_enter(&v->regs, x->launched, v);
 	if (ret) {
 		vmx_entry_failed(v, ret, e);
 		return;

@@ -309,8 +309,11 @@ static inline void vmcs_write(enum vmcs_field field, u64 val)
  * vmx_entry.S: load the guest GPRs, VMLAUNCH or VMRESUME, save them back.
  * Returns 0 after a VM exit, 1 when the instruction failed with VMfailValid
  * (VM_INSTRUCTION_ERROR says why), 2 for VMfailInvalid (no current VMCS).
+ * Exits that vmx_exit_hot(v) answers in place do not return: it enters again.
  */
-int vmx_enter(struct gprs *gprs, bool launched);
+int vmx_enter(struct gprs *gprs, bool launched, struct vcpu *v);
+/* vmx.c, called by vmx_enter() after each exit: true when answered in place. */
+bool vmx_exit_hot(struct vcpu *v);
 extern char vmx_exit_point[];
 
 /* The five VM-execution, exit and entry control fields, in the order they are computed. */
@@ -327,12 +330,23 @@ void vmx_write_cr0(struct vcpu *v, u64 val); /* v may be NULL while building the
 void vmx_write_cr4(u64 val);
 void vmx_write_efer(u64 efer);
 void vmx_load_pdptes(struct vcpu *v);
-void vmx_skip_insn(u64 rip);
+/* Set RIP past an instruction Sprout emulated: the STI / MOV SS shadow ends there. */
+static inline void vmx_skip_insn(u64 rip)
+{
+	u64 intr = vmcs_read(GUEST_INTERRUPTIBILITY_INFO);
+
+	vmcs_write(GUEST_RIP, rip);
+	if (intr & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS))
+		vmcs_write(GUEST_INTERRUPTIBILITY_INFO,
+			   intr & ~(u64)(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
+}
 u64 vmx_read_reg(enum vcpu_reg r);
 void vmx_write_reg(struct vcpu *v, enum vcpu_reg r, u64 val);
 
 /* vmx_exit.c: decode the exit in the current VMCS into e; returns the raw exit reason. */
 u32 vmx_decode_exit(struct vcpu *v, struct vm_exit *e);
+/* vmx_exit.c: who made a VMCALL: CPL (SS.DPL), RFLAGS (its VM flag) and 64-bit mode. */
+void vmx_decode_caller(struct vm_exit *e);
 /* vmx_exit.c: log why entering v failed (vmx_enter()'s code, or a negative error) into e. */
 void vmx_entry_failed(struct vcpu *v, int how, struct vm_exit *e);
 

@@ -23,15 +23,18 @@
 	.text
 	.code64
 /*
- * int vmx_enter(struct gprs *gprs, bool launched)
+ * int vmx_enter(struct gprs *gprs, bool launched, struct vcpu *v)
  *
  * VMX switches RSP, RIP, RFLAGS, CR0/3/4, segments and a few MSRs through the
  * VMCS but no general register (SDM Vol. 3C, 28.5 "Loading Host State"), so
  * they are moved here. The host RSP field points at this frame, written just
- * before each entry; the host RIP field is vmx_exit_point, set once by vmx.c.
- * A VM exit therefore "returns" from this function with 0. When VMLAUNCH or
- * VMRESUME fails it falls through with CF (VMfailInvalid) or ZF (VMfailValid)
- * set: return 1 + CF, so 1 means VM_INSTRUCTION_ERROR tells why.
+ * before the first entry; the host RIP field is vmx_exit_point, set once by
+ * vmx.c. After a VM exit, vmx_exit_hot(v) may answer the exit in place
+ * (CPUID, a read-only hypercall): then the guest is entered again with
+ * VMRESUME from the same frame, so the host RSP field still holds. Otherwise
+ * the exit "returns" from this function with 0. When VMLAUNCH or VMRESUME
+ * fails it falls through with CF (VMfailInvalid) or ZF (VMfailValid) set:
+ * return 1 + CF, so 1 means VM_INSTRUCTION_ERROR tells why.
  * Called with interrupts off.
  */
 	.globl	vmx_enter
@@ -45,27 +48,33 @@ vmx_enter:
 	pushq	%r13
 	pushq	%r14
 	pushq	%r15
+	pushq	%rdx			/* 8(%rsp): v */
 	pushq	%rdi			/* 0(%rsp): gprs, found again at the exit */
 
 	movl	$VMCS_HOST_RSP, %eax
 	vmwrite	%rsp, %rax
 
-	/* Flags now, the loads below leave them alone; RDI goes last. */
-	testb	%sil, %sil
+	testb	%sil, %sil		/* ZF clear: launched, VMRESUME */
+	movq	G_RBP(%rdi), %rbp
+	movq	G_R12(%rdi), %r12
+	movq	G_R13(%rdi), %r13
+	movq	G_R14(%rdi), %r14
+	movq	G_R15(%rdi), %r15
+	/*
+	 * After an exit answered in place: RBP and R12-R15 still hold the
+	 * guest's, vmx_exit_hot() being C, which keeps them; the registers it
+	 * may change (the caller-saved ones, RBX for CPUID) are loaded again.
+	 */
+.Lenter:				/* ZF says which; no MOV below touches it */
 	movq	G_RAX(%rdi), %rax
 	movq	G_RBX(%rdi), %rbx
 	movq	G_RCX(%rdi), %rcx
 	movq	G_RDX(%rdi), %rdx
 	movq	G_RSI(%rdi), %rsi
-	movq	G_RBP(%rdi), %rbp
 	movq	G_R8(%rdi), %r8
 	movq	G_R9(%rdi), %r9
 	movq	G_R10(%rdi), %r10
 	movq	G_R11(%rdi), %r11
-	movq	G_R12(%rdi), %r12
-	movq	G_R13(%rdi), %r13
-	movq	G_R14(%rdi), %r14
-	movq	G_R15(%rdi), %r15
 	movq	G_RDI(%rdi), %rdi
 	jnz	1f
 	vmlaunch
@@ -73,7 +82,7 @@ vmx_enter:
 1:	vmresume
 2:	movl	$1, %eax
 	adcl	$0, %eax
-	addq	$8, %rsp
+	addq	$16, %rsp
 	jmp	3f
 
 vmx_exit_point:
@@ -95,7 +104,17 @@ vmx_exit_point:
 	movq	%r15, G_R15(%rdi)
 	popq	%rax
 	movq	%rax, G_RDI(%rdi)
+
+	/* The frame holds 8 slots above the return address: align RSP for C. */
+	movq	8(%rsp), %rdi		/* v */
+	subq	$8, %rsp
+	call	vmx_exit_hot
 	addq	$8, %rsp
+	movq	0(%rsp), %rdi		/* gprs */
+	testb	%al, %al
+	jnz	.Lenter			/* answered: ZF clear, VMRESUME */
+
+	addq	$16, %rsp
 	xorl	%eax, %eax
 3:	popq	%r15
 	popq	%r14

@@ -144,17 +144,6 @@ void vmx_write_cr4(u64 val)
 	vmcs_write(GUEST_CR4, val | vmx_cfg.cr4_fixed0);
 }
 
-/* Advance RIP past an emulated instruction, which ends STI/MOV SS blocking as it would. */
-void vmx_skip_insn(u64 rip)
-{
-	u64 intr = vmcs_read(GUEST_INTERRUPTIBILITY_INFO);
-
-	vmcs_write(GUEST_RIP, rip);
-	if (intr & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS))
-		vmcs_write(GUEST_INTERRUPTIBILITY_INFO,
-			   intr & ~(u64)(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
-}
-
 /* Guest registers outside the GPR array, for get_reg/set_reg (vmx.c). */
 u64 vmx_read_reg(enum vcpu_reg r)
 {
@@ -418,6 +407,13 @@ static enum exit_reason vmx_simple_reason(u32 reason)
 	}
 }
 
+void vmx_decode_caller(struct vm_exit *e)
+{
+	e->hc.cpl = (u8)AR_DPL(vmcs_read(GUEST_SS_AR_BYTES));
+	e->hc.rflags = vmcs_read(GUEST_RFLAGS);
+	e->hc.wide = vmx_guest_64bit();
+}
+
 u32 vmx_decode_exit(struct vcpu *v, struct vm_exit *e)
 {
 	u32 raw = (u32)vmcs_read(VM_EXIT_REASON), reason = VMX_EXIT_REASON_BASIC(raw);
@@ -439,6 +435,7 @@ u32 vmx_decode_exit(struct vcpu *v, struct vm_exit *e)
 	case VMX_EXIT_IO_INSTRUCTION: vmx_decode_io(e); break;
 	case VMX_EXIT_RDMSR:
 	case VMX_EXIT_WRMSR: e->msr.index = (u32)v->regs.rcx; break;
+	case VMX_EXIT_VMCALL: vmx_decode_caller(e); break;
 	case VMX_EXIT_EPT_VIOLATION: vmx_decode_ept(e, true); break;
 	case VMX_EXIT_EPT_MISCONFIG: vmx_decode_ept(e, false); break;
 	default:
