@@ -178,10 +178,10 @@ qemu_bare() { # dir elf guest-mib
 }
 
 # Boot ISO under Bochs with one CPU of MODEL; port 0xE9 is Bochs's stdout.
-bochs_iso() { # dir iso model
+bochs_iso() { # dir iso model [cpus]
 	local d=$1
 	fresh_dir "$d"
-	sed -e "s|@MEGS@|256|g" -e "s|@MODEL@|$3|g" -e "s|@COUNT@|1|g" \
+	sed -e "s|@MEGS@|256|g" -e "s|@MODEL@|$3|g" -e "s|@COUNT@|${4:-1}|g" \
 		-e "s|@IPS@|20000000|g" -e "s|@ISO@|$2|g" -e "s|@COM1@|$d/com1.log|g" \
 		-e "s|@LOG@|$d/bochs.log|g" -e "s|@DISPLAY@|term|g" "$BOCHS_TEMPLATE" >"$d/bochsrc"
 	run_emu "$d" "$BOCHS_TIMEOUT" "$d/e9.log" bochs -q -f "$d/bochsrc" -rc "$BOCHS_RC"
@@ -370,18 +370,25 @@ bench_svm_qemu() {
 # Bochs counts time in instructions, so its TSC figures repeat run to run and Bochs runs
 # may share the host CPUs: start all of them, BENCH_JOBS at a time, then report.
 bench_bochs() {
-	local iso label run pids=() failed_iso=
-	say "== vmx, svm-bochs: bench.elf under Sprout, Bochs 2.7 one CPU (corei7_skylake_x, ryzen), 2 runs each"
+	local iso ipi_iso label run pids=() failed_iso=
+	say "== vmx, svm-bochs: bench.elf under Sprout, Bochs 2.7 one CPU (corei7_skylake_x, ryzen), 2 runs each;"
+	say "   the apic guest's IPI round trips with two CPUs, one run each"
+	ipi_iso=$(iso ipi) || ipi_iso=
 	if ! iso=$(iso bench); then
 		failed_iso=$iso
 	else
-		for run in 1 2; do
+		for run in 1 2 ipi; do
 			for label in vmx svm-bochs; do
 				while [ ${#pids[@]} -ge "$JOBS" ]; do
 					wait -n "${pids[@]}" || true
 					prune_pids
 				done
-				bochs_iso "$OUT/$label-$run" "$iso" "$(bochs_model "$label")" &
+				if [ "$run" = ipi ]; then
+					[ -n "$ipi_iso" ] || continue
+					bochs_iso "$OUT/$label-ipi" "$ipi_iso" "$(bochs_model "$label")" 2 &
+				else
+					bochs_iso "$OUT/$label-$run" "$iso" "$(bochs_model "$label")" &
+				fi
 				pids+=($!)
 			done
 		done
@@ -449,6 +456,7 @@ bochs_report() { # label
 	[ ${#own_c[@]} -eq 0 ] || say "$l cpuid_sprout_insns: $(median "${own_c[@]}")"
 	[ ${#own_h[@]} -eq 0 ] || say "$l hypercall_sprout_insns: $(median "${own_h[@]}")"
 	timer_report "$l" "${logs[@]}"
+	ipi_report "$l"
 	summary "$l" "exit round trip (cycles): cpuid $(median "${cpuid[@]}"), hypercall $(median "${hcall[@]}"), pio $(median "${pio[@]}"); $(bochs_stability)"
 	if [ ${#own_c[@]} -gt 0 ] && [ ${#own_h[@]} -gt 0 ]; then
 		local oc oh
@@ -456,6 +464,33 @@ bochs_report() { # label
 		summary "$l" "Sprout instructions per round trip: cpuid $oc (target <= $EXIT_INSNS_TARGET: $(target "$oc" "$EXIT_INSNS_TARGET")), hypercall $oh (target <= $EXIT_INSNS_TARGET: $(target "$oh" "$EXIT_INSNS_TARGET"))"
 	fi
 	[ -z "$TIMER_SUMMARY" ] || summary "$l" "$TIMER_SUMMARY"
+	local x lg xs=()
+	for lg in "${logs[@]}"; do
+		x=$(dval "$lg" timer_irq_x2apic_exits)
+		[ -z "$x" ] || xs+=("$x")
+	done
+	if [ ${#xs[@]} -gt 0 ]; then
+		x=$(median2 "${xs[@]}")
+		summary "$l" "exits per timer interrupt (x2APIC) $x (target <= 2: $(target "$x" 2))"
+	fi
+	[ -z "$IPI_SUMMARY" ] || summary "$l" "$IPI_SUMMARY"
+}
+
+# The apic guest's IPI round trips with two CPUs (bench/configs/ipi.cfg).
+ipi_report() { # label
+	local l=$1 c
+	IPI_SUMMARY=
+	[ -d "$OUT/$l-ipi" ] || return 0
+	sprout_verdict "$OUT/$l-ipi"
+	c=$(val "$LOG" ipi_roundtrip_cycles)
+	if [ -n "$WHY" ] || [ -z "$c" ]; then
+		say "  $l ipi: failed (${WHY:-no ipi_roundtrip_cycles in $LOG})"
+		IPI_SUMMARY="IPI round trip not available (${WHY:-no figure})"
+		return 0
+	fi
+	say "  $l ipi: $(grep -aoE 'ipi_roundtrip_cycles=.*' "$LOG" | tail -n 1) ($(seconds "$MS"))"
+	say "$l ipi_roundtrip_cycles: $c"
+	IPI_SUMMARY="IPI round trip between two vCPUs (xAPIC, cycles): $c"
 }
 
 # Compare the two runs' exit and timer figures (arrays of bochs_report).

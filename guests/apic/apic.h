@@ -73,6 +73,8 @@ enum apic_vector {
 	VEC_IPI_ALL = 0xa5,
 	VEC_IPI_OTHERS = 0xa6,
 	VEC_IPI_TO_BSP = 0xa7,
+	VEC_PING = 0xa8, /* the IPI round trip (ipi-bench) */
+	VEC_PONG = 0xa9,
 	VEC_SPURIOUS = 0xff,
 };
 
@@ -136,6 +138,8 @@ void timer_tests(const char *mode);
 void prio_tests(void);
 /* Start the second CPU and test IPIs; false if it could not be started. */
 bool ipi_tests(void);
+/* Only start the second CPU and time IPI round trips (cmdline ipi-bench). */
+bool ipi_bench(void);
 /* Tell the second CPU to stop (after the IOAPIC tests, which check it got nothing). */
 void ipi_stop_ap(void);
 bool ipi_ap_online(void);

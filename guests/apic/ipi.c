@@ -142,6 +142,57 @@ static void check_from_ap(void)
 	       irq_count(0, VEC_IPI_TO_BSP));
 }
 
+/* CPU 1's handler of a ping: EOI, then the answer to CPU 0, as an OS's IPI handler would. */
+static void pong(u32 vector, u32 cpu)
+{
+	lapic_eoi();
+	lapic_send_ipi(0, ICR_FIXED | ICR_ASSERT | VEC_PONG);
+}
+
+/*
+ * IPI round trips: CPU 0 sends VEC_PING to CPU 1, whose handler answers with
+ * VEC_PONG; from CPU 0's ICR write to its handler of the answer, in TSC
+ * cycles, the average of IPI_PINGS.
+ */
+#define IPI_PINGS 50
+
+static void ipi_round_trips(void)
+{
+	u64 sum = 0;
+	u32 done = 0;
+
+	irq_set_handler(VEC_PING, pong);
+	irq_reset();
+	for (u32 i = 0; i < IPI_PINGS; i++) {
+		u64 t0 = rdtsc(), end = t0 + us_to_tsc(IPI_WAIT_US);
+
+		lapic_send_ipi(AP_APIC_ID, ICR_FIXED | ICR_ASSERT | VEC_PING);
+		while (irq_count(0, VEC_PONG) <= i && rdtsc() < end)
+			cpu_relax();
+		if (irq_count(0, VEC_PONG) <= i)
+			break;
+		sum += irq_last_tsc(0, VEC_PONG) - t0;
+		done++;
+	}
+	irq_set_handler(VEC_PING, NULL);
+	report(done == IPI_PINGS, "IPI round trips CPU 0 -> CPU 1 -> CPU 0: %u of %u answered",
+	       done, IPI_PINGS);
+	if (done)
+		printf("apic: ipi_roundtrip_cycles=%llu (%s, %u round trips)\n", sum / done,
+		       lapic_x2apic ? "x2APIC" : "xAPIC", done);
+}
+
+/* The round trip alone, for `make bench` (cmdline ipi-bench). */
+bool ipi_bench(void)
+{
+	if (!start_ap()) {
+		printf("# skip IPI round trips: the second CPU did not come online\n");
+		return false;
+	}
+	ipi_round_trips();
+	return true;
+}
+
 bool ipi_tests(void)
 {
 	if (!start_ap()) {
@@ -163,6 +214,7 @@ bool ipi_tests(void)
 		  "shorthand all excluding self");
 	check_from_ap();
 	check_nmi();
+	ipi_round_trips();
 	report(ipi_stuck == 0, "ICR delivery status cleared after each of %u IPIs (%u stuck)",
 	       ipi_sent, ipi_stuck);
 	return true;

@@ -171,6 +171,13 @@ int main(void)
 	lapic_check_base();
 	irq_enable();
 
+	if (cmdline_has("ipi-bench")) {
+		if (cpus > 1)
+			ipi_bench();
+		ipi_stop_ap();
+		irq_disable();
+		return report_summary();
+	}
 	timer_tests("xAPIC");
 	prio_tests();
 	if (cpus > 1)
