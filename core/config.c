@@ -325,6 +325,11 @@ static int set_console(struct parser *p, const char *key, struct span v)
 	return match(p, key, v, consoles, "auto, serial or screen", &p->cfg->console);
 }
 
+static int set_zero_pool(struct parser *p, const char *key, struct span v)
+{
+	return match(p, key, v, yes_no, "yes or no", &p->cfg->zero_pool);
+}
+
 /* test_vm = NAME[, NAME...]: up to CONFIG_TEST_VMS names, each once. */
 static int set_test_vm(struct parser *p, const char *key, struct span v)
 {
@@ -489,6 +494,7 @@ static int set_cmdline(struct parser *p, const char *key, struct span v)
 static const struct cfg_key sprout_keys[] = {
 	{.name = "log", .set = set_log, .required = false},
 	{.name = "console", .set = set_console, .required = false},
+	{.name = "zero_pool", .set = set_zero_pool, .required = false},
 	{.name = "test_vm", .set = set_test_vm, .required = false},
 	{.name = "crash_test", .set = set_crash_test, .required = false},
 };
@@ -820,6 +826,7 @@ int config_parse(const char *text, size_t len, struct sprout_config *cfg, struct
 	memset(err, 0, sizeof(*err));
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->log_level = LOG_INFO;
+	cfg->zero_pool = 1;
 	p.cfg = cfg;
 	p.err = err;
 	ret = parse_text(&p, text, len);
@@ -827,6 +834,7 @@ int config_parse(const char *text, size_t len, struct sprout_config *cfg, struct
 		/* Leave nothing half-parsed behind for a caller that ignores ret. */
 		memset(cfg, 0, sizeof(*cfg));
 		cfg->log_level = LOG_INFO;
+		cfg->zero_pool = 1;
 	}
 	return ret;
 }

@@ -200,6 +200,9 @@ void hv_main(struct boot_info *bi)
 		power_off(1, true);
 	}
 	console_screen_mode(config.console);
+	zeropool_set_enabled(config.zero_pool);
+	if (!config.zero_pool)
+		pr_info("memory: no zero pool (config): each 2 MiB fault zeroes its block\n");
 	if (console_screen_desc()[0])
 		pr_info("console: on the screen too: %s\n", console_screen_desc());
 	if (config.crash_test[0])

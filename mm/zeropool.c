@@ -8,6 +8,14 @@
 static hpa_t pool[ZEROPOOL_BLOCKS];
 static u32 pooled;
 static spinlock_t pool_lock = SPINLOCK_INIT;
+static bool pool_on = true;
+
+void zeropool_set_enabled(bool on)
+{
+	pool_on = on;
+	if (!on)
+		zeropool_drain();
+}
 
 hpa_t zeropool_take(void)
 {
@@ -25,7 +33,7 @@ bool zeropool_refill_one(u64 keep_frames)
 	hpa_t pa;
 	bool kept = false;
 
-	if (__atomic_load_n(&pooled, __ATOMIC_RELAXED) >= ZEROPOOL_BLOCKS ||
+	if (!pool_on || __atomic_load_n(&pooled, __ATOMIC_RELAXED) >= ZEROPOOL_BLOCKS ||
 	    pmm_free_frames() < keep_frames + (1ULL << PMM_ORDER_2M))
 		return false;
 	pa = pmm_alloc(PMM_ORDER_2M);

@@ -62,6 +62,7 @@ enum config_console {
 struct sprout_config {
 	u32 log_level; /* enum log_level */
 	u32 console;   /* enum config_console */
+	u32 zero_pool; /* 1 (default): idle cores keep 2 MiB blocks zeroed ahead of faults */
 	/*
 	 * Test mode: once every one of these VMs has stopped, the machine ends
 	 * with the first non-zero status among them, in this order (else 0).

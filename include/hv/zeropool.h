@@ -18,6 +18,12 @@ hpa_t zeropool_take(void);
  */
 bool zeropool_refill_one(u64 keep_frames);
 
+/*
+ * Keep the pool or not (config [sprout] zero_pool): off, it stays empty and
+ * every 2 MiB fault zeroes its block on the faulting core.
+ */
+void zeropool_set_enabled(bool on);
+
 /* Give every pooled block back to the frame allocator (host memory is short). */
 void zeropool_drain(void);
 

@@ -193,6 +193,20 @@ UTEST(config_console_modes)
 		     "unknown key \"console\" in a [vm] section");
 }
 
+UTEST(config_zero_pool)
+{
+	CHECK_EQ(parse("[sprout]\nlog = info\n"), 0);
+	CHECK_EQ(cfg.zero_pool, 1);
+	CHECK_EQ(parse("[sprout]\nzero_pool = no\n"), 0);
+	CHECK_EQ(cfg.zero_pool, 0);
+	CHECK_EQ(parse("[sprout]\nzero_pool = yes\n"), 0);
+	CHECK_EQ(cfg.zero_pool, 1);
+	EXPECT_ERROR("[sprout]\nzero_pool = off\n", 2, "zero_pool",
+		     "invalid value \"off\" (expected yes or no)");
+	EXPECT_ERROR(VM("a") "zero_pool = no\n", 5, "zero_pool",
+		     "unknown key \"zero_pool\" in a [vm] section");
+}
+
 UTEST(config_crlf_matches_lf)
 {
 	static struct sprout_config lf;
