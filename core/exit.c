@@ -375,11 +375,15 @@ static const exit_handler_t exit_handlers[EXIT_REASON_COUNT] = {
 };
 
 /*
- * Exits that cannot give v an event, change its local APIC or halt it: after
- * them the next entry may take vplat_vcpu_entry()'s fast path. MSR writes
- * are not (IA32_TSC moves v's deadlines, the x2APIC ones are its APIC). A host
- * interrupt is one of them: a host timer firing is seen by its own count, an
- * IPI that brought v an interrupt marked v when it was sent.
+ * Exits after which the next entry may take vplat_vcpu_entry()'s fast path:
+ * they cannot halt v or change its local APIC, and whatever they do to the
+ * platform that gives some vCPU an event goes through plat_unlock(), which
+ * marks that vCPU. So port I/O (the PIT, PIC, RTC, UART, ACPI registers) and
+ * stage-2 faults are among them; the one device a fault reaches that is v's
+ * own, the xAPIC page, marks v itself (vdev_mmio()). MSR writes are not
+ * (IA32_TSC moves v's deadlines, the x2APIC ones are its APIC), nor are HLT,
+ * windows, INIT/SIPI. A host interrupt is: a host timer firing is seen by its
+ * own count, an IPI that brought v an interrupt marked v when it was sent.
  */
 static bool exit_keeps_events(const struct vm_exit *e)
 {
@@ -387,6 +391,8 @@ static bool exit_keeps_events(const struct vm_exit *e)
 	case EXIT_CPUID:
 	case EXIT_HYPERCALL:
 	case EXIT_EXTINT:
+	case EXIT_IO:
+	case EXIT_S2_FAULT:
 	case EXIT_PAUSE: return true;
 	case EXIT_MSR_READ: return !vdev_msr_is_lapic(e->msr.index);
 	default: return false;

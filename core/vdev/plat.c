@@ -333,6 +333,9 @@ enum exit_action vdev_mmio(struct vcpu *v, struct vm_exit *e, unsigned dev)
 	}
 	plat_unlock(p);
 	plat_send_sipis(v, sipi, nsipi);
+	/* v's own local APIC changed (EOI, TPR, timer): nobody kicks v for that. */
+	if (dev == GPMAP_DEV_LAPIC)
+		v->plat_dirty = true;
 	e->insn_len = d.len;
 	return exit_resume_after(v, e);
 }
