@@ -532,8 +532,23 @@ bench_memory() {
 # First-touch costs: bench=fault in a 4k-backed VM (fault4k) and a 2m-backed VM (fault2m,
 # zero2m), interleaved, ROUNDS each. fault2m/zero2m is taken per run (both figures come
 # from the same boot), and its median reported.
+# One boot of a fault-2m image: F2M, Z2M and their ratio Q2M, or false (WHY says why).
+fault2m_round() { # dir iso label
+	qemu_iso "$1" "$2" 512
+	sprout_verdict "$1"
+	F2M=$(val "$LOG" first_touch_2m_cycles) Z2M=$(val "$LOG" zero2m_cycles)
+	[ -n "$WHY" ] || { [ -n "$F2M" ] && [ -n "$Z2M" ] && [ "$Z2M" != 0 ]; } ||
+		WHY="no first_touch_2m_cycles/zero2m_cycles, see $LOG"
+	if [ -n "$WHY" ]; then
+		say "  $3: failed ($WHY)"
+		return 1
+	fi
+	Q2M=$(ratio "$F2M" "$Z2M")
+	say "  $3: fault2m $F2M, zero2m $Z2M cycles, ratio $Q2M ($(seconds "$MS"))"
+}
+
 bench_fault() {
-	local iso4='' iso2='' isonp='' r d f4k=() f2m=() z2m=() rat=() f z q f4k_m=na
+	local iso4='' iso2='' isonp='' r d f4k=() f2m=() z2m=() rat=() f q f4k_m=na
 	local np_f=() np_z=() np_rat=()
 	if ! iso4=$(iso fault-4k) || ! iso2=$(iso fault-2m) || ! isonp=$(iso fault-2m-nopool); then
 		say "memory fault: not available ($iso4$iso2$isonp)"
@@ -553,32 +568,12 @@ bench_fault() {
 			say "  round $r fault-4k: fault4k $f cycles ($(seconds "$MS"))"
 			f4k+=("$f")
 		fi
-		d=$OUT/memory/fault-2m-$r
-		qemu_iso "$d" "$iso2" 512
-		sprout_verdict "$d"
-		f=$(val "$LOG" first_touch_2m_cycles) z=$(val "$LOG" zero2m_cycles)
-		[ -n "$WHY" ] || { [ -n "$f" ] && [ -n "$z" ] && [ "$z" != 0 ]; } ||
-			WHY="no first_touch_2m_cycles/zero2m_cycles, see $LOG"
-		if [ -n "$WHY" ]; then
-			say "  round $r fault-2m: failed ($WHY)"
-		else
-			q=$(ratio "$f" "$z")
-			say "  round $r fault-2m: fault2m $f, zero2m $z cycles, ratio $q ($(seconds "$MS"))"
-			f2m+=("$f") z2m+=("$z") rat+=("$q")
+		if fault2m_round "$OUT/memory/fault-2m-$r" "$iso2" "round $r fault-2m"; then
+			f2m+=("$F2M") z2m+=("$Z2M") rat+=("$Q2M")
 		fi
 		# The same with the zero pool off: each fault zeroes its block itself.
-		d=$OUT/memory/fault-2m-nopool-$r
-		qemu_iso "$d" "$isonp" 512
-		sprout_verdict "$d"
-		f=$(val "$LOG" first_touch_2m_cycles) z=$(val "$LOG" zero2m_cycles)
-		[ -n "$WHY" ] || { [ -n "$f" ] && [ -n "$z" ] && [ "$z" != 0 ]; } ||
-			WHY="no first_touch_2m_cycles/zero2m_cycles, see $LOG"
-		if [ -n "$WHY" ]; then
-			say "  round $r fault-2m, no pool: failed ($WHY)"
-		else
-			q=$(ratio "$f" "$z")
-			say "  round $r fault-2m, no pool: fault2m $f, zero2m $z cycles, ratio $q ($(seconds "$MS"))"
-			np_f+=("$f") np_z+=("$z") np_rat+=("$q")
+		if fault2m_round "$OUT/memory/fault-2m-nopool-$r" "$isonp" "round $r fault-2m, no pool"; then
+			np_f+=("$F2M") np_z+=("$Z2M") np_rat+=("$Q2M")
 		fi
 	done
 	[ ${#f4k[@]} -eq 0 ] || f4k_m=$(median "${f4k[@]}")
