@@ -1,5 +1,5 @@
 # Sources of core.
-HV_SRCS += core/printk.c core/main.c core/boot_info.c
+HV_SRCS += core/printk.c core/logring.c core/main.c core/boot_info.c
 HV_SRCS += core/config.c
 HV_SRCS += core/percpu.c core/hvm.c core/vm.c core/vcpu.c core/exit.c core/insn.c core/gpmap.c core/mmio_insn.c core/cpuid.c core/cpuid_policy.c core/msr.c core/msr_policy.c core/hypercall.c
 HV_SRCS += core/lifecycle.c core/machine.c core/vmstate.c

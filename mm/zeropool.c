@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Pre-zeroed 2 MiB blocks: zeroing happens in idle time, not in the guest's fault. */
+#include <hv/percpu.h>
 #include <hv/pmm.h>
 #include <hv/spinlock.h>
 #include <hv/string.h>
@@ -28,19 +29,18 @@ hpa_t zeropool_take(void)
 	return pa;
 }
 
-bool zeropool_refill_one(u64 keep_frames)
+/* The pool wants another block and the host can spare one beyond keep_frames. */
+static bool pool_short(u64 keep_frames)
 {
-	hpa_t pa;
+	return pool_on && __atomic_load_n(&pooled, __ATOMIC_RELAXED) < ZEROPOOL_BLOCKS &&
+	       pmm_free_frames() >= keep_frames + (1ULL << PMM_ORDER_2M);
+}
+
+/* A zeroed block joins the pool, or goes back to the allocator if the pool filled meanwhile. */
+static bool pool_put(hpa_t pa)
+{
 	bool kept = false;
 
-	if (!pool_on || __atomic_load_n(&pooled, __ATOMIC_RELAXED) >= ZEROPOOL_BLOCKS ||
-	    pmm_free_frames() < keep_frames + (1ULL << PMM_ORDER_2M))
-		return false;
-	pa = pmm_alloc(PMM_ORDER_2M);
-	if (pa == INVALID_HPA)
-		return false;
-	/* Zero outside the lock: this is the slow part, and the point of the pool. */
-	memset((void *)(uintptr_t)pa, 0, LARGE_PAGE_SIZE);
 	spin_lock(&pool_lock);
 	if (pooled < ZEROPOOL_BLOCKS) {
 		pool[pooled++] = pa;
@@ -50,6 +50,57 @@ bool zeropool_refill_one(u64 keep_frames)
 	if (!kept)
 		pmm_free(pa, PMM_ORDER_2M);
 	return kept;
+}
+
+bool zeropool_refill_one(u64 keep_frames)
+{
+	hpa_t pa;
+
+	if (!pool_short(keep_frames))
+		return false;
+	pa = pmm_alloc(PMM_ORDER_2M);
+	if (pa == INVALID_HPA)
+		return false;
+	/* Zero outside the lock: this is the slow part, and the point of the pool. */
+	memset((void *)(uintptr_t)pa, 0, LARGE_PAGE_SIZE);
+	return pool_put(pa);
+}
+
+/*
+ * The block each CPU is zeroing step by step. Only that CPU touches its entry.
+ * A block under way is not in the pool yet: zeropool_drain() leaves it, and
+ * it joins the pool (or the allocator) at its last step.
+ */
+static struct {
+	hpa_t pa;
+	u32 done;
+} under_way[MAX_CPUS];
+
+bool zeropool_refill_step(u32 cpu, u64 keep_frames)
+{
+	typeof(&under_way[0]) w;
+
+	if (cpu >= MAX_CPUS)
+		return false;
+	w = &under_way[cpu];
+	if (!w->pa) {
+		hpa_t pa;
+
+		if (!pool_short(keep_frames))
+			return false;
+		pa = pmm_alloc(PMM_ORDER_2M);
+		if (pa == INVALID_HPA)
+			return false;
+		w->pa = pa;
+		w->done = 0;
+	}
+	memset((void *)(uintptr_t)(w->pa + w->done), 0, ZEROPOOL_STEP);
+	w->done += ZEROPOOL_STEP;
+	if (w->done == LARGE_PAGE_SIZE) {
+		pool_put(w->pa);
+		w->pa = 0;
+	}
+	return true;
 }
 
 void zeropool_drain(void)

@@ -31,7 +31,7 @@ static void fpu_release(struct percpu *cpu)
 	cpu->fpu_owner = NULL;
 }
 
-static bool slice_over(struct vcpu *v, enum exit_action act, u64 slice_end)
+static bool slice_over(struct percpu *cpu, struct vcpu *v, enum exit_action act)
 {
 	if (act == EXIT_STOP_VM || act == EXIT_PARK || v->state == VCPU_STOPPED)
 		return true;
@@ -39,7 +39,7 @@ static bool slice_over(struct vcpu *v, enum exit_action act, u64 slice_end)
 		return true;
 	if (vm_state(v->vm) != VM_RUNNING || v->vm->held || vm_stopping(v->vm))
 		return true;
-	return act == EXIT_YIELD || rdtsc() >= slice_end;
+	return act == EXIT_YIELD || rdtsc() >= cpu->slice_end_tsc;
 }
 
 /*
@@ -75,12 +75,13 @@ static void report_stall(struct percpu *cpu, const struct vcpu *v, u64 t0, u64 s
 void sched_run_slice(struct percpu *cpu, struct vcpu *v)
 {
 	u64 start = rdtsc(), slice_tsc = SCHED_SLICE_US * tsc_khz / 1000;
-	u64 slice_end = start + slice_tsc, stall_tsc = STALL_SLICES * slice_tsc;
+	u64 stall_tsc = STALL_SLICES * slice_tsc;
 	struct vm_exit e;
 	enum exit_action act;
 
 	cpu->current = v;
-	cpu->slice_end_tsc = slice_end; /* for exits handled in place (exit_hot()) */
+	/* Also read by exit_hot(); sched_launch_on() ends the slice early. */
+	cpu->slice_end_tsc = start + slice_tsc;
 	v->run_cpu = cpu->cpu_id;
 	v->plat_dirty = true; /* a new slice looks at its events in full once */
 	fpu_switch(cpu, v);
@@ -105,7 +106,7 @@ void sched_run_slice(struct percpu *cpu, struct vcpu *v)
 		    !sched_hooks_vcpu_entry(v)) {
 			__atomic_store_n(&v->in_guest, false, __ATOMIC_SEQ_CST);
 			act = EXIT_BLOCK;
-			if (slice_over(v, act, slice_end))
+			if (slice_over(cpu, v, act))
 				break;
 			continue;
 		}
@@ -127,9 +128,9 @@ void sched_run_slice(struct percpu *cpu, struct vcpu *v)
 		act = exit_dispatch(v, &e);
 		if (cpu->seen_fired != cpu->timer_fired)
 			sched_timer_work(cpu);
-		if (act == EXIT_RESUME && t1 < slice_end && vm_state(v->vm) == VM_RUNNING)
+		if (act == EXIT_RESUME && t1 < cpu->slice_end_tsc && vm_state(v->vm) == VM_RUNNING)
 			continue; /* the checks at the top of the loop do the rest */
-		if (slice_over(v, act, slice_end))
+		if (slice_over(cpu, v, act))
 			break;
 	}
 	/* Another CPU may pick v up next: its FPU state and VMCS must not stay here. */

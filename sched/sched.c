@@ -174,10 +174,19 @@ void sched_wake(struct vcpu *v)
 
 void sched_launch_on(struct vcpu *v, u32 cpu)
 {
+	struct percpu *self = this_cpu();
+
 	/* Queued as VCPU_NEW: the CPU that picks it creates it; nothing can overwrite it. */
 	ops->add(v, cpu);
-	if (cpu != this_cpu()->cpu_id)
+	if (cpu != self->cpu_id)
 		smp_kick(cpu);
+	else if (self->current)
+		/*
+		 * The caller's core was free because its vCPUs mostly block
+		 * (the broker's, typically): end the caller's slice with this
+		 * exit, so the new vCPU starts now rather than after it.
+		 */
+		self->slice_end_tsc = 0;
 }
 
 /*
@@ -225,6 +234,7 @@ static void sched_tick_work(struct percpu *cpu)
 	if (cpu->seen_tick == cpu->timer_ticks)
 		return;
 	cpu->seen_tick = cpu->timer_ticks;
+	printk_flush_nowait(); /* the log lines of the last slice, what the UART takes */
 	hooks->tick(cpu->cpu_id);
 	sched_hotplug_tick(cpu);
 }
@@ -236,9 +246,20 @@ static void sched_idle(struct percpu *cpu, bool *idle_said)
 		pr_debug("sprout: no runnable vCPU; idle\n");
 		*idle_said = true;
 	}
-	/* Idle time is for zeroing 2 MiB blocks ahead of the faults that need them. */
-	if (zeropool_refill_one(DEMAND_HOST_RESERVE / PAGE_SIZE))
+	/* Idle time is also for the log's slow devices: poll them while text is left. */
+	if (printk_flush_nowait()) {
+		__asm__ volatile("sti; nop; cli" ::: "memory");
 		return;
+	}
+	/*
+	 * Idle time is for zeroing 2 MiB blocks ahead of the faults that need
+	 * them, one step at a time: between steps this CPU takes its pending
+	 * interrupts and looks at its run queue again (sched_run()).
+	 */
+	if (zeropool_refill_step(cpu->cpu_id, DEMAND_HOST_RESERVE / PAGE_SIZE)) {
+		__asm__ volatile("sti; nop; cli" ::: "memory");
+		return;
+	}
 	{
 		u64 t0 = rdtsc();
 
@@ -254,6 +275,7 @@ void sched_run(void)
 	bool idle_said = false;
 
 	cli();
+	printk_set_deferred(true);
 	for (;;) {
 		struct vcpu *v;
 

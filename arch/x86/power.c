@@ -73,6 +73,7 @@ void power_off(int status, bool report_status)
 	cli();
 	smp_stop_others();
 	pr_info("sprout: shutdown (status %d)\n", status);
+	printk_flush();
 	if (report_status)
 		outl(DEBUG_EXIT_PORT, (u32)status);
 	acpi_s5();

@@ -222,6 +222,7 @@ void trap_handler(struct trap_frame *f)
 		console_write("\n*** nested fault during crash report ***\n", 42);
 		cpu_halt_forever();
 	}
+	printk_emergency();
 	crash_report(f);
 	printk(LOG_ERR, "*** CPU halted ***\n");
 	cpu_halt_forever();

@@ -19,6 +19,22 @@ void printk_console(const char *s, size_t len);
 /* The same on a line of its own: a newline first when the cursor is not at a line start. */
 void printk_console_line(const char *s, size_t len);
 
+/*
+ * Log text waits in a ring until a flush once printk_set_deferred(true) (the
+ * scheduler, when it starts): errors, warnings and a backlog are flushed at
+ * once, the rest by idle CPUs and at scheduler ticks (core/printk.c).
+ */
+void printk_set_deferred(bool on);
+/* Write out everything in the ring now (waits for another CPU's flush, and for the UART). */
+void printk_flush(void);
+/*
+ * Write what the devices take without a wait, unless another CPU is flushing;
+ * true while text is left (an idle CPU then polls instead of halting).
+ */
+bool printk_flush_nowait(void);
+/* Crash or panic: the ring's text out, and from now on every write direct, without locks. */
+void printk_emergency(void);
+
 #define pr_err(...)   printk(LOG_ERR, __VA_ARGS__)
 #define pr_warn(...)  printk(LOG_WARN, __VA_ARGS__)
 #define pr_info(...)  printk(LOG_INFO, __VA_ARGS__)

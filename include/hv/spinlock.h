@@ -30,6 +30,15 @@ static inline void spin_lock(spinlock_t *l)
 		cpu_relax();
 }
 
+/* Take the lock only if nobody holds it or waits for it. */
+static inline bool spin_trylock(spinlock_t *l)
+{
+	u32 owner = __atomic_load_n(&l->owner, __ATOMIC_RELAXED), ticket = owner;
+
+	return __atomic_compare_exchange_n(&l->next, &ticket, owner + 1, false, __ATOMIC_ACQUIRE,
+					   __ATOMIC_RELAXED);
+}
+
 static inline void spin_unlock(spinlock_t *l)
 {
 	__atomic_store_n(&l->owner, l->owner + 1, __ATOMIC_RELEASE);

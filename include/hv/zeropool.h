@@ -11,12 +11,25 @@
 /* A zeroed 2 MiB block from the pool, or INVALID_HPA when it is empty. */
 hpa_t zeropool_take(void);
 
+/* Bytes an idle CPU zeroes between two looks for work (zeropool_refill_step()). */
+#define ZEROPOOL_STEP (64 * 1024)
+
 /*
  * Zero one more block for the pool if it is short and the host can spare a
- * 2 MiB block beyond keep_frames; returns true if it added one. Idle CPUs
- * call this; so does boot, until the pool is full.
+ * 2 MiB block beyond keep_frames; returns true if it added one. Boot calls
+ * this until the pool is full.
  */
 bool zeropool_refill_one(u64 keep_frames);
+
+/*
+ * Zero the next ZEROPOOL_STEP bytes of the block CPU cpu has under way, taking
+ * a block first when it has none and the pool is short (same rule as above);
+ * a block whose last step is done joins the pool. Returns false when there
+ * was nothing to do. Idle CPUs call this between looks at their run queue,
+ * so a vCPU launched or woken on an idle core waits for one step, not for a
+ * whole block.
+ */
+bool zeropool_refill_step(u32 cpu, u64 keep_frames);
 
 /*
  * Keep the pool or not (config [sprout] zero_pool): off, it stays empty and

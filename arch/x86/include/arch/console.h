@@ -19,8 +19,11 @@ void console_init(void);
 /* Write len bytes to every console device; "\n" becomes "\r\n" on the UART. */
 void console_write(const char *s, size_t len);
 
-/* True unless the last byte written was not a newline (a prompt is showing). */
-bool console_at_line_start(void);
+/*
+ * Write the first bytes of s that need no wait for the UART (a FIFO's worth
+ * once its transmitter is empty, or none); returns how many were written.
+ */
+size_t console_write_nowait(const char *s, size_t len);
 
 /* True when console_init() found a 16550 at COM1. */
 bool console_has_uart(void);
