@@ -52,13 +52,16 @@ static bool pool_put(hpa_t pa)
 	return kept;
 }
 
+/* A 2 MiB block to zero for the pool, or INVALID_HPA when the pool needs none. */
+static hpa_t block_to_zero(u64 keep_frames)
+{
+	return pool_short(keep_frames) ? pmm_alloc(PMM_ORDER_2M) : INVALID_HPA;
+}
+
 bool zeropool_refill_one(u64 keep_frames)
 {
-	hpa_t pa;
+	hpa_t pa = block_to_zero(keep_frames);
 
-	if (!pool_short(keep_frames))
-		return false;
-	pa = pmm_alloc(PMM_ORDER_2M);
 	if (pa == INVALID_HPA)
 		return false;
 	/* Zero outside the lock: this is the slow part, and the point of the pool. */
@@ -84,11 +87,8 @@ bool zeropool_refill_step(u32 cpu, u64 keep_frames)
 		return false;
 	w = &under_way[cpu];
 	if (!w->pa) {
-		hpa_t pa;
+		hpa_t pa = block_to_zero(keep_frames);
 
-		if (!pool_short(keep_frames))
-			return false;
-		pa = pmm_alloc(PMM_ORDER_2M);
 		if (pa == INVALID_HPA)
 			return false;
 		w->pa = pa;
