@@ -328,19 +328,32 @@ send_key() { # name
 	sleep 0.15
 }
 
-# Option screen: `@screen NAME` saves the screen as NAME.ppm and its text as NAME.txt.
-screen_shot() { # name
-	local f=$d/$1.ppm i
+# Option screen: `@screen NAME [REGEX]` saves the screen as NAME.ppm and its text as
+# NAME.txt. With REGEX, the shot is taken again (for up to the line timeout) until a
+# line of its text matches: the serial log that a script waits on runs ahead of the
+# drawing, which takes longer on a busy host.
+screen_shot() { # name [regex]
+	local f=$d/$1.ppm i re=${2:-} end
 	[[ $1 =~ ^[A-Za-z0-9_-]+$ ]] || { note "bad screenshot name '$1'" && return; }
-	note "screendump $1"
-	rm -f "$f"
-	printf 'screendump %s\n' "$f" >&3
-	# QEMU writes the file in one go from the monitor; wait until its size holds.
-	for ((i = 0; i < 100; i++)); do
-		sleep 0.2
-		[ -s "$f" ] && [ "$(stat -c %s "$f")" = "$(sleep 0.2; stat -c %s "$f")" ] && break
+	end=$(($(now_ms) + per * 1000))
+	while :; do
+		note "screendump $1"
+		rm -f "$f"
+		printf 'screendump %s\n' "$f" >&3
+		# QEMU writes the file in one go from the monitor; wait until its size holds.
+		for ((i = 0; i < 100; i++)); do
+			sleep 0.2
+			[ -s "$f" ] && [ "$(stat -c %s "$f")" = "$(sleep 0.2; stat -c %s "$f")" ] && break
+		done
+		python3 tools/screen.py "$f" >"$d/$1.txt" 2>>"$d/cli.log" || note "cannot read $1.ppm"
+		[ -n "$re" ] || return 0
+		grep -qaE -- "$re" "$d/$1.txt" && return 0
+		if [ "$(now_ms)" -ge "$end" ]; then
+			note "timeout (${per}s) waiting for /$re/ on the screen"
+			return 0
+		fi
+		sleep 0.5
 	done
-	python3 tools/screen.py "$f" >"$d/$1.txt" 2>>"$d/cli.log" || note "cannot read $1.ppm"
 }
 
 # The feeder: types the lines of a CLI script into COM1, each after the broker's
@@ -352,8 +365,8 @@ screen_shot() { # name
 # a prompt (the console is attached to a VM: sync with @wait); `@paste TEXT` the
 # same in one write, as a paste would; `@escape` type Ctrl-] (the console's escape
 # key) and wait for the prompt; `@enter` type Enter alone and wait for the prompt;
-# `@screen NAME` (option screen) save the screen as NAME.ppm and its text as NAME.txt.
-# With option screen, typing goes to the PS/2 keyboard through QEMU's monitor.
+# `@screen NAME [REGEX]` (option screen) save the screen as NAME.ppm and its text as
+# NAME.txt, again until a line matches REGEX when given. With option screen, typing goes to the PS/2 keyboard through QEMU's monitor.
 cli_feed() { # dir script first-timeout
 	local d=$1 script=$2 first=$3 t0 line n per i re from mark=1
 	t0=$(now_ms)
@@ -451,7 +464,12 @@ cli_feed() { # dir script first-timeout
 			continue
 			;;
 		'@screen '*)
-			screen_shot "${line#@screen }"
+			n=${line#@screen }
+			if [[ $n == *' '* ]]; then
+				screen_shot "${n%% *}" "${n#* }"
+			else
+				screen_shot "$n"
+			fi
 			continue
 			;;
 		'@wait '* | '@seen '*)
