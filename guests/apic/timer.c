@@ -174,20 +174,28 @@ static void check_divide(const char *mode)
 }
 
 struct periodic_run {
-	u32 count, interrupts, reloads, over;
+	u32 count, interrupts, reloads, over, absent;
 };
 
-/* One window of PERIODS periods from arming; the timer keeps running afterwards. */
+/*
+ * One window of PERIODS periods from arming; the timer keeps running
+ * afterwards. The loop reads the TSC every 200 us; a gap of k whole periods
+ * between two reads means this vCPU did not run for them (the host kept it
+ * off the CPU), and the IRR holds one of the k interrupts at most.
+ */
 static void periodic_window(struct periodic_run *r)
 {
+	u64 period = us_to_tsc(PERIOD_US), end, now, last;
 	u32 prev = r->count, cur;
-	u64 end;
 
-	r->reloads = r->over = 0;
+	r->reloads = r->over = r->absent = 0;
 	irq_reset();
-	end = rdtsc() + us_to_tsc(PERIOD_US * PERIODS + PERIOD_US / 2);
+	last = rdtsc();
+	end = last + period * PERIODS + period / 2;
 	timer_arm(LVT_TIMER_PERIODIC, DIV16_CODE, r->count);
-	while (rdtsc() < end) {
+	while ((now = rdtsc()) < end) {
+		r->absent += (u32)((now - last) / period);
+		last = now;
 		cur = lapic_read(LAPIC_TIMER_CUR);
 		r->reloads += cur > prev;
 		r->over += cur > r->count;
@@ -197,15 +205,18 @@ static void periodic_window(struct periodic_run *r)
 	r->interrupts = irq_count(0, VEC_TIMER);
 }
 
+/* Periods in which the vCPU ran count; at most one interrupt a period. */
 static bool periodic_ok(const struct periodic_run *r)
 {
-	return r->interrupts >= PERIODS * 2 / 3 && r->interrupts <= PERIODS * 5 / 4;
+	return r->absent < PERIODS / 2 && r->interrupts + r->absent >= PERIODS * 2 / 3 &&
+	       r->interrupts <= PERIODS * 5 / 4;
 }
 
 /*
  * Periodic: PERIODS interrupts in PERIODS periods, the current count
- * reloading each time. An emulator that is itself kept off the CPU loses
- * periods (the IRR holds one), so a short window is tried up to TRIES times.
+ * reloading each time. The periods the vCPU did not run are left out; a
+ * window in which it ran for less than half of them says nothing and is
+ * tried again, up to TRIES times.
  */
 static void check_periodic(const char *mode)
 {
@@ -215,8 +226,10 @@ static void check_periodic(const char *mode)
 	do
 		periodic_window(&r);
 	while (++tries < TRIES && !periodic_ok(&r));
-	report(periodic_ok(&r), "%s timer periodic: %u interrupts in %u periods of %u us (try %u)",
-	       mode, r.interrupts, PERIODS, PERIOD_US, tries);
+	report(periodic_ok(&r),
+	       "%s timer periodic: %u interrupts in %u periods of %u us, %u of them not run "
+	       "(try %u)",
+	       mode, r.interrupts, PERIODS, PERIOD_US, r.absent, tries);
 	report(r.reloads >= MIN_RELOADS && !r.over,
 	       "%s timer periodic: current count reloads (%u times, %u reads above %u)", mode,
 	       r.reloads, r.over, r.count);
