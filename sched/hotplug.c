@@ -44,6 +44,7 @@ static void vcpu_prepare_launch(struct vm *vm, struct vcpu *v, u32 id)
 	/* The TSC of the request, so the guest can measure how long its vCPU took to come. */
 	v->boot_edx = (u32)now;
 	v->boot_esi = (u32)(now >> 32);
+	v->launch_tsc = now;
 	vm->vcpus[id] = v;
 	if (id >= vm->nr_vcpus)
 		vm->nr_vcpus = id + 1;
@@ -82,7 +83,10 @@ long sched_vcpu_add(struct vm *vm)
 
 bool sched_create_vcpu(struct percpu *cpu, struct vcpu *v)
 {
-	int err = hvm->vcpu_create(v);
+	int err;
+
+	v->pickup_tsc = rdtsc();
+	err = hvm->vcpu_create(v);
 
 	if (err) {
 		pr_err("vm %s: vCPU %u could not be created on CPU %u: %s\n", v->vm->cfg.name,
@@ -143,6 +147,22 @@ void sched_vcpu_init_sipi(struct vm *vm, u32 id, bool startup, u8 vector)
 	pr_info("vm %s: vCPU %u started by INIT/SIPI at %02x00:0000 on CPU %d\n", vm->cfg.name, id,
 		vector, cpu);
 	sched_launch_on(v, (u32)cpu);
+}
+
+/*
+ * After the first exit of a launched vCPU: how long its launch took, from the
+ * request (HC_VCPU_ADD, or the guest's STARTUP IPI) to its core picking it up
+ * and to its first instruction (the VM entry).
+ */
+void sched_report_launch(struct vcpu *v)
+{
+	u64 at = v->launch_tsc;
+
+	v->launch_tsc = 0;
+	pr_info("vm %s: vCPU %u launched: core woke %llu us and guest entered %llu us after the "
+		"request\n",
+		v->vm->cfg.name, v->id, (v->pickup_tsc - at) * 1000 / tsc_khz,
+		(v->entry_tsc - at) * 1000 / tsc_khz);
 }
 
 long sched_vcpu_park(struct vm *vm)

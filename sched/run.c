@@ -110,9 +110,13 @@ void sched_run_slice(struct percpu *cpu, struct vcpu *v)
 				break;
 			continue;
 		}
+		if (unlikely(v->launch_tsc))
+			v->entry_tsc = rdtsc();
 		hvm->vcpu_run(v, &e);
 		__atomic_store_n(&v->in_guest, false, __ATOMIC_RELEASE);
 		t1 = rdtsc();
+		if (unlikely(v->launch_tsc))
+			sched_report_launch(v);
 		spent = t1 - t0;
 		if (spent > stall_tsc)
 			report_stall(cpu, v, t0, spent);

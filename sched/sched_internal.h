@@ -19,6 +19,7 @@ u32 sched_least_loaded_cpu(void);
  * failed and v is gone; false when v is ready to run (hotplug.c).
  */
 bool sched_create_vcpu(struct percpu *cpu, struct vcpu *v);
+void sched_report_launch(struct vcpu *v);
 
 /* End of an exit that returned EXIT_BLOCK: block v, unless a wake came first. */
 bool sched_block_commit(struct vcpu *v);

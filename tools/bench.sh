@@ -374,15 +374,16 @@ bench_svm_qemu() {
 # Bochs counts time in instructions, so its TSC figures repeat run to run and Bochs runs
 # may share the host CPUs: start all of them, BENCH_JOBS at a time, then report.
 bench_bochs() {
-	local iso ipi_iso add_iso label run pids=() failed_iso=
+	local iso ipi_iso add_iso fault_iso label run pids=() failed_iso=
 	say "== vmx, svm-bochs: bench.elf under Sprout, Bochs 2.7 one CPU (corei7_skylake_x, ryzen), 2 runs each;"
-	say "   the apic guest's IPI round trips with two CPUs, one run each"
+	say "   the apic guest's IPI round trips with two CPUs, one run each; 2 MiB faults with no zero pool"
 	ipi_iso=$(iso ipi) || ipi_iso=
 	add_iso=$(iso vcpu-add-bochs) || add_iso=
+	fault_iso=$(iso fault-2m-nopool) || fault_iso=
 	if ! iso=$(iso bench); then
 		failed_iso=$iso
 	else
-		for run in 1 2 ipi add; do
+		for run in 1 2 ipi add fault; do
 			for label in vmx svm-bochs; do
 				while [ ${#pids[@]} -ge "$JOBS" ]; do
 					wait -n "${pids[@]}" || true
@@ -397,6 +398,9 @@ bench_bochs() {
 					# broker never sees cpuburn's load there.
 					if [ -z "$add_iso" ] || [ "$label" != vmx ]; then continue; fi
 					bochs_iso "$OUT/$label-add" "$add_iso" "$(bochs_model "$label")" 2 &
+				elif [ "$run" = fault ]; then
+					[ -n "$fault_iso" ] || continue
+					bochs_iso "$OUT/$label-fault" "$fault_iso" "$(bochs_model "$label")" &
 				else
 					bochs_iso "$OUT/$label-$run" "$iso" "$(bochs_model "$label")" &
 				fi
@@ -469,6 +473,7 @@ bochs_report() { # label
 	timer_report "$l" "${logs[@]}"
 	ipi_report "$l"
 	add_report "$l"
+	fault_report "$l"
 	summary "$l" "exit round trip (cycles): cpuid $(median "${cpuid[@]}"), hypercall $(median "${hcall[@]}"), pio $(median "${pio[@]}"); $(bochs_stability)"
 	if [ ${#own_c[@]} -gt 0 ] && [ ${#own_h[@]} -gt 0 ]; then
 		local oc oh
@@ -487,6 +492,7 @@ bochs_report() { # label
 	fi
 	[ -z "$IPI_SUMMARY" ] || summary "$l" "$IPI_SUMMARY"
 	[ -z "$ADD_SUMMARY" ] || summary "$l" "$ADD_SUMMARY"
+	[ -z "$FAULT_SUMMARY" ] || summary "$l" "$FAULT_SUMMARY"
 }
 
 # The broker adds a vCPU under Bochs (two CPUs, bench/configs/vcpu-add-bochs.cfg): the
@@ -505,6 +511,26 @@ add_report() { # label
 	fi
 	say "$l vcpu_add_cycles: $c"
 	ADD_SUMMARY="vCPU add, decision to the new vCPU's first C code (instructions): $c"
+}
+
+# 2 MiB faults with the zero pool off (bench/configs/fault-2m-nopool.cfg), one CPU:
+# under Bochs the TSC counts instructions, so fault2m/zero2m compares what Sprout runs
+# for a fault (its exit path, the allocation, zeroing 2 MiB, the map) with the guest's
+# own zeroing of 2 MiB, free of TCG's costs per world switch and per fresh page.
+fault_report() { # label
+	local l=$1 f z
+	FAULT_SUMMARY=
+	[ -d "$OUT/$l-fault" ] || return 0
+	sprout_verdict "$OUT/$l-fault"
+	f=$(val "$LOG" first_touch_2m_cycles) z=$(val "$LOG" zero2m_cycles)
+	if [ -n "$WHY" ] || [ -z "$f" ] || [ -z "$z" ]; then
+		say "  $l fault2m: failed (${WHY:-no first_touch_2m_cycles/zero2m_cycles in $LOG})"
+		FAULT_SUMMARY="2 MiB faults with no pool not available (${WHY:-no figure})"
+		return 0
+	fi
+	say "  $l fault2m, no pool: fault2m $f, zero2m $z instructions ($(seconds "$MS"))"
+	say "$l fault2m_nopool_ratio: $(ratio "$f" "$z")"
+	FAULT_SUMMARY="no zero pool: fault2m $f, zero2m $z instructions, fault2m/zero2m $(ratio "$f" "$z") (target <= 1.1: $(target "$(ratio "$f" "$z")" 1.1))"
 }
 
 # The apic guest's IPI round trips with two CPUs (bench/configs/ipi.cfg).
@@ -691,7 +717,7 @@ seq_pair() { # 2m|4k
 # guest measures a little more, up to its first C code (smp_ap_main()).
 VCPU_ADD_US_TARGET=100
 bench_vcpu() {
-	local isod='' isof='' r d ms_d=() ms_f=() lat=() react=() ms l n
+	local isod='' isof='' r d ms_d=() ms_f=() lat=() react=() ms l n wake=() entry=() w e
 	say "== vcpu: cpuburn under Sprout with the broker, QEMU TCG -cpu $QEMU_CPU -smp 4"
 	if [ ! -f "$BUILD/guests/cpuburn.elf" ] || [ ! -f "$BUILD/guests/broker.elf" ]; then
 		say "vcpu: not available (cpuburn or broker guest not built)"
@@ -715,7 +741,14 @@ bench_vcpu() {
 			l=$(grep -aoE 'add_latency_us=[0-9,]+' "$LOG" | tail -n 1 | sed 's/.*=//')
 			n=$(grep -aoE 'vcpu add vm [0-9]+ \(burn\).* for [0-9]+ periods' "$LOG" | head -n 1 |
 				grep -oE '[0-9]+ periods' | grep -oE '[0-9]+' || true)
-			say "  round $r on-demand: heavy phase $ms ms, max vCPUs $(val "$LOG" max_vcpus), add latency ${l:-none} us, first add after ${n:-?} periods"
+			# Sprout's line per launch: its core's wake-up and the first entry.
+			w=$(grep -aoE 'vm burn: vCPU [0-9]+ launched: core woke [0-9]+ us' "$LOG" |
+				grep -oE '[0-9]+ us$' | grep -oE '[0-9]+' | paste -sd, || true)
+			e=$(grep -aoE 'vm burn: vCPU [0-9]+ launched: .* guest entered [0-9]+ us' "$LOG" |
+				grep -oE '[0-9]+ us$' | grep -oE '[0-9]+' | paste -sd, || true)
+			say "  round $r on-demand: heavy phase $ms ms, max vCPUs $(val "$LOG" max_vcpus), add to first instruction ${e:-none} us (core woke ${w:-?}), to first C code ${l:-none} us, first add after ${n:-?} periods"
+			for x in ${w//,/ }; do wake+=("$x"); done
+			for x in ${e//,/ }; do entry+=("$x"); done
 			ms_d+=("$ms")
 			for x in ${l//,/ }; do lat+=("$x"); done
 			[ -z "$n" ] || react+=("$n")
@@ -740,14 +773,16 @@ bench_vcpu() {
 	say "vcpu heavy phase ms (on demand, 1..3 vCPUs): $(median "${ms_d[@]}")"
 	say "vcpu heavy phase ms (fixed, 1 vCPU): $(median "${ms_f[@]}")"
 	say "ratio cpuburn speed-up on-demand/fixed: $(ratio "$(median "${ms_f[@]}")" "$(median "${ms_d[@]}")")"
+	[ ${#entry[@]} -eq 0 ] || say "vcpu add to first instruction us (median of ${#entry[@]}): $(median "${entry[@]}")"
+	[ ${#wake[@]} -eq 0 ] || say "vcpu add core wake-up us (median of ${#wake[@]}): $(median "${wake[@]}")"
 	[ ${#lat[@]} -eq 0 ] || say "vcpu add latency us (median of ${#lat[@]}): $(median "${lat[@]}")"
 	[ ${#react[@]} -eq 0 ] || say "vcpu reaction periods (first add): $(median "${react[@]}")"
 	summary vcpu "cpuburn speed-up $(ratio "$(median "${ms_f[@]}")" "$(median "${ms_d[@]}")")x (heavy phase $(median "${ms_f[@]}") -> $(median "${ms_d[@]}") ms)"
-	if [ ${#lat[@]} -eq 0 ]; then
-		summary vcpu "add latency: no add seen (target <= $VCPU_ADD_US_TARGET us: MISSED), reaction ${react:+$(median "${react[@]}")} periods"
+	if [ ${#entry[@]} -eq 0 ]; then
+		summary vcpu "add to first instruction: no add seen (target <= $VCPU_ADD_US_TARGET us: MISSED), reaction ${react:+$(median "${react[@]}")} periods"
 	else
-		l=$(median "${lat[@]}")
-		summary vcpu "add latency $l us (target <= $VCPU_ADD_US_TARGET: $(target "$l" "$VCPU_ADD_US_TARGET")), reaction ${react:+$(median "${react[@]}")} periods"
+		e=$(median "${entry[@]}")
+		summary vcpu "add to first instruction $e us (target <= $VCPU_ADD_US_TARGET: $(target "$e" "$VCPU_ADD_US_TARGET")), of which the core's wake-up $(median "${wake[@]}") us; to first C code $(median "${lat[@]:-0}") us; reaction ${react:+$(median "${react[@]}")} periods"
 	fi
 }
 

@@ -75,6 +75,11 @@ struct vcpu {
 	u64 park_run_mark; /* busy_tsc when the park was asked for */
 	bool park_ejected; /* the guest ejected its CPU (ACPI): park it once off its core */
 	bool online_acked;
+	/*
+	 * Launch timing, reported once after the first entry: the TSC of the
+	 * request (0 once reported), of the core picking it up, of the entry.
+	 */
+	u64 launch_tsc, pickup_tsc, entry_tsc;
 
 	/* Blocking (sched/sched.c): state changes under sched_lock. */
 	spinlock_t sched_lock;
