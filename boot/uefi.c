@@ -35,6 +35,7 @@ static EFI_FILE_HANDLE efi_open_root(EFI_HANDLE image)
 		return NULL;
 	boot_info_reserve(&efi_boot_info, (u64)(uintptr_t)li->ImageBase,
 			  (u64)(uintptr_t)li->ImageBase + li->ImageSize);
+	efi_boot_info.image_bytes = li->ImageSize;
 	if (bs->HandleProtocol(li->DeviceHandle, &fs_guid, (void **)&fs) != EFI_SUCCESS)
 		return NULL;
 	if (fs->OpenVolume(fs, &root) != EFI_SUCCESS)

@@ -31,6 +31,8 @@
 
 #include "handlers.h"
 
+extern const char ImageBase[], _etext[]; /* linker.ld, or gnu-efi's elf_x86_64_efi.lds */
+
 static struct sprout_config config;
 static struct acpi_info acpi;
 static struct mem_range free_ranges[BOOT_MMAP_MAX + BOOT_RESERVED_MAX];
@@ -178,6 +180,24 @@ static const struct sched_hooks core_sched_hooks = {
 	.vcpu_created = vcpu_init_platform,
 };
 
+/*
+ * Sprout's fixed RAM before the first VM: its image (the VM table and vCPU
+ * slots are in its bss, sized by VM_MAX and VM_MAX_VCPUS) and what the boot
+ * allocated (the APs' stacks, the vendor's bitmaps and per-CPU pages). The
+ * zero pool is free memory kept zeroed, shown apart (docs/bench.md, "footprint").
+ */
+static void footprint_report(const struct boot_info *bi)
+{
+	u64 code = (u64)(_etext - ImageBase), pool = zeropool_held_bytes();
+	u64 boot = (pmm_total_frames() - pmm_free_frames()) * PAGE_SIZE - pool;
+	u64 slots = VM_MAX * sizeof(struct vm) + VM_MAX * VM_MAX_VCPUS * sizeof(struct vcpu);
+
+	pr_info("memory: fixed %llu KiB: image %llu KiB (code %llu KiB, VM table %llu KiB for %u "
+		"VMs of %u vCPUs), boot allocations %llu KiB; zero pool %llu KiB\n",
+		(bi->image_bytes + boot) >> 10, bi->image_bytes >> 10, code >> 10, slots >> 10,
+		VM_MAX, VM_MAX_VCPUS, boot >> 10, pool >> 10);
+}
+
 void hv_main(struct boot_info *bi)
 {
 	char banner[64];
@@ -221,6 +241,7 @@ void hv_main(struct boot_info *bi)
 	smp_boot_aps(&acpi);
 	while (zeropool_refill_one(DEMAND_HOST_RESERVE / PAGE_SIZE))
 		;
+	footprint_report(bi);
 	vm_create_all(&config, bi);
 	sched_run();
 }

@@ -228,6 +228,23 @@ void vm_create_all(const struct sprout_config *cfg, const struct boot_info *bi)
 			vm_create(&cfg->vms[i], bi);
 }
 
+/*
+ * What Sprout kept for the VM besides its RAM, at its most: the VM's slot,
+ * the stage-2 tables, the platform's ACPI frames, and per vCPU slot used its
+ * struct vcpu and vendor state (docs/bench.md, "footprint").
+ */
+static void vm_print_overhead(const struct vm *vm)
+{
+	u64 tables = vm->mem.s2.table_peak * PAGE_SIZE, plat = VPLAT_ACPI_PAGES * PAGE_SIZE;
+	u64 per_vcpu = sizeof(struct vcpu) + (hvm ? hvm->vcpu_bytes : 0);
+	u64 vcpus = vm->nr_vcpus * per_vcpu;
+
+	pr_info("vm %s: overhead %llu bytes: VM slot %llu, stage-2 tables %llu, platform %llu, "
+		"%u vCPUs %llu (%llu each)\n",
+		vm->cfg.name, sizeof(*vm) + tables + plat + vcpus, (u64)sizeof(*vm), tables, plat,
+		vm->nr_vcpus, vcpus, per_vcpu);
+}
+
 void vm_print_figures(const struct vm *vm)
 {
 	const struct vm_account *a = &vm->mem.acct;
@@ -242,6 +259,7 @@ void vm_print_figures(const struct vm *vm)
 		"2M %llu, denied %llu, exits %llu, ran %llu ms\n",
 		vm->cfg.name, a->committed >> 10, a->peak >> 10, a->quota >> 10, a->faults_4k,
 		a->faults_2m, a->denied, exits, ms);
+	vm_print_overhead(vm);
 	vm_print_exit_reasons(vm);
 }
 

@@ -96,8 +96,8 @@ static hpa_t s2pt_alloc_table(struct s2pt *s)
 		return pa;
 	}
 	pa = pmm_alloc_zeroed(0); /* all-zero entries are not present in either format */
-	if (pa != INVALID_HPA)
-		s->table_frames++;
+	if (pa != INVALID_HPA && ++s->table_frames > s->table_peak)
+		s->table_peak = s->table_frames;
 	return pa;
 }
 
@@ -181,7 +181,7 @@ static u64 s2pt_leaf_flags(const struct s2pt *s, u64 bits, bool writable)
 int s2pt_init(struct s2pt *s, const struct s2pt_format *fmt)
 {
 	s->fmt = fmt;
-	s->table_frames = 0;
+	s->table_frames = s->table_peak = 0;
 	s->spare = INVALID_HPA;
 	s->lock = (spinlock_t)SPINLOCK_INIT;
 	s->root = s2pt_alloc_table(s);

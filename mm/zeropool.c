@@ -116,6 +116,15 @@ u32 zeropool_count(void)
 	return __atomic_load_n(&pooled, __ATOMIC_RELAXED);
 }
 
+u64 zeropool_held_bytes(void)
+{
+	u64 blocks = zeropool_count();
+
+	for (u32 i = 0; i < MAX_CPUS; i++)
+		blocks += __atomic_load_n(&under_way[i].pa, __ATOMIC_RELAXED) != 0;
+	return blocks * LARGE_PAGE_SIZE;
+}
+
 u64 host_free_bytes(void)
 {
 	return (pmm_free_frames() + (u64)zeropool_count() * (1ULL << PMM_ORDER_2M)) * PAGE_SIZE;

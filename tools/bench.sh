@@ -6,6 +6,7 @@
 # every figure, how it is measured and its target.
 #
 #   tools/bench.sh [PART...]     PART: svm-qemu bochs memory vcpu linux linux-hotplug
+#                                      footprint
 #                                (default: all, in order)
 #
 # Environment: BUILD (default build) holds sprout.elf and guests/; results and logs go
@@ -20,7 +21,7 @@ OUT=$BUILD/bench
 CONFIGS=bench/configs
 ROUNDS=${BENCH_ROUNDS:-3}
 JOBS=${BENCH_JOBS:-2}
-ALL_PARTS="svm-qemu bochs memory vcpu linux linux-hotplug"
+ALL_PARTS="svm-qemu bochs memory vcpu linux linux-hotplug footprint"
 
 # The emulators as the integration harness (tests/integration/run.sh) starts them,
 # with one host CPU: every benchmark VM has one vCPU, and a second CPU only adds noise.
@@ -960,6 +961,42 @@ snapshot_build() {
 	BUILD=$OUT/build
 }
 
+# Sprout's own RAM (bench/configs/footprint.cfg, QEMU, one run): its fixed RAM at boot,
+# and per VM what it keeps besides the VM's RAM, from Sprout's own lines.
+bench_footprint() {
+	local iso d f img code per=() vcpu=() peak=() o p v
+	say "== footprint: the broker and 8 hello VMs of 4 MiB, QEMU TCG -cpu $QEMU_CPU -smp 2"
+	if ! iso=$(iso footprint); then
+		say "footprint: not available ($iso)"
+		summary footprint "not available (image build failed)"
+		return
+	fi
+	d=$OUT/footprint
+	qemu_iso "$d" "$iso" 512 2
+	sprout_verdict "$d"
+	f=$(grep -aoE 'memory: fixed [0-9]+ KiB' "$LOG" | grep -oE '[0-9]+' || true)
+	img=$(grep -aoE 'memory: fixed .*: image [0-9]+ KiB' "$LOG" | grep -oE '[0-9]+ KiB$' | grep -oE '[0-9]+' || true)
+	code=$(grep -aoE '\(code [0-9]+ KiB' "$LOG" | head -n 1 | grep -oE '[0-9]+' || true)
+	mapfile -t per < <(grep -aoE 'vm h[0-9]: overhead [0-9]+ bytes' "$LOG" | grep -oE '[0-9]+ bytes' | grep -oE '[0-9]+')
+	mapfile -t vcpu < <(grep -aoE 'vm h[0-9]: overhead .*\(([0-9]+) each\)' "$LOG" | grep -oE '[0-9]+ each' | grep -oE '[0-9]+')
+	mapfile -t peak < <(grep -aoE 'vm h[0-9]: figures: committed [0-9]+ KiB, peak [0-9]+ KiB' "$LOG" | grep -oE 'peak [0-9]+' | grep -oE '[0-9]+')
+	[ -n "$WHY" ] || [ -n "$f" ] || WHY="no 'memory: fixed' line in $LOG"
+	[ -n "$WHY" ] || [ ${#per[@]} -eq 8 ] || WHY="${#per[@]} overhead lines of 8 in $LOG"
+	if [ -n "$WHY" ]; then
+		say "footprint: failed ($WHY)"
+		summary footprint "not available ($WHY)"
+		return
+	fi
+	o=$(median "${per[@]}") v=$(median "${vcpu[@]}") p=$(median "${peak[@]}")
+	say "footprint image KiB: $img (code $code)"
+	say "footprint fixed RAM KiB: $f"
+	say "footprint per VM bytes: $o (besides its RAM; one vCPU)"
+	say "footprint per vCPU bytes: $v"
+	say "footprint hello VM RAM peak KiB: $p"
+	summary footprint "image $img KiB (code $code), fixed RAM $f KiB, per VM $o bytes + its RAM (hello: $p KiB at peak), per vCPU $v bytes"
+	summary footprint "128 such VMs would take $(((f * 1024 + 128 * (o + p * 1024)) >> 20)) MiB; Sprout's VM table holds $(grep -aoE 'VM table [0-9]+ KiB for [0-9]+ VMs' "$LOG" | grep -oE 'for [0-9]+' | grep -oE '[0-9]+') (128 idle VMs in 512 MiB: MISSED until it holds 129)"
+}
+
 # Ctrl-C: background jobs ignore it, so stop the emulators still running ourselves.
 # shellcheck disable=SC2317 # called through the trap
 interrupted() {
@@ -1003,6 +1040,7 @@ for p in "${parts[@]}"; do
 	vcpu) bench_vcpu ;;
 	linux) bench_linux ;;
 	linux-hotplug) bench_linux_hotplug ;;
+	footprint) bench_footprint ;;
 	esac
 done
 

@@ -56,7 +56,8 @@ struct boot_info {
 	u32 module_count;
 	struct mem_range reserved[BOOT_RESERVED_MAX];
 	u32 reserved_count;
-	hpa_t rsdp; /* ACPI RSDP, or 0 when the firmware gave none */
+	hpa_t rsdp;	 /* ACPI RSDP, or 0 when the firmware gave none */
+	u64 image_bytes; /* Sprout's image as loaded: code, data and bss */
 	struct boot_fb fb;
 	char cmdline[256];
 	char config_name[64]; /* module that holds the config ("sprout.cfg") */

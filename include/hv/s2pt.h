@@ -27,6 +27,7 @@ struct s2pt {
 	hpa_t root; /* PML4 frame: goes to N_CR3 / EPTP */
 	const struct s2pt_format *fmt;
 	u64 table_frames; /* frames used by the tables themselves, spares included */
+	u64 table_peak;	  /* the most table_frames has been */
 	hpa_t spare;	  /* emptied page tables kept for reuse, linked through entry 0 */
 	spinlock_t lock;
 };

@@ -43,6 +43,9 @@ void zeropool_drain(void);
 /* Blocks in the pool now. */
 u32 zeropool_count(void);
 
+/* Bytes the pool holds: its blocks and those idle CPUs are zeroing for it (a report's figure). */
+u64 zeropool_held_bytes(void);
+
 /* Host memory free for VMs: the allocator's free frames plus the pooled blocks. */
 u64 host_free_bytes(void);
 

@@ -596,6 +596,7 @@ static void svm_s2_flush(struct vcpu *v)
 const struct hvm_ops svm_ops = {
 	.name = "svm",
 	.s2_format = &npt_format,
+	.vcpu_bytes = PAGE_SIZE + sizeof(struct svm_vcpu),
 	.cpu_enable = svm_cpu_enable,
 	.vcpu_create = svm_vcpu_create,
 	.vcpu_destroy = svm_vcpu_destroy,

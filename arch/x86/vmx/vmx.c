@@ -943,6 +943,7 @@ static void vmx_s2_flush(struct vcpu *v)
 const struct hvm_ops vmx_ops = {
 	.name = "vmx",
 	.s2_format = &ept_format,
+	.vcpu_bytes = PAGE_SIZE + sizeof(struct vmx_vcpu),
 	.cpu_enable = vmx_cpu_enable,
 	.vcpu_create = vmx_vcpu_create,
 	.vcpu_destroy = vmx_vcpu_destroy,
