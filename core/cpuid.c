@@ -45,15 +45,22 @@ static struct cpuid_regs cpuid_guest(const struct cpuid_ctx *c, u32 leaf, u32 su
  * fault as on a CPU without the feature. Every CPU is assumed identical, so
  * racing first callers compute the same answer.
  */
+/*
+ * Built once, by the first caller, and published whole: a CPU that finds it
+ * ready must never see it half written (a CR4 check against a cr4_allowed
+ * still 0 would refuse the guest's PAE with #GP).
+ */
 const struct gstate_caps *cpuid_guest_caps(void)
 {
 	static struct gstate_caps caps;
-	static volatile bool ready;
+	static bool ready;
+	static spinlock_t lock = SPINLOCK_INIT;
 	struct cpuid_ctx ctx = cpuid_ctx_of(NULL);
+	struct gstate_caps mine;
 	struct gstate_cpuid c;
 	struct cpuid_regs r;
 
-	if (ready)
+	if (__atomic_load_n(&ready, __ATOMIC_ACQUIRE))
 		return &caps;
 	r = cpuid_guest(&ctx, 1, 0);
 	c = (struct gstate_cpuid){.l1_ecx = r.ecx, .l1_edx = r.edx};
@@ -62,8 +69,13 @@ const struct gstate_caps *cpuid_guest_caps(void)
 	c.d_eax = cpuid_guest(&ctx, 0xd, 0).eax;
 	c.x1_edx = cpuid_guest(&ctx, 0x80000001, 0).edx;
 	c.x8_eax = cpuid_guest(&ctx, 0x80000008, 0).eax;
-	gstate_caps_from_cpuid(&c, &caps);
-	ready = true;
+	gstate_caps_from_cpuid(&c, &mine);
+	spin_lock(&lock);
+	if (!ready) {
+		caps = mine;
+		__atomic_store_n(&ready, true, __ATOMIC_RELEASE);
+	}
+	spin_unlock(&lock);
 	return &caps;
 }
 

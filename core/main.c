@@ -181,8 +181,8 @@ static const struct sched_hooks core_sched_hooks = {
 };
 
 /*
- * Sprout's fixed RAM before the first VM: its image (the VM table and vCPU
- * slots are in its bss, sized by VM_MAX and VM_MAX_VCPUS) and what the boot
+ * Sprout's fixed RAM before the first VM: its image (the VM table is in its
+ * bss, sized by VM_MAX; a vCPU's frame is allocated with it) and what the boot
  * allocated (the APs' stacks, the vendor's bitmaps and per-CPU pages). The
  * zero pool is free memory kept zeroed, shown apart (docs/bench.md, "footprint").
  */
@@ -190,10 +190,10 @@ static void footprint_report(const struct boot_info *bi)
 {
 	u64 code = (u64)(_etext - ImageBase), pool = zeropool_held_bytes();
 	u64 boot = (pmm_total_frames() - pmm_free_frames()) * PAGE_SIZE - pool;
-	u64 slots = VM_MAX * sizeof(struct vm) + VM_MAX * VM_MAX_VCPUS * sizeof(struct vcpu);
+	u64 slots = VM_MAX * sizeof(struct vm) + VM_MAX * VM_MAX_VCPUS * sizeof(struct vcpu *);
 
 	pr_info("memory: fixed %llu KiB: image %llu KiB (code %llu KiB, VM table %llu KiB for %u "
-		"VMs of %u vCPUs), boot allocations %llu KiB; zero pool %llu KiB\n",
+		"VMs of up to %u vCPUs), boot allocations %llu KiB; zero pool %llu KiB\n",
 		(bi->image_bytes + boot) >> 10, bi->image_bytes >> 10, code >> 10, slots >> 10,
 		VM_MAX, VM_MAX_VCPUS, boot >> 10, pool >> 10);
 }
@@ -228,7 +228,7 @@ void hv_main(struct boot_info *bi)
 	if (config.crash_test[0])
 		crash_test(config.crash_test);
 	machine_init(&config);
-	sched_init(&core_sched_hooks);
+	sched_init(&core_sched_hooks, acpi.cpu_count);
 	broker_init(&config, bi);
 	if (!config.vm_count)
 		power_off(0, config.test_vm_count != 0);
@@ -236,6 +236,7 @@ void hv_main(struct boot_info *bi)
 		pr_err("sprout: cannot run VMs on this machine\n");
 		power_off(1, config.test_vm_count != 0);
 	}
+	(void)cpuid_guest_caps(); /* built once here, before any two guests race for it */
 	apic_init_cpu(true);
 	apic_timer_start(SCHED_SLICE_US);
 	smp_boot_aps(&acpi);

@@ -10,6 +10,7 @@
 #include <hv/lifecycle.h>
 #include <hv/loader.h>
 #include <hv/percpu.h>
+#include <hv/pmm.h>
 #include <hv/printk.h>
 #include <hv/sched.h>
 #include <hv/string.h>
@@ -19,7 +20,13 @@
 #include "handlers.h"
 
 struct vm vm_table[VM_MAX];
-static struct vcpu vcpu_pool[VM_MAX][VM_MAX_VCPUS];
+/*
+ * Each vCPU slot's frame (struct vcpu and the vendor's state), allocated at
+ * the slot's first use and kept for it: a VM started again in the same table
+ * slot reuses them.
+ */
+static struct vcpu *vcpu_mem[VM_MAX][VM_MAX_VCPUS];
+_Static_assert(sizeof(struct vcpu) <= PAGE_SIZE, "struct vcpu fits a frame");
 
 /* Walk [gpa, gpa+len) page by page through the stage-2 map, backing pages if commit. */
 static int vm_copy(struct vm *vm, gpa_t gpa, void *buf, size_t len, bool to_guest)
@@ -117,14 +124,33 @@ struct vm *vm_at(u32 i)
 
 struct vcpu *vm_vcpu_storage(struct vm *vm, u32 id)
 {
-	return &vcpu_pool[vm->id][id];
+	struct vcpu **slot = &vcpu_mem[vm->id][id];
+	struct vcpu *v = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+	hpa_t pa;
+
+	if (v)
+		return v;
+	pa = pmm_alloc_zeroed(0);
+	if (pa == INVALID_HPA)
+		return NULL;
+	v = (struct vcpu *)(uintptr_t)pa;
+	if (!__atomic_compare_exchange_n(slot, &(struct vcpu *){NULL}, v, false, __ATOMIC_ACQ_REL,
+					 __ATOMIC_ACQUIRE)) {
+		pmm_free(pa, 0);
+		v = *slot;
+	}
+	return v;
 }
 
 static int vm_create_bsp(struct vm *vm, const struct loader_result *res)
 {
-	struct vcpu *v = &vcpu_pool[vm->id][0];
+	struct vcpu *v = vm_vcpu_storage(vm, 0);
 	int ret;
 
+	if (!v) {
+		vm_stop(vm, VM_STOP_LOAD, -1, "cannot create vCPU 0: %s", strerror_hv(-ENOMEM));
+		return -ENOMEM;
+	}
 	vcpu_reset(v, vm, 0);
 	v->state = VCPU_NEW;
 	vm->vcpus[0] = v;
@@ -231,12 +257,12 @@ void vm_create_all(const struct sprout_config *cfg, const struct boot_info *bi)
 /*
  * What Sprout kept for the VM besides its RAM, at its most: the VM's slot,
  * the stage-2 tables, the platform's ACPI frames, and per vCPU slot used its
- * struct vcpu and vendor state (docs/bench.md, "footprint").
+ * frame (struct vcpu and the vendor's bookkeeping) and its VMCB/VMCS (docs/bench.md, "footprint").
  */
 static void vm_print_overhead(const struct vm *vm)
 {
 	u64 tables = vm->mem.s2.table_peak * PAGE_SIZE, plat = VPLAT_ACPI_PAGES * PAGE_SIZE;
-	u64 per_vcpu = sizeof(struct vcpu) + (hvm ? hvm->vcpu_bytes : 0);
+	u64 per_vcpu = PAGE_SIZE + (hvm ? hvm->vcpu_bytes : 0); /* its slot's frame, VMCB/VMCS */
 	u64 vcpus = vm->nr_vcpus * per_vcpu;
 
 	pr_info("vm %s: overhead %llu bytes: VM slot %llu, stage-2 tables %llu, platform %llu, "

@@ -74,6 +74,10 @@ long sched_vcpu_add(struct vm *vm)
 		return -EBUSY;
 	}
 	v = sched_hooks_vcpu_slot(vm, (u32)slot);
+	if (!v) {
+		spin_unlock(&vm->lock);
+		return -ENOMEM;
+	}
 	vcpu_prepare_launch(vm, v, (u32)slot);
 	spin_unlock(&vm->lock);
 	pr_info("vm %s: adding vCPU %d on CPU %d\n", vm->cfg.name, slot, cpu);
@@ -136,8 +140,13 @@ void sched_vcpu_init_sipi(struct vm *vm, u32 id, bool startup, u8 vector)
 		spin_unlock(&vm->lock);
 		return; /* STARTUP without INIT is ignored, as by a real CPU */
 	}
-	vm->init_pending &= ~BIT(id);
 	v = sched_hooks_vcpu_slot(vm, id);
+	if (!v) {
+		spin_unlock(&vm->lock);
+		pr_err("vm %s: vCPU %u not started: no memory for its slot\n", vm->cfg.name, id);
+		return;
+	}
+	vm->init_pending &= ~BIT(id);
 	vcpu_prepare_launch(vm, v, id);
 	v->sipi_vector = vector;
 	cpu = sched_find_idle_cpu();

@@ -1,20 +1,36 @@
 // SPDX-License-Identifier: MIT
 /* Round-robin policy with per-core run queues; an idle core steals a waiting vCPU. */
+#include <hv/errno.h>
 #include <hv/percpu.h>
+#include <hv/pmm.h>
 #include <hv/sched.h>
 #include <hv/spinlock.h>
 #include <hv/vm.h>
 
-#define RQ_MAX (VM_MAX * VM_MAX_VCPUS)
+#define RQ_MAX	 (VM_MAX * VM_MAX_VCPUS) /* a queue may hold every vCPU there is */
+#define RQ_ORDER 2			 /* the frames of one queue's array */
+_Static_assert(RQ_MAX * sizeof(struct vcpu *) <= PAGE_SIZE << RQ_ORDER, "RQ_ORDER holds RQ_MAX");
 
 struct runqueue {
 	spinlock_t lock;
-	struct vcpu *v[RQ_MAX];
+	struct vcpu **v; /* RQ_MAX entries, for the CPUs that exist (rr_init()) */
 	u32 n;
 	u32 cursor;
 };
 
 static struct runqueue rq[MAX_CPUS];
+
+static int rr_init(u32 cpus)
+{
+	for (u32 c = 0; c < cpus && c < MAX_CPUS; c++) {
+		hpa_t pa = pmm_alloc(RQ_ORDER);
+
+		if (pa == INVALID_HPA)
+			return -ENOMEM;
+		rq[c].v = (struct vcpu **)(uintptr_t)pa;
+	}
+	return 0;
+}
 
 static bool rq_contains(struct runqueue *q, struct vcpu *v, u32 *at)
 {
@@ -32,7 +48,7 @@ static void rr_add(struct vcpu *v, u32 cpu)
 	struct runqueue *q = &rq[cpu];
 
 	spin_lock(&q->lock);
-	if (!rq_contains(q, v, NULL) && q->n < RQ_MAX) {
+	if (q->v && !rq_contains(q, v, NULL) && q->n < RQ_MAX) {
 		q->v[q->n++] = v;
 		v->cpu = cpu;
 	}
@@ -166,6 +182,7 @@ static u32 rr_cpu_load(u32 cpu)
 
 const struct sched_ops sched_rr_ops = {
 	.name = "rr",
+	.init = rr_init,
 	.add = rr_add,
 	.remove = rr_remove,
 	.pick_next = rr_pick_next,

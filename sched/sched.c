@@ -18,9 +18,11 @@
 static const struct sched_ops *ops = &sched_rr_ops;
 static const struct sched_hooks *hooks;
 
-void sched_init(const struct sched_hooks *h)
+void sched_init(const struct sched_hooks *h, u32 cpus)
 {
 	hooks = h;
+	if (ops->init(cpus))
+		panic("sched: no memory for the run queues of %u CPUs", cpus);
 }
 
 void sched_cpu_counts(u32 cpu, u32 *runnable, u32 *blocked, u32 *launching)

@@ -8,8 +8,8 @@
 #include <public/hypercall.h>
 #include "policy.h"
 
-/* VMs the broker keeps track of: the hypervisor's CONFIG_MAX_VMS. */
-#define BROKER_MAX_VMS 16
+/* VMs the broker keeps track of: all the hypervisor's table holds. */
+#define BROKER_MAX_VMS SPROUT_VM_MAX
 
 /* ---- out.c: console output, line-buffered ---- */
 

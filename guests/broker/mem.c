@@ -280,7 +280,7 @@ void mem_check_stale(void)
 {
 	static u64 seen[BROKER_MAX_VMS];
 	u64 now[BROKER_MAX_VMS] = {0};
-	struct sprout_vm_info stale[BROKER_MAX_VMS];
+	static struct sprout_vm_info stale[BROKER_MAX_VMS]; /* too big for the stack */
 	unsigned int nstale = 0;
 
 	for (unsigned int i = 0; i < vm_count; i++) {

@@ -155,6 +155,14 @@ static void check_fault_recovery(void)
 	report(guest_fault_taken() == X86_UD, "ud2 is delivered to the guest as #UD");
 }
 
+/* idle: the smallest VM that stays: says so, then halts with nothing that would wake it. */
+static __noreturn void idle(void)
+{
+	puts("hello: idle");
+	for (;;)
+		asm volatile("sti; hlt; cli" : : : "memory");
+}
+
 static void ticker(void)
 {
 	u64 ticks = TICKS;
@@ -175,6 +183,8 @@ int main(void)
 	u64 deliberate;
 
 	print_boot_info();
+	if (cmdline_has("idle"))
+		idle();
 	if (!report(sprout_present(), "running under Sprout (CPUID signature)"))
 		puts("hello: not under Sprout");
 	check_cpuid();

@@ -31,6 +31,18 @@ static u64 hz_from_cpuid15(void)
 	return (u64)r.ecx * r.ebx / r.eax;
 }
 
+/*
+ * The rate the hypervisor states in leaf 0x40000010 (EAX: TSC kHz), when
+ * CPUID.1:ECX[31] says there is one and its leaves reach that far. Exact,
+ * and unlike a measurement it does not depend on how often this vCPU runs.
+ */
+static u64 hz_from_hv_leaf(void)
+{
+	if (!(cpuid(1).ecx & BIT(31)) || cpuid(SPROUT_CPUID_BASE).eax < SPROUT_CPUID_TIMING)
+		return 0;
+	return (u64)cpuid(SPROUT_CPUID_TIMING).eax * 1000;
+}
+
 static u64 hz_from_cpuid16(void)
 {
 	if (cpuid(0).eax < 0x16)
@@ -141,8 +153,9 @@ void clock_init(void)
 {
 	if (clock_hz)
 		return;
-	if (try_source(hz_from_cpuid15, "cpuid15") || try_source(hz_from_sprout, "sprout") ||
-	    try_source(hz_from_pit, "pit") || try_source(hz_from_cpuid16, "cpuid16"))
+	if (try_source(hz_from_cpuid15, "cpuid15") || try_source(hz_from_hv_leaf, "hv-leaf") ||
+	    try_source(hz_from_sprout, "sprout") || try_source(hz_from_pit, "pit") ||
+	    try_source(hz_from_cpuid16, "cpuid16"))
 		return;
 	clock_hz = GUESS_HZ;
 	clock_source = "guess";

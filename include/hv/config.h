@@ -4,8 +4,9 @@
 #define HV_CONFIG_H
 
 #include <hv/types.h>
+#include <public/hypercall.h>
 
-#define CONFIG_MAX_VMS	   16
+#define CONFIG_MAX_VMS	   SPROUT_VM_MAX
 #define CONFIG_NAME_MAX	   32
 #define CONFIG_PATH_MAX	   64
 #define CONFIG_CMDLINE_MAX 256

@@ -54,7 +54,7 @@ struct vcpu_boot {
 struct hvm_ops {
 	const char *name; /* "svm" or "vmx" */
 	const struct s2pt_format *s2_format;
-	u32 vcpu_bytes; /* the vendor state of one vCPU: VMCB/VMCS frame and bookkeeping */
+	u32 vcpu_bytes; /* what one vCPU's vendor state takes beyond its slot's frame (the VMCB/VMCS) */
 
 	/* Turn virtualization on for the calling CPU. 0 or a negative code. */
 	int (*cpu_enable)(void);

@@ -19,6 +19,8 @@ struct sprout_core_load;
  */
 struct sched_ops {
 	const char *name;
+	/* Set up for CPUs 0..cpus-1, at boot. 0 or a negative code. */
+	int (*init)(u32 cpus);
 	void (*add)(struct vcpu *v, u32 cpu);
 	void (*remove)(struct vcpu *v);
 	struct vcpu *(*pick_next)(u32 cpu);
@@ -45,13 +47,14 @@ struct sched_hooks {
 	bool (*vcpu_entry)(struct vcpu *v);
 	/* VM table slot i (0 <= i < VM_MAX), whatever its state: for the scans of timers and parks. */
 	struct vm *(*vm_at)(u32 i);
-	/* The storage of vCPU id of vm, made ready for a new vCPU (hotplug, INIT/SIPI). */
+	/* The storage of vCPU id of vm for a new vCPU (hotplug, INIT/SIPI); NULL: no memory. */
 	struct vcpu *(*vcpu_slot)(struct vm *vm, u32 id);
 	/* A hot-added vCPU was created on its CPU: give it its platform state (LAPIC, ...). */
 	void (*vcpu_created)(struct vcpu *v);
 };
 
-void sched_init(const struct sched_hooks *hooks);
+/* cpus: the CPUs that may come online (0..cpus-1); their run queues are allocated now. */
+void sched_init(const struct sched_hooks *hooks, u32 cpus);
 
 /* Run vCPUs on this CPU until the machine shuts down; never returns. */
 __noreturn void sched_run(void);

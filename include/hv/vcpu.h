@@ -111,6 +111,19 @@ struct vcpu {
 };
 
 /*
+ * A vCPU slot's storage is one frame (core/vm.c, vm_vcpu_storage()): struct
+ * vcpu, then the vendor's per-vCPU state (struct svm_vcpu / vmx_vcpu), which
+ * each backend checks fits in VCPU_VENDOR_BYTES.
+ */
+#define VCPU_VENDOR_OFFSET ALIGN_UP(sizeof(struct vcpu), 64)
+#define VCPU_VENDOR_BYTES  (PAGE_SIZE - VCPU_VENDOR_OFFSET)
+
+static inline void *vcpu_vendor_area(struct vcpu *v)
+{
+	return (u8 *)v + VCPU_VENDOR_OFFSET;
+}
+
+/*
  * Whether v's next entry on CPU cpu may skip the look at its events (see
  * quiet above): nothing marked v, no timer of v is due by now, and the host
  * timer armed for v's next event on this CPU has not fired since.

@@ -11,7 +11,7 @@
 #include <hv/vdev.h>
 #include <hv/vmstate.h>
 
-#define VM_MAX	     16
+#define VM_MAX	     SPROUT_VM_MAX
 #define VM_MAX_VCPUS 8
 
 struct vm {

@@ -20,6 +20,9 @@
 
 #define SPROUT_CPUID_BASE    0x40000000u
 #define SPROUT_CPUID_VERSION 0x40000001u
+
+/* VMs the hypervisor's table holds at most (the broker and 128 more, with room): HC_VM_LIST's rows. */
+#define SPROUT_VM_MAX 136
 /* EAX = TSC kHz, EBX = local APIC timer (bus) kHz. */
 #define SPROUT_CPUID_TIMING 0x40000010u
 /* "SproutSprout" in EBX, ECX, EDX of leaf 0x40000000. */
@@ -215,7 +218,9 @@ struct sprout_ring {
  * timer tick. Times are microseconds since boot, summed; the broker samples
  * them every period and works out loads from the differences. seq is odd
  * while an update is under way: read it before and after and retry if it
- * changed or was odd.
+ * changed or was odd. vm[i] is VM table slot i, for the first
+ * SPROUT_STATS_VMS slots only: the vCPU policy sees VMs in those slots (the
+ * broker's, and the first VMs of the config, get them).
  */
 #define SPROUT_STATS_GPA   0xfeb00000ull
 #define SPROUT_STATS_CPUS  32

@@ -486,7 +486,8 @@ UTEST(config_vm_names)
 
 UTEST(config_vm_count_limit)
 {
-	char text[8192];
+	static char text[CONFIG_MAX_VMS * 64 + 64];
+	char want[64];
 	size_t n = 0;
 	int i;
 
@@ -496,8 +497,10 @@ UTEST(config_vm_count_limit)
 	CHECK_EQ(cfg.vm_count, CONFIG_MAX_VMS);
 	CHECK(!strcmp(cfg.vms[15].name, "vm15"));
 	CHECK_EQ(cfg.vms[15].line, 61);
-	snprintf(text + n, sizeof(text) - n, VM("vm16"));
-	EXPECT_ERROR(text, 65, "vm", "too many VMs (at most 16)");
+	CHECK_EQ(cfg.vms[CONFIG_MAX_VMS - 1].line, (CONFIG_MAX_VMS - 1) * 4 + 1);
+	snprintf(text + n, sizeof(text) - n, VM("vm%d"), CONFIG_MAX_VMS);
+	snprintf(want, sizeof(want), "too many VMs (at most %d)", CONFIG_MAX_VMS);
+	EXPECT_ERROR(text, CONFIG_MAX_VMS * 4 + 1, "vm", want);
 }
 
 UTEST(config_sections)

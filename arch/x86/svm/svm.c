@@ -101,27 +101,16 @@ static int svm_cpu_enable(void)
 	return svm_setup_maps();
 }
 
+_Static_assert(sizeof(struct svm_vcpu) <= VCPU_VENDOR_BYTES, "svm_vcpu fits its vCPU's frame");
+
 static int svm_vcpu_create(struct vcpu *v)
 {
-	static struct svm_vcpu pool[VM_MAX * VM_MAX_VCPUS];
-	static spinlock_t pool_lock = SPINLOCK_INIT;
-	struct svm_vcpu *s = NULL;
+	struct svm_vcpu *s = vcpu_vendor_area(v);
 	hpa_t page = pmm_alloc_zeroed(0);
 
 	if (page == INVALID_HPA)
 		return -ENOMEM;
-	spin_lock(&pool_lock);
-	for (size_t i = 0; i < ARRAY_SIZE(pool); i++)
-		if (!pool[i].vmcb) {
-			s = &pool[i];
-			s->vmcb = (struct vmcb *)(uintptr_t)page;
-			break;
-		}
-	spin_unlock(&pool_lock);
-	if (!s) {
-		pmm_free(page, 0);
-		return -ENOSPC;
-	}
+	*s = (struct svm_vcpu){.vmcb = (struct vmcb *)(uintptr_t)page};
 	v->vendor = s;
 	return 0;
 }
@@ -596,7 +585,7 @@ static void svm_s2_flush(struct vcpu *v)
 const struct hvm_ops svm_ops = {
 	.name = "svm",
 	.s2_format = &npt_format,
-	.vcpu_bytes = PAGE_SIZE + sizeof(struct svm_vcpu),
+	.vcpu_bytes = PAGE_SIZE,
 	.cpu_enable = svm_cpu_enable,
 	.vcpu_create = svm_vcpu_create,
 	.vcpu_destroy = svm_vcpu_destroy,

@@ -367,11 +367,11 @@ static int vmx_cpu_enable(void)
 	return vmx_enter_root(this_cpu());
 }
 
+_Static_assert(sizeof(struct vmx_vcpu) <= VCPU_VENDOR_BYTES, "vmx_vcpu fits its vCPU's frame");
+
 static int vmx_vcpu_create(struct vcpu *v)
 {
-	static struct vmx_vcpu pool[VM_MAX * VM_MAX_VCPUS];
-	static spinlock_t pool_lock = SPINLOCK_INIT;
-	struct vmx_vcpu *x = NULL;
+	struct vmx_vcpu *x = vcpu_vendor_area(v);
 	hpa_t page = pmm_alloc_zeroed(0);
 
 	if (page == INVALID_HPA)
@@ -382,18 +382,7 @@ static int vmx_vcpu_create(struct vcpu *v)
 		pmm_free(page, 0);
 		return -EIO;
 	}
-	spin_lock(&pool_lock);
-	for (size_t i = 0; i < ARRAY_SIZE(pool); i++)
-		if (!pool[i].vmcs) {
-			x = &pool[i];
-			*x = (struct vmx_vcpu){.vmcs = (void *)(uintptr_t)page};
-			break;
-		}
-	spin_unlock(&pool_lock);
-	if (!x) {
-		pmm_free(page, 0);
-		return -ENOSPC;
-	}
+	*x = (struct vmx_vcpu){.vmcs = (void *)(uintptr_t)page};
 	v->vendor = x;
 	return 0;
 }
@@ -943,7 +932,7 @@ static void vmx_s2_flush(struct vcpu *v)
 const struct hvm_ops vmx_ops = {
 	.name = "vmx",
 	.s2_format = &ept_format,
-	.vcpu_bytes = PAGE_SIZE + sizeof(struct vmx_vcpu),
+	.vcpu_bytes = PAGE_SIZE,
 	.cpu_enable = vmx_cpu_enable,
 	.vcpu_create = vmx_vcpu_create,
 	.vcpu_destroy = vmx_vcpu_destroy,
