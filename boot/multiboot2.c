@@ -168,7 +168,7 @@ void mb2_main(u32 magic, u32 mbi)
 	bi->loader = "multiboot2";
 	strlcpy(bi->config_name, "sprout.cfg", sizeof(bi->config_name));
 	boot_info_reserve(bi, (u64)(uintptr_t)ImageBase, (u64)(uintptr_t)__image_end);
-	bi->image_bytes = (u64)(__image_end - ImageBase);
+	bi->image_bytes = (u64)(uintptr_t)__image_end - (u64)(uintptr_t)ImageBase;
 	mb2_parse(bi, mbi);
 	hv_main(bi);
 }

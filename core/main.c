@@ -188,7 +188,7 @@ static const struct sched_hooks core_sched_hooks = {
  */
 static void footprint_report(const struct boot_info *bi)
 {
-	u64 code = (u64)(_etext - ImageBase), pool = zeropool_held_bytes();
+	u64 code = (u64)(uintptr_t)_etext - (u64)(uintptr_t)ImageBase, pool = zeropool_held_bytes();
 	u64 boot = (pmm_total_frames() - pmm_free_frames()) * PAGE_SIZE - pool;
 	u64 slots = VM_MAX * sizeof(struct vm) + VM_MAX * VM_MAX_VCPUS * sizeof(struct vcpu *);
 
