@@ -44,11 +44,13 @@ static void timer_arm(u32 lvt, u32 div_code, u32 count)
 	lapic_write(LAPIC_TIMER_INIT, count);
 }
 
+static u64 count_rate(u32 div_code);
+
 /* Masked one-shot from 0xffffffff at divide 16: the current count must fall; gives timer_hz. */
 static void check_countdown(const char *mode)
 {
 	u32 c0, c1, c2;
-	u64 t0, t1;
+	u64 t0, t1, rate;
 
 	timer_arm(LVT_MASKED | LVT_TIMER_ONESHOT, DIV16_CODE, 0xffffffff);
 	c0 = lapic_read(LAPIC_TIMER_CUR);
@@ -63,26 +65,43 @@ static void check_countdown(const char *mode)
 	report(c0 > c1 && c1 > c2 && timer_hz >= TIMER_HZ_MIN && timer_hz <= TIMER_HZ_MAX,
 	       "%s timer: current count counts down (%u, %u, %u): %llu kHz at divide 1", mode, c0,
 	       c1, c2, timer_hz / 1000);
+	/* The rate the later checks arm by: the best of bracketed measurements. */
+	rate = count_rate(DIV16_CODE) * 16;
+	if (rate >= TIMER_HZ_MIN && rate <= TIMER_HZ_MAX)
+		timer_hz = rate;
 	if (!timer_hz)
 		timer_hz = 100000000; /* a guess, to go on */
 }
 
-/* A one-shot interrupt arrives once, at the timer's vector, after about its period. */
+/*
+ * A one-shot interrupt arrives once, at the timer's vector, after about its
+ * period. A host that holds the emulator between the arming and its TSC
+ * reading (or skewed timer_hz) moves one try out of the window: of 3 tries,
+ * one in the window passes; one that does not fire at all fails at once.
+ */
 static bool check_oneshot(const char *mode)
 {
 	u64 want = us_to_tsc(ONESHOT_US), t0, dt = 0;
-	bool fired;
-	u32 n, cur;
+	bool fired, in_window = false;
+	u32 n = 0, cur, tries = 0;
 
-	irq_reset();
-	t0 = rdtsc();
-	timer_arm(LVT_TIMER_ONESHOT, DIV16_CODE, timer_count_for_us(ONESHOT_US, 16));
-	fired = wait_count(0, VEC_TIMER, 1, 4 * ONESHOT_US + 2 * LATE_US);
-	if (fired)
-		dt = irq_last_tsc(0, VEC_TIMER) - t0;
-	report(fired && dt >= want * 9 / 10 && dt <= want * 2 + us_to_tsc(LATE_US),
-	       "%s timer one-shot: interrupt at vector 0x%x after %llu us (armed for %u us)", mode,
-	       VEC_TIMER, tsc_to_us(dt), ONESHOT_US);
+	do {
+		irq_reset();
+		t0 = rdtsc();
+		timer_arm(LVT_TIMER_ONESHOT, DIV16_CODE, timer_count_for_us(ONESHOT_US, 16));
+		fired = wait_count(0, VEC_TIMER, 1, 4 * ONESHOT_US + 2 * LATE_US);
+		if (fired) {
+			dt = irq_last_tsc(0, VEC_TIMER) - t0;
+			in_window = dt >= want * 9 / 10 && dt <= want * 2 + us_to_tsc(LATE_US);
+		}
+		tries++;
+		if (!in_window)
+			timer_stop();
+	} while (fired && !in_window && tries < 3);
+	report(fired && in_window,
+	       "%s timer one-shot: interrupt at vector 0x%x after %llu us (armed for %u us, try "
+	       "%u)",
+	       mode, VEC_TIMER, tsc_to_us(dt), ONESHOT_US, tries);
 	delay_us(3 * ONESHOT_US);
 	n = irq_count(0, VEC_TIMER);
 	cur = lapic_read(LAPIC_TIMER_CUR);
