@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* The broker's read-only load page: per-CPU placement figures and per-vCPU times, every tick. */
+/* The broker's read-only load area: per-CPU placement figures and per-vCPU times, every tick. */
 #include <arch/time.h>
 #include <hv/percpu.h>
 #include <hv/pmm.h>
@@ -14,22 +14,41 @@
 #include <public/hypercall.h>
 #include <public/place.h>
 
-static hpa_t stats_page = INVALID_HPA;
+/* SPROUT_STATS_PAGES pages, one block: the hypervisor writes them through its identity map. */
+#define STATS_ORDER \
+	(SPROUT_STATS_PAGES > 4 ? 3 : SPROUT_STATS_PAGES > 2 ? 2 : SPROUT_STATS_PAGES - 1)
+
+static hpa_t stats_area = INVALID_HPA;
+/* Slots below this were written non-empty at least once (the rest are still zero). */
+static u32 stats_slots_used;
 
 static struct sprout_stats_page *page(void)
 {
-	return (struct sprout_stats_page *)(uintptr_t)stats_page;
+	return (struct sprout_stats_page *)(uintptr_t)stats_area;
 }
 
 bool vdev_stats_map(struct vm *vm)
 {
-	if (stats_page == INVALID_HPA)
-		stats_page = pmm_alloc_zeroed(0);
-	if (stats_page == INVALID_HPA)
+	u32 i;
+
+	if (stats_area == INVALID_HPA)
+		stats_area = pmm_alloc_zeroed(STATS_ORDER);
+	if (stats_area == INVALID_HPA)
 		return false;
 	/* Read-only: a write by the broker is a fault outside its RAM and stops it. */
-	if (s2pt_map(&vm->mem.s2, SPROUT_STATS_GPA, stats_page, S2PT_ORDER_4K, false))
+	for (i = 0; i < SPROUT_STATS_PAGES; i++) {
+		if (s2pt_map(&vm->mem.s2, SPROUT_STATS_GPA + i * PAGE_SIZE,
+			     stats_area + i * PAGE_SIZE, S2PT_ORDER_4K, false))
+			break;
+	}
+	if (i < SPROUT_STATS_PAGES) {
+		hpa_t old;
+
+		while (i--)
+			s2pt_unmap(&vm->mem.s2, SPROUT_STATS_GPA + i * PAGE_SIZE, S2PT_ORDER_4K,
+				   &old);
 		return false;
+	}
 	vm->dev.stats_mapped = true;
 	return true;
 }
@@ -38,8 +57,11 @@ void vdev_stats_unmap(struct vm *vm)
 {
 	hpa_t old;
 
-	if (vm->dev.stats_mapped)
-		s2pt_unmap(&vm->mem.s2, SPROUT_STATS_GPA, S2PT_ORDER_4K, &old);
+	if (vm->dev.stats_mapped) {
+		for (u32 i = 0; i < SPROUT_STATS_PAGES; i++)
+			s2pt_unmap(&vm->mem.s2, SPROUT_STATS_GPA + i * PAGE_SIZE, S2PT_ORDER_4K,
+				   &old);
+	}
 	vm->dev.stats_mapped = false;
 }
 
@@ -83,7 +105,7 @@ void vdev_stats_update(void)
 {
 	struct sprout_stats_page *p = page();
 
-	if (stats_page == INVALID_HPA)
+	if (stats_area == INVALID_HPA)
 		return;
 	__atomic_fetch_add(&p->seq, 1, __ATOMIC_ACQ_REL);
 	p->cpus = sched_cpu_count();
@@ -97,10 +119,12 @@ void vdev_stats_update(void)
 		p->cpu[c].idle_us = percpu[c].idle_tsc * 1000 / tsc_khz;
 	}
 	for (u32 i = 0; i < SPROUT_STATS_VMS && i < VM_MAX; i++) {
-		if (vm_state(&vm_table[i]) == VM_EMPTY)
-			memset(&p->vm[i], 0, sizeof(p->vm[i]));
-		else
+		if (vm_state(&vm_table[i]) != VM_EMPTY) {
 			fill_vm(p, i, &vm_table[i]);
+			stats_slots_used = MAX(stats_slots_used, i + 1);
+		} else if (i < stats_slots_used) {
+			memset(&p->vm[i], 0, sizeof(p->vm[i]));
+		}
 	}
 	__atomic_fetch_add(&p->seq, 1, __ATOMIC_ACQ_REL);
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* vCPU load policy, broker side: read the load page, run the policy, add or park vCPUs, log. */
+/* vCPU load policy, broker side: read the load area, run the policy, add or park vCPUs, log. */
 #include "guest.h"
 #include "sprout.h"
 #include "x86.h"
@@ -13,7 +13,7 @@
 #define VCPU_ERANGE 34
 
 /*
- * Copies of the load page tried before this period is given up, and spins
+ * Copies of the load area tried before this period is given up, and spins
  * waiting for an update under way to end. An update takes microseconds, but
  * under an emulator the CPU writing it can be descheduled for milliseconds.
  */
@@ -36,12 +36,12 @@ static const struct option options[] = {
 };
 
 static struct vcpu_policy policy;
-/* This period's copy of the load page. */
+/* This period's copy of the load area. */
 static struct sprout_stats_page fresh;
 static bool read_failure_told;
 
 /*
- * Copy the load page with its seq protocol: seq is odd while the hypervisor
+ * Copy the load area with its seq protocol: seq is odd while the hypervisor
  * rewrites the page, and changes when it has; retry until it was even and
  * the same before and after the copy.
  */
@@ -205,7 +205,7 @@ void vcpu_kept(const struct sprout_msg *m)
 void vcpu_period(void)
 {
 	static struct vcpu_sample samples[SPROUT_STATS_VMS];
-	struct vcpu_decision d[SPROUT_STATS_VMS];
+	static struct vcpu_decision d[SPROUT_STATS_VMS];
 	struct vcpu_host h;
 	unsigned int n;
 
@@ -213,7 +213,7 @@ void vcpu_period(void)
 		return;
 	if (!stats_read(&fresh)) {
 		if (!read_failure_told)
-			broker_log("vcpu: no consistent copy of the load page (an update "
+			broker_log("vcpu: no consistent copy of the load area (an update "
 				   "under way on every try); no vCPU decisions this period");
 		read_failure_told = true;
 		return;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Broker vCPU load policy: per-VM load streaks from the load page, add and park decisions. */
+/* Broker vCPU load policy: per-VM load streaks from the load area, add and park decisions. */
 #include "vcpu_policy.h"
 #include "cmd.h"
 

@@ -6,7 +6,7 @@
 #include <hv/types.h>
 #include <public/hypercall.h>
 
-/* VMs and vCPUs per VM the policy follows: what the load page reports. */
+/* VMs and vCPUs per VM the policy follows: what the load area reports. */
 #define VCPU_POLICY_MAX_VMS   SPROUT_STATS_VMS
 #define VCPU_POLICY_MAX_VCPUS SPROUT_STATS_VCPUS
 
@@ -40,7 +40,7 @@ struct vcpu_policy_config {
 };
 
 /*
- * One VM in one period: its load page row (vm[] of struct sprout_stats_page)
+ * One VM in one period: its load area row (vm[] of struct sprout_stats_page)
  * plus what only the VM table knows (minimum, privileged).
  */
 struct vcpu_sample {
@@ -55,7 +55,7 @@ struct vcpu_sample {
 
 /* The host in that period. */
 struct vcpu_host {
-	u64 now_us;	/* the load page's clock: the period is the difference to the last one */
+	u64 now_us;	/* the load area's clock: the period is the difference to the last one */
 	u32 idle_cores; /* cores an added vCPU could start on (vcpu_idle_cores()) */
 };
 
@@ -115,7 +115,7 @@ bool vcpu_policy_config_valid(const struct vcpu_policy_config *cfg);
 void vcpu_policy_init(struct vcpu_policy *p, const struct vcpu_policy_config *cfg);
 
 /*
- * One period: samples s[0..n) of every VM on the load page. Writes at most
+ * One period: samples s[0..n) of every VM on the load area. Writes at most
  * max decisions to out and returns how many; parks come first, then adds
  * (and waits) with the busiest VM first, one add per idle core.
  *
@@ -147,7 +147,7 @@ void vcpu_policy_result(struct vcpu_policy *p, const struct vcpu_decision *d, lo
  */
 u32 vcpu_idle_cores(const struct sprout_stats_page *pg, u32 self_id);
 
-/* ---- vcpu.c: the broker side (reads the load page, makes the calls, logs) ---- */
+/* ---- vcpu.c: the broker side (reads the load area, makes the calls, logs) ---- */
 
 /* Read the vcpu-* options from the broker's command line and log the settings. */
 void vcpu_read_options(void);

@@ -26,7 +26,7 @@ struct vdev_state {
 	} ring;
 	struct fwcfg fwcfg;
 	struct vplat plat; /* timers, interrupt controllers, ACPI hardware, ROM */
-	bool stats_mapped; /* the broker's read-only load page is mapped */
+	bool stats_mapped; /* the broker's read-only load area is mapped */
 };
 
 struct vm;
@@ -60,7 +60,7 @@ void vdev_console_flush(struct vm *vm);
 /* Show a line without its newline yet: the broker's prompt, before it waits for input. */
 void vdev_console_flush_partial(struct vm *vm);
 
-/* Map the shared load page read-only into the broker; rewrite it (CPU 0, every tick). */
+/* Map the shared load area read-only into the broker; rewrite it (CPU 0, every tick). */
 bool vdev_stats_map(struct vm *vm);
 void vdev_stats_unmap(struct vm *vm);
 void vdev_stats_update(void);

@@ -29,7 +29,7 @@
 #define SPROUT_SIGNATURE_EBX 0x6f727053u /* "Spro" */
 #define SPROUT_SIGNATURE_ECX 0x70537475u /* "utSp" */
 #define SPROUT_SIGNATURE_EDX 0x74756f72u /* "rout" */
-#define SPROUT_ABI_VERSION   1u
+#define SPROUT_ABI_VERSION   2u
 
 enum sprout_hypercall {
 	/* Any VM. */
@@ -213,18 +213,17 @@ struct sprout_ring {
 };
 
 /*
- * The load page: the hypervisor maps one page read-only into the broker at
- * SPROUT_STATS_GPA (in the device hole, never RAM) and rewrites it every host
- * timer tick. Times are microseconds since boot, summed; the broker samples
- * them every period and works out loads from the differences. seq is odd
- * while an update is under way: read it before and after and retry if it
- * changed or was odd. vm[i] is VM table slot i, for the first
- * SPROUT_STATS_VMS slots only: the vCPU policy sees VMs in those slots (the
- * broker's, and the first VMs of the config, get them).
+ * The load area: the hypervisor maps SPROUT_STATS_PAGES pages read-only into
+ * the broker at SPROUT_STATS_GPA (in the device hole, never RAM) and rewrites
+ * them every host timer tick. Times are microseconds since boot, summed; the
+ * broker samples them every period and works out loads from the differences.
+ * seq is odd while an update is under way: read it before and after and retry
+ * if it changed or was odd. vm[i] is VM table slot i (a VM's id), for every
+ * slot. The fixed part (host, CPUs, cores) comes first, in the first page.
  */
 #define SPROUT_STATS_GPA   0xfeb00000ull
 #define SPROUT_STATS_CPUS  32
-#define SPROUT_STATS_VMS   16
+#define SPROUT_STATS_VMS   SPROUT_VM_MAX
 #define SPROUT_STATS_VCPUS 8
 
 enum sprout_vcpu_state {
@@ -263,6 +262,7 @@ struct sprout_stats_page {
 		uint64_t busy_us; /* time spent running vCPUs */
 		uint64_t idle_us; /* time halted with nothing to run */
 	} cpu[SPROUT_STATS_CPUS];
+	struct sprout_core_load core[SPROUT_STATS_CPUS]; /* per physical CPU, for placement */
 	struct {
 		uint32_t id;
 		uint32_t state; /* enum sprout_vm_state */
@@ -272,11 +272,14 @@ struct sprout_stats_page {
 		uint8_t vcpu_state[SPROUT_STATS_VCPUS];	   /* enum sprout_vcpu_state */
 		uint32_t vcpu_cpu[SPROUT_STATS_VCPUS];	   /* physical CPU it queues on */
 	} vm[SPROUT_STATS_VMS];
-	struct sprout_core_load core[SPROUT_STATS_CPUS]; /* per physical CPU, for placement */
 };
 
+#define SPROUT_STATS_PAGES ((sizeof(struct sprout_stats_page) + 4095) / 4096)
+
 _Static_assert(sizeof(struct sprout_vm_info) == 256, "vm_info is 256 bytes");
-_Static_assert(sizeof(struct sprout_stats_page) <= 4096, "the stats page is one page");
+_Static_assert(__builtin_offsetof(struct sprout_stats_page, vm) <= 4096,
+	       "the load area's fixed part is in its first page");
+_Static_assert(SPROUT_STATS_PAGES <= 8, "the load area is at most 8 pages");
 _Static_assert(sizeof(struct sprout_ring) <= 4096, "the ring fits a page");
 
 /*

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Where a new vCPU may go: the one placement rule, compiled into the
- * hypervisor (HC_VCPU_ADD, INIT/SIPI, the load page's cpus_idle) and into the
+ * hypervisor (HC_VCPU_ADD, INIT/SIPI, the load area's cpus_idle) and into the
  * broker (how many vCPUs it may add), so the two agree by construction. Pure
  * C over struct sprout_core_load (public/hypercall.h); code: sched/place.c.
  */

@@ -119,7 +119,7 @@ UTEST(place_count_and_pick_agree)
 /*
  * A simulated host: VMs with vCPUs on cores, each vCPU busy a share of every
  * period (100 ms, the placement window), halted when its share is 1% or less.
- * Each period it writes the load page while the broker waits (or, with
+ * Each period it writes the load area while the broker waits (or, with
  * page_sees_broker, while it runs), runs the broker's policy on it and carries
  * out the adds the way HC_VCPU_ADD does: the hypervisor's own figures, with
  * the broker running its call, through place_pick().

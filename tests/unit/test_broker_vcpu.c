@@ -720,12 +720,22 @@ UTEST(broker_vcpu_counters_going_back)
 	CHECK_EQ(ndec, 0);
 	CHECK_EQ(pol.vm[BURN].low_periods, 0);
 
-	/* VM ids beyond the page's range are left alone. */
+	/* A VM in a high slot (the 128-VM host's) is followed like the first ones. */
 	setup();
-	add_vm(40, 1, 3, 1);
+	add_vm(SPROUT_STATS_VMS - 1, 1, 3, 1);
+	tick();
+	for (int i = 0; i < 5 && !decided(SPROUT_STATS_VMS - 1); i++) {
+		load(SPROUT_STATS_VMS - 1, 100);
+		tick();
+	}
+	CHECK(decided(SPROUT_STATS_VMS - 1) && decided(SPROUT_STATS_VMS - 1)->action == VCPU_ADD);
+
+	/* VM ids beyond the area's range (every VM slot) are left alone. */
+	setup();
+	add_vm(SPROUT_STATS_VMS, 1, 3, 1);
 	tick();
 	for (int i = 0; i < 5; i++) {
-		load(40, 100);
+		load(SPROUT_STATS_VMS, 100);
 		tick();
 		CHECK_EQ(ndec, 0);
 	}
