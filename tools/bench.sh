@@ -718,7 +718,7 @@ seq_pair() { # 2m|4k
 # guest measures a little more, up to its first C code (smp_ap_main()).
 VCPU_ADD_US_TARGET=100
 bench_vcpu() {
-	local isod='' isof='' r d ms_d=() ms_f=() lat=() react=() ms l n wake=() entry=() w e
+	local isod='' isof='' r d ms_d=() ms_f=() lat=() react=() ms l n wake=() entry=() after=() w e wx ex
 	say "== vcpu: cpuburn under Sprout with the broker, QEMU TCG -cpu $QEMU_CPU -smp 4"
 	if [ ! -f "$BUILD/guests/cpuburn.elf" ] || [ ! -f "$BUILD/guests/broker.elf" ]; then
 		say "vcpu: not available (cpuburn or broker guest not built)"
@@ -750,6 +750,13 @@ bench_vcpu() {
 			say "  round $r on-demand: heavy phase $ms ms, max vCPUs $(val "$LOG" max_vcpus), add to first instruction ${e:-none} us (core woke ${w:-?}), to first C code ${l:-none} us, first add after ${n:-?} periods"
 			for x in ${w//,/ }; do wake+=("$x"); done
 			for x in ${e//,/ }; do entry+=("$x"); done
+			# Per launch, the part after the core woke: Sprout's own path to the entry.
+			if [ -n "$w" ] && [ -n "$e" ]; then
+				paste -d' ' <(tr , '\n' <<<"$w") <(tr , '\n' <<<"$e") >"$d/pairs"
+				while read -r wx ex; do
+					[ -z "$wx" ] || [ -z "$ex" ] || after+=("$((ex - wx))")
+				done <"$d/pairs"
+			fi
 			ms_d+=("$ms")
 			for x in ${l//,/ }; do lat+=("$x"); done
 			[ -z "$n" ] || react+=("$n")
@@ -776,6 +783,7 @@ bench_vcpu() {
 	say "ratio cpuburn speed-up on-demand/fixed: $(ratio "$(median "${ms_f[@]}")" "$(median "${ms_d[@]}")")"
 	[ ${#entry[@]} -eq 0 ] || say "vcpu add to first instruction us (median of ${#entry[@]}): $(median "${entry[@]}")"
 	[ ${#wake[@]} -eq 0 ] || say "vcpu add core wake-up us (median of ${#wake[@]}): $(median "${wake[@]}")"
+	[ ${#after[@]} -eq 0 ] || say "vcpu add after the wake-up us (median of ${#after[@]}): $(median "${after[@]}")"
 	[ ${#lat[@]} -eq 0 ] || say "vcpu add latency us (median of ${#lat[@]}): $(median "${lat[@]}")"
 	[ ${#react[@]} -eq 0 ] || say "vcpu reaction periods (first add): $(median "${react[@]}")"
 	summary vcpu "cpuburn speed-up $(ratio "$(median "${ms_f[@]}")" "$(median "${ms_d[@]}")")x (heavy phase $(median "${ms_f[@]}") -> $(median "${ms_d[@]}") ms)"
@@ -783,7 +791,7 @@ bench_vcpu() {
 		summary vcpu "add to first instruction: no add seen (target <= $VCPU_ADD_US_TARGET us: MISSED), reaction ${react:+$(median "${react[@]}")} periods"
 	else
 		e=$(median "${entry[@]}")
-		summary vcpu "add to first instruction $e us (target <= $VCPU_ADD_US_TARGET: $(target "$e" "$VCPU_ADD_US_TARGET")), of which the core's wake-up $(median "${wake[@]}") us; to first C code $(median "${lat[@]:-0}") us; reaction ${react:+$(median "${react[@]}")} periods"
+		summary vcpu "add to first instruction $e us (target <= $VCPU_ADD_US_TARGET: $(target "$e" "$VCPU_ADD_US_TARGET")), of which the core's wake-up $(median "${wake[@]}") us (the emulator's) and Sprout's path after it $(median "${after[@]:-0}") us; to first C code $(median "${lat[@]:-0}") us; reaction ${react:+$(median "${react[@]}")} periods"
 	fi
 }
 
