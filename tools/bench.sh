@@ -173,13 +173,13 @@ qemu_iso_stamped() { # dir iso host-mib cpus
 }
 
 # Boot a PVH guest ELF directly on QEMU TCG, no Sprout: the same machine and CPU.
-qemu_bare() { # dir elf guest-mib
+qemu_bare() { # dir elf guest-mib [cpus [cmdline]]
 	fresh_dir "$1"
 	run_emu "$1" "$QEMU_TIMEOUT" "$1/qemu.out" qemu-system-x86_64 -nodefaults -accel tcg \
-		-display none -no-reboot -cpu "$QEMU_CPU" -smp 1 -m "$3M" -M pc \
+		-display none -no-reboot -cpu "$QEMU_CPU" -smp "${4:-1}" -m "$3M" -M pc \
 		-serial "file:$1/com1.log" -debugcon "file:$1/e9.log" \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 -d cpu_reset -D "$1/qemu.log" \
-		-kernel "$2"
+		-kernel "$2" ${5:+-append "$5"}
 }
 
 # Boot ISO under Bochs with one CPU of MODEL; port 0xE9 is Bochs's stdout.
@@ -549,6 +549,11 @@ ipi_report() { # label
 	say "  $l ipi: $(grep -aoE 'ipi_roundtrip_cycles=.*' "$LOG" | tail -n 1) ($(seconds "$MS"))"
 	say "$l ipi_roundtrip_cycles: $c"
 	IPI_SUMMARY="IPI round trip between two vCPUs (xAPIC, cycles): $c"
+	c=$(val "$LOG" ipi_wake_cycles)
+	[ -z "$c" ] || {
+		say "$l ipi_wake_cycles: $c"
+		IPI_SUMMARY="$IPI_SUMMARY; IPI to a halted vCPU, send to handler: $c"
+	}
 }
 
 # Compare the two runs' exit and timer figures (arrays of bochs_report).
@@ -778,6 +783,7 @@ bench_vcpu() {
 		summary vcpu "not available ($WHY)"
 		return
 	fi
+	vcpu_ipi_floor
 	say "vcpu heavy phase ms (on demand, 1..3 vCPUs): $(median "${ms_d[@]}")"
 	say "vcpu heavy phase ms (fixed, 1 vCPU): $(median "${ms_f[@]}")"
 	say "ratio cpuburn speed-up on-demand/fixed: $(ratio "$(median "${ms_f[@]}")" "$(median "${ms_d[@]}")")"
@@ -793,6 +799,45 @@ bench_vcpu() {
 		e=$(median "${entry[@]}")
 		summary vcpu "add to first instruction $e us (target <= $VCPU_ADD_US_TARGET: $(target "$e" "$VCPU_ADD_US_TARGET")), of which the core's wake-up $(median "${wake[@]}") us (the emulator's) and Sprout's path after it $(median "${after[@]:-0}") us; to first C code $(median "${lat[@]:-0}") us; reaction ${react:+$(median "${react[@]}")} periods"
 	fi
+	[ -z "$IPI_FLOOR_SUMMARY" ] || summary vcpu "$IPI_FLOOR_SUMMARY"
+}
+
+# The emulator's floor under the add's wake-up: the apic guest (ipi-bench) times an IPI
+# to a halted CPU, bare on QEMU -smp 4 (no Sprout: QEMU's own cost of waking a halted
+# CPU's thread) and under Sprout on the same machine (bench/configs/ipi.cfg), ROUNDS
+# times each, interleaved. Sets IPI_FLOOR_SUMMARY.
+vcpu_ipi_floor() {
+	local iso r d us bare=() under=()
+	IPI_FLOOR_SUMMARY=
+	[ -f "$BUILD/guests/apic.elf" ] || return 0
+	iso=$(iso ipi) || iso=
+	for r in $(seq 1 "$ROUNDS"); do
+		d=$OUT/vcpu/ipi-bare-$r
+		qemu_bare "$d" "$BUILD/guests/apic.elf" 64 4 "cpus=2 ipi-bench"
+		bare_verdict "$d"
+		us=$(grep -aoE 'ipi_wake_cycles=[0-9]+ \(.*, [0-9]+ us\)' "$LOG" | grep -oE '[0-9]+ us' | grep -oE '[0-9]+' || true)
+		if [ -n "$WHY" ] || [ -z "$us" ]; then
+			say "  round $r IPI to a halted CPU, bare: failed (${WHY:-no ipi_wake_cycles in $LOG})"
+		else
+			say "  round $r IPI to a halted CPU, bare: $us us"
+			bare+=("$us")
+		fi
+		[ -n "$iso" ] || continue
+		d=$OUT/vcpu/ipi-sprout-$r
+		qemu_iso "$d" "$iso" 256 4
+		sprout_verdict "$d"
+		us=$(grep -aoE 'ipi_wake_cycles=[0-9]+ \(.*, [0-9]+ us\)' "$LOG" | grep -oE '[0-9]+ us' | grep -oE '[0-9]+' || true)
+		if [ -n "$WHY" ] || [ -z "$us" ]; then
+			say "  round $r IPI to a halted vCPU, under Sprout: failed (${WHY:-no ipi_wake_cycles in $LOG})"
+		else
+			say "  round $r IPI to a halted vCPU, under Sprout: $us us"
+			under+=("$us")
+		fi
+	done
+	[ ${#bare[@]} -eq 0 ] || say "vcpu ipi wake us (bare, median of ${#bare[@]}): $(median "${bare[@]}")"
+	[ ${#under[@]} -eq 0 ] || say "vcpu ipi wake us (under Sprout, median of ${#under[@]}): $(median "${under[@]}")"
+	[ ${#bare[@]} -eq 0 ] ||
+		IPI_FLOOR_SUMMARY="IPI to a halted CPU (the emulator's floor of a wake-up): bare $(median "${bare[@]}") us${under:+, a halted vCPU under Sprout $(median "${under[@]}") us}"
 }
 
 # ---- 5. Linux ----

@@ -75,6 +75,7 @@ enum apic_vector {
 	VEC_IPI_TO_BSP = 0xa7,
 	VEC_PING = 0xa8, /* the IPI round trip (ipi-bench) */
 	VEC_PONG = 0xa9,
+	VEC_WAKE = 0xaa, /* an IPI to a halted CPU (ipi-bench) */
 	VEC_SPURIOUS = 0xff,
 };
 

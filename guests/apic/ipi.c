@@ -15,7 +15,7 @@
 
 extern char ap_tramp_start[], ap_tramp_end[], ap_tramp_count[];
 
-enum ap_cmd { AP_IDLE, AP_SEND_TO_BSP, AP_QUIT };
+enum ap_cmd { AP_IDLE, AP_SEND_TO_BSP, AP_HALT, AP_QUIT };
 
 static volatile u32 ap_cmd;
 static volatile u32 ap_online;
@@ -39,6 +39,9 @@ static void ap_worker(u32 id)
 			atomic_store_u32(&ap_cmd, AP_IDLE);
 		if (cmd == AP_QUIT)
 			break;
+		/* Interrupts are on: any interrupt (VEC_WAKE) ends the halt. */
+		if (cmd == AP_HALT)
+			asm volatile("hlt" ::: "memory");
 		cpu_relax();
 	}
 	irq_disable();
@@ -182,7 +185,53 @@ static void ipi_round_trips(void)
 		       lapic_x2apic ? "x2APIC" : "xAPIC", done);
 }
 
-/* The round trip alone, for `make bench` (cmdline ipi-bench). */
+/*
+ * An IPI to a halted CPU: CPU 1 halts (AP_HALT), CPU 0 gives it IPI_HALT_US
+ * to get there, then sends VEC_WAKE; from the ICR write to CPU 1's handler,
+ * in TSC cycles (one TSC for both CPUs), the median of IPI_WAKES. This is
+ * the emulator's (or Sprout's) cost of waking a halted CPU with an IPI.
+ */
+#define IPI_WAKES   15
+#define IPI_HALT_US 2000
+
+static void ipi_wakes(void)
+{
+	u64 lat[IPI_WAKES];
+	u32 done = 0;
+
+	irq_reset();
+	for (u32 i = 0; i < IPI_WAKES; i++) {
+		u64 t0, end;
+
+		if (!ap_command(AP_HALT))
+			break;
+		delay_us(IPI_HALT_US);
+		t0 = rdtsc();
+		end = t0 + us_to_tsc(IPI_WAIT_US);
+		lapic_send_ipi(AP_APIC_ID, ICR_FIXED | ICR_ASSERT | VEC_WAKE);
+		while (irq_count(1, VEC_WAKE) <= i && rdtsc() < end)
+			cpu_relax();
+		if (irq_count(1, VEC_WAKE) <= i)
+			break;
+		lat[done++] = irq_last_tsc(1, VEC_WAKE) - t0;
+	}
+	report(done == IPI_WAKES, "IPI to halted CPU 1: %u of %u woke it", done, IPI_WAKES);
+	if (!done)
+		return;
+	/* Insertion sort: the median of a handful. */
+	for (u32 i = 1; i < done; i++) {
+		u64 x = lat[i];
+		u32 j = i;
+
+		for (; j > 0 && lat[j - 1] > x; j--)
+			lat[j] = lat[j - 1];
+		lat[j] = x;
+	}
+	printf("apic: ipi_wake_cycles=%llu (%s, median of %u, %llu us)\n", lat[done / 2],
+	       lapic_x2apic ? "x2APIC" : "xAPIC", done, tsc_to_us(lat[done / 2]));
+}
+
+/* The round trip and the wake-up alone, for `make bench` (cmdline ipi-bench). */
 bool ipi_bench(void)
 {
 	if (!start_ap()) {
@@ -190,6 +239,7 @@ bool ipi_bench(void)
 		return false;
 	}
 	ipi_round_trips();
+	ipi_wakes();
 	return true;
 }
 

@@ -41,7 +41,7 @@ static volatile u32 event_count;
 /* The vectors some test expects; anything else is counted as unexpected. */
 static bool expected_vector(u32 v)
 {
-	return (v >= VEC_TIMER && v <= VEC_PONG) || v == VEC_SPURIOUS;
+	return (v >= VEC_TIMER && v <= VEC_WAKE) || v == VEC_SPURIOUS;
 }
 
 /*
