@@ -28,6 +28,8 @@
 #define FS_ORDER	 0x0f
 
 #define PMM_BLOCK(order) (PAGE_SIZE << (order))
+/* Blocks from this size up are zeroed with non-temporal stores (memzero_nt()). */
+#define PMM_ZERO_NT_BYTES (64 * 1024)
 
 struct pmm_node {
 	struct pmm_node *next, *prev;
@@ -308,7 +310,12 @@ hpa_t pmm_alloc_zeroed(unsigned order)
 {
 	hpa_t pa = pmm_alloc(order);
 
-	if (pa != INVALID_HPA)
+	if (pa == INVALID_HPA)
+		return pa;
+	/* Large blocks are rarely all used at once: zero them past the caches. */
+	if (PMM_BLOCK(order) >= PMM_ZERO_NT_BYTES)
+		memzero_nt(pmm_va(pa), PMM_BLOCK(order));
+	else
 		memset(pmm_va(pa), 0, PMM_BLOCK(order));
 	return pa;
 }

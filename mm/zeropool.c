@@ -94,7 +94,7 @@ bool zeropool_refill_step(u32 cpu, u64 keep_frames)
 		w->pa = pa;
 		w->done = 0;
 	}
-	memset((void *)(uintptr_t)(w->pa + w->done), 0, ZEROPOOL_STEP);
+	memzero_nt((void *)(uintptr_t)(w->pa + w->done), ZEROPOOL_STEP);
 	w->done += ZEROPOOL_STEP;
 	if (w->done == LARGE_PAGE_SIZE) {
 		pool_put(w->pa);
