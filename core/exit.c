@@ -439,7 +439,12 @@ bool exit_hot(struct vcpu *v, const struct vm_exit *e)
 	if (e->reason == EXIT_CPUID) {
 		if (!cpuid_from_cache(v, cpuid_slot(v, (u32)v->regs.rax)))
 			return false;
-	} else if (e->reason != EXIT_HYPERCALL || !hypercall_hot(v, e)) {
+	} else if (e->reason == EXIT_HYPERCALL) {
+		if (!hypercall_hot(v, e))
+			return false;
+	} else if (e->reason != EXIT_MSR_WRITE || e->msr.index != VLAPIC_MSR_EOI ||
+		   (u32)v->regs.rax || (u32)v->regs.rdx || !vdev_lapic_eoi_hot(v)) {
+		/* Else the x2APIC EOI of a timer or IPI handler (non-zero: #GP, the common way). */
 		return false;
 	}
 	/* Counted, not logged: the exit log is for crashes, and these only read. */

@@ -30,6 +30,17 @@ void vdev_lapic_init(struct vcpu *v)
 	vlapic_mmio_write(&v->lapic, APIC_LVT_LINT1, APIC_DM_NMI << 8, 0);
 }
 
+bool vdev_lapic_eoi_hot(struct vcpu *v)
+{
+	struct vplat *p = &v->vm->dev.plat;
+	bool done;
+
+	spin_lock(&p->lock);
+	done = vlapic_eoi_quiet(&v->lapic);
+	spin_unlock(&p->lock);
+	return done;
+}
+
 bool vdev_msr_is_lapic(u32 msr)
 {
 	return msr == MSR_IA32_APIC_BASE || msr == VLAPIC_MSR_TSC_DEADLINE ||

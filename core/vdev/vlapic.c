@@ -362,6 +362,22 @@ int vlapic_take_level_eoi(struct vlapic *l)
 	return -1;
 }
 
+bool vlapic_eoi_quiet(struct vlapic *l)
+{
+	int v;
+
+	if (!vlapic_x2apic_mode(l))
+		return false;
+	for (u32 i = 0; i < 8; i++)
+		if (l->irr[i])
+			return false;
+	v = vec_highest(l->isr);
+	if (v < 0 || vec_test(l->tmr, (u32)v))
+		return false;
+	vec_clear(l->isr, (u32)v);
+	return true;
+}
+
 bool vlapic_quiet(const struct vlapic *l)
 {
 	u32 irr = 0;

@@ -74,6 +74,12 @@ void vdev_lapic_init(struct vcpu *v);
  * none of them; else done, with *fault set when the guest gets #GP.
  */
 bool vdev_lapic_msr(struct vcpu *v, u32 msr, bool write, u64 *val, bool *fault);
+/*
+ * The exit fast path's x2APIC EOI (a WRMSR of 0 to VLAPIC_MSR_EOI): done when
+ * it changes only v's ISR (vlapic_eoi_quiet()), under the platform lock but
+ * with no kick, no routing; false leaves it to vdev_lapic_msr().
+ */
+bool vdev_lapic_eoi_hot(struct vcpu *v);
 /* Whether msr is one of the local APIC's (its base, TSC deadline, the x2APIC range). */
 bool vdev_msr_is_lapic(u32 msr);
 

@@ -28,6 +28,7 @@
 #define VLAPIC_MSR_FIRST	0x800
 #define VLAPIC_MSR_LAST		0x8ff
 #define VLAPIC_MSR_TSC_DEADLINE 0x6e0
+#define VLAPIC_MSR_EOI		0x80b /* x2APIC EOI: VLAPIC_MSR_FIRST + (0xb0 >> 4) */
 
 /* LVT entries, in register order (offsets 0x320..0x370). */
 enum vlapic_lvt {
@@ -151,6 +152,13 @@ int vlapic_take_level_eoi(struct vlapic *l);
  * or queued IPI.
  */
 bool vlapic_quiet(const struct vlapic *l);
+/*
+ * An EOI that changes nothing but the ISR, done in place: x2APIC mode, no IRR
+ * bit at all and the vector in service edge-triggered, so no interrupt becomes
+ * deliverable and no EOI goes to the I/O APIC. False, nothing changed, for any
+ * other case (vlapic_msr_write()'s, under the platform's full look).
+ */
+bool vlapic_eoi_quiet(struct vlapic *l);
 bool vlapic_has_nmi(const struct vlapic *l);
 bool vlapic_take_nmi(struct vlapic *l);
 bool vlapic_take_extint(struct vlapic *l);

@@ -796,3 +796,53 @@ UTEST(vlapic_quiet_sees_anything_pending)
 	vlapic_mmio_write(&l, ICRLO, 0x4050, 0);
 	CHECK(!vlapic_quiet(&l));
 }
+
+/* A vector's bit in the x2APIC register bank at MSR base (ISR 0x810, IRR 0x820). */
+static bool x2_in(struct vlapic *l, u32 base, u8 v)
+{
+	return msr(l, base + v / 32u) & (1u << (v % 32));
+}
+
+UTEST(vlapic_eoi_quiet_only_when_nothing_else_changes)
+{
+	struct vlapic l;
+	struct apic_msg lvl = fixed(0x61, true);
+
+	setup(&l, 0, true);
+	sw_enable(&l);
+	/* xAPIC mode: the MMIO EOI never comes this way. */
+	give(&l, 0x41);
+	vlapic_ack(&l, 0x41);
+	CHECK(!vlapic_eoi_quiet(&l));
+	CHECK(vec_in(&l, ISR, 0x41));
+	vlapic_mmio_write(&l, EOI, 0, 0);
+
+	to_x2apic(&l);
+	CHECK(!x2_in(&l, 0x810, 0x41));
+	/* Nothing in service: left to the common path (it is a no-op there). */
+	CHECK(!vlapic_eoi_quiet(&l));
+	/* An edge vector in service, nothing requested: the ISR bit goes, nothing else. */
+	give(&l, 0x41);
+	vlapic_ack(&l, 0x41);
+	CHECK(vlapic_eoi_quiet(&l));
+	CHECK(!x2_in(&l, 0x810, 0x41));
+	CHECK_EQ(vlapic_ppr(&l), 0);
+	CHECK_EQ(vlapic_take_level_eoi(&l), -1);
+	/* Another vector requested, even below the one in service: untouched. */
+	give(&l, 0x81);
+	vlapic_ack(&l, 0x81);
+	give(&l, 0x41);
+	CHECK(!vlapic_eoi_quiet(&l));
+	CHECK(x2_in(&l, 0x810, 0x81) && x2_in(&l, 0x820, 0x41));
+	CHECK_EQ(vlapic_msr_write(&l, VLAPIC_MSR_EOI, 0, 0), 0);
+	CHECK(!x2_in(&l, 0x810, 0x81));
+	vlapic_ack(&l, 0x41);
+	CHECK(vlapic_eoi_quiet(&l));
+	/* A level vector in service: its EOI goes to the I/O APIC, the common way. */
+	vlapic_accept(&l, &lvl);
+	vlapic_ack(&l, 0x61);
+	CHECK(!vlapic_eoi_quiet(&l));
+	CHECK(x2_in(&l, 0x810, 0x61));
+	CHECK_EQ(vlapic_msr_write(&l, VLAPIC_MSR_EOI, 0, 0), 0);
+	CHECK_EQ(vlapic_take_level_eoi(&l), 0x61);
+}

@@ -741,11 +741,11 @@ static void vmx_write_events(struct vmx_vcpu *x)
 }
 
 /*
- * Called by vmx_enter() after each VM exit: a CPUID or VMCALL answered by
- * exit_hot(), RIP stepped over it, for vmx_enter() to resume the guest at
- * once. Only on a launched VMCS (an exit after VMLAUNCH leaves the common
- * path to mark it) with no flush due. Neither instruction exits during event
- * delivery, so IDT-vectoring information is not valid for them (SDM Vol.
+ * Called by vmx_enter() after each VM exit: a CPUID, VMCALL or x2APIC EOI
+ * (WRMSR) answered by exit_hot(), RIP stepped over it, for vmx_enter() to
+ * resume the guest at once. Only on a launched VMCS (an exit after VMLAUNCH
+ * leaves the common path to mark it) with no flush due. None of these
+ * instructions exits during event delivery, so IDT-vectoring information is not valid for them (SDM Vol.
  * 3C, 28.2.4) and is not read.
  */
 bool vmx_exit_hot(struct vcpu *v)
@@ -754,11 +754,19 @@ bool vmx_exit_hot(struct vcpu *v)
 	u32 raw = (u32)vmcs_read(VM_EXIT_REASON); /* an entry failure has bit 31 set */
 	struct vm_exit e;
 
-	if ((raw != VMX_EXIT_CPUID && raw != VMX_EXIT_VMCALL) || !x->launched || x->flush_pending)
+	if (!x->launched || x->flush_pending)
 		return false;
-	e.reason = raw == VMX_EXIT_CPUID ? EXIT_CPUID : EXIT_HYPERCALL;
-	if (raw == VMX_EXIT_VMCALL)
+	if (raw == VMX_EXIT_CPUID) {
+		e.reason = EXIT_CPUID;
+	} else if (raw == VMX_EXIT_VMCALL) {
+		e.reason = EXIT_HYPERCALL;
 		vmx_decode_caller(&e);
+	} else if (raw == VMX_EXIT_WRMSR && (u32)v->regs.rcx == VLAPIC_MSR_EOI) {
+		e.reason = EXIT_MSR_WRITE;
+		e.msr.index = VLAPIC_MSR_EOI;
+	} else {
+		return false;
+	}
 	e.vendor_code = raw;
 	e.rip = vmcs_read(GUEST_RIP);
 	e.insn_len = (u32)vmcs_read(VM_EXIT_INSTRUCTION_LEN);
