@@ -802,12 +802,23 @@ bench_vcpu() {
 	[ -z "$IPI_FLOOR_SUMMARY" ] || summary vcpu "$IPI_FLOOR_SUMMARY"
 }
 
+# The apic guest's IPI wake-up in us from LOG (after a verdict) into US; says it, or why not.
+ipi_wake_us() { # label
+	US=$(grep -aoE 'ipi_wake_cycles=[0-9]+ \(.*, [0-9]+ us\)' "$LOG" | grep -oE '[0-9]+ us' |
+		grep -oE '[0-9]+' || true)
+	if [ -n "$WHY" ] || [ -z "$US" ]; then
+		say "  $1: failed (${WHY:-no ipi_wake_cycles in $LOG})"
+		return 1
+	fi
+	say "  $1: $US us"
+}
+
 # The emulator's floor under the add's wake-up: the apic guest (ipi-bench) times an IPI
 # to a halted CPU, bare on QEMU -smp 4 (no Sprout: QEMU's own cost of waking a halted
 # CPU's thread) and under Sprout on the same machine (bench/configs/ipi.cfg), ROUNDS
 # times each, interleaved. Sets IPI_FLOOR_SUMMARY.
 vcpu_ipi_floor() {
-	local iso r d us bare=() under=()
+	local iso r d bare=() under=()
 	IPI_FLOOR_SUMMARY=
 	[ -f "$BUILD/guests/apic.elf" ] || return 0
 	iso=$(iso ipi) || iso=
@@ -815,24 +826,12 @@ vcpu_ipi_floor() {
 		d=$OUT/vcpu/ipi-bare-$r
 		qemu_bare "$d" "$BUILD/guests/apic.elf" 64 4 "cpus=2 ipi-bench"
 		bare_verdict "$d"
-		us=$(grep -aoE 'ipi_wake_cycles=[0-9]+ \(.*, [0-9]+ us\)' "$LOG" | grep -oE '[0-9]+ us' | grep -oE '[0-9]+' || true)
-		if [ -n "$WHY" ] || [ -z "$us" ]; then
-			say "  round $r IPI to a halted CPU, bare: failed (${WHY:-no ipi_wake_cycles in $LOG})"
-		else
-			say "  round $r IPI to a halted CPU, bare: $us us"
-			bare+=("$us")
-		fi
+		! ipi_wake_us "round $r IPI to a halted CPU, bare" || bare+=("$US")
 		[ -n "$iso" ] || continue
 		d=$OUT/vcpu/ipi-sprout-$r
 		qemu_iso "$d" "$iso" 256 4
 		sprout_verdict "$d"
-		us=$(grep -aoE 'ipi_wake_cycles=[0-9]+ \(.*, [0-9]+ us\)' "$LOG" | grep -oE '[0-9]+ us' | grep -oE '[0-9]+' || true)
-		if [ -n "$WHY" ] || [ -z "$us" ]; then
-			say "  round $r IPI to a halted vCPU, under Sprout: failed (${WHY:-no ipi_wake_cycles in $LOG})"
-		else
-			say "  round $r IPI to a halted vCPU, under Sprout: $us us"
-			under+=("$us")
-		fi
+		! ipi_wake_us "round $r IPI to a halted vCPU, under Sprout" || under+=("$US")
 	done
 	[ ${#bare[@]} -eq 0 ] || say "vcpu ipi wake us (bare, median of ${#bare[@]}): $(median "${bare[@]}")"
 	[ ${#under[@]} -eq 0 ] || say "vcpu ipi wake us (under Sprout, median of ${#under[@]}): $(median "${under[@]}")"
