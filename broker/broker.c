@@ -165,7 +165,12 @@ bool broker_request_memory(struct vcpu *v, bool host_low, u64 bytes, u64 gpa)
 	};
 	u64 id;
 
-	if (!broker_ready() || v->vm == broker_vm())
+	/*
+	 * A broker still booting (no ring yet) gets the request when it
+	 * registers its ring (broker_ring_registered()), as a restarted one
+	 * does: a VM that reaches its quota first waits for it, not paused.
+	 */
+	if (!broker_vm() || v->vm == broker_vm())
 		return false;
 	spin_lock(&broker.lock);
 	id = reqtab_add(&broker.requests, v, v->vm->id, &msg);

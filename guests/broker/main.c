@@ -9,13 +9,14 @@
 #include "top.h"
 #include "vcpu_policy.h"
 
-#define UART_RBR	  0x3f8
-#define UART_LSR	  0x3fd
-#define UART_LSR_DR	  0x01
+#define UART_RBR	   0x3f8
+#define UART_LSR	   0x3fd
+#define UART_LSR_DR	   0x01
 
-#define PERIOD_DEFAULT_MS 100
-#define PERIOD_MIN_MS	  10
-#define PERIOD_MAX_MS	  60000
+#define PERIOD_DEFAULT_MS  100
+#define PERIOD_MIN_MS	   10
+#define PERIOD_MAX_MS	   60000
+#define START_DELAY_MAX_MS 60000
 
 /* Bytes taken from the UART per loop turn, so a paste cannot starve the ring. */
 #define CONSOLE_BURST 256
@@ -238,6 +239,29 @@ static void read_period(void)
 	broker_period_us = ms * 1000ull;
 }
 
+/*
+ * start-delay=MS: wait that long before taking up the work (ring, table), as
+ * a slow broker would. For tests: VMs that need a decision meanwhile must
+ * wait for this broker, not be paused (broker-late-qemu).
+ */
+static void start_delay(void)
+{
+	char val[16];
+	u32 ms;
+	u64 end;
+	int ret = cmd_opt_get(guest_cmdline, "start-delay", val, sizeof(val));
+
+	if (!ret)
+		return;
+	if (ret < 0 || !cmd_parse_u32(val, &ms) || ms > START_DELAY_MAX_MS) {
+		broker_log("start-delay: want 0 to %u ms, starting now", START_DELAY_MAX_MS);
+		return;
+	}
+	broker_log("start-delay: starting in %u ms", ms);
+	for (end = now_us() + ms * 1000ull; now_us() < end;)
+		cpu_relax();
+}
+
 static void read_options(void)
 {
 	char val[24], size[32];
@@ -336,6 +360,7 @@ int main(void)
 	broker_log("period %llu ms, quota step %s", broker_period_us / 1000,
 		   cmd_fmt_size(step, broker_policy.step));
 	ring3_probe();
+	start_delay();
 	start();
 	run_startup_commands();
 	if (console_vm == NO_VM)

@@ -26,7 +26,8 @@ bool broker_ready(void);
 /*
  * A vCPU's stage-2 fault needs a decision (over quota, or host memory short):
  * queue a request for the broker and say whether v must block for it. When
- * there is no broker, returns false and the caller pauses the VM.
+ * no broker VM runs, returns false and the caller pauses the VM; one still
+ * booting gets the request when it registers its ring.
  */
 bool broker_request_memory(struct vcpu *v, bool host_low, u64 bytes, u64 gpa);
 
