@@ -17,6 +17,7 @@
 /* SPROUT_STATS_PAGES pages, one block: the hypervisor writes them through its identity map. */
 #define STATS_ORDER \
 	(SPROUT_STATS_PAGES > 4 ? 3 : SPROUT_STATS_PAGES > 2 ? 2 : SPROUT_STATS_PAGES - 1)
+_Static_assert((1u << STATS_ORDER) >= SPROUT_STATS_PAGES, "the block holds the load area");
 
 static hpa_t stats_area = INVALID_HPA;
 /* Slots below this were written non-empty at least once (the rest are still zero). */
