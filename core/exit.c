@@ -430,6 +430,20 @@ static inline bool exit_may_reenter(const struct vcpu *v, u64 now)
 	return now < v->quiet.until_tsc && !__atomic_load_n(&v->plat_dirty, __ATOMIC_SEQ_CST);
 }
 
+/*
+ * The WRMSRs of a timer interrupt's life: the x2APIC EOI of its handler
+ * (non-zero: #GP, the common way) and the programming of the next one.
+ */
+static bool msr_write_hot(struct vcpu *v, u32 msr)
+{
+	u64 val = (u64)(u32)v->regs.rdx << 32 | (u32)v->regs.rax;
+
+	if (msr == VLAPIC_MSR_EOI)
+		return !val && vdev_lapic_eoi_hot(v);
+	return (msr == VLAPIC_MSR_TSC_DEADLINE || msr == VLAPIC_MSR_TMICT) &&
+	       vdev_lapic_timer_hot(v, msr, val);
+}
+
 bool exit_hot(struct vcpu *v, const struct vm_exit *e)
 {
 	u64 now = rdtsc();
@@ -442,12 +456,10 @@ bool exit_hot(struct vcpu *v, const struct vm_exit *e)
 	} else if (e->reason == EXIT_HYPERCALL) {
 		if (!hypercall_hot(v, e))
 			return false;
-	} else if (e->reason != EXIT_MSR_WRITE || e->msr.index != VLAPIC_MSR_EOI ||
-		   (u32)v->regs.rax || (u32)v->regs.rdx || !vdev_lapic_eoi_hot(v)) {
-		/* Else the x2APIC EOI of a timer or IPI handler (non-zero: #GP, the common way). */
+	} else if (e->reason != EXIT_MSR_WRITE || !msr_write_hot(v, e->msr.index)) {
 		return false;
 	}
-	/* Counted, not logged: the exit log is for crashes, and these only read. */
+	/* Counted, not logged: the exit log is for crashes, and these only read or move v's own timer. */
 	v->exits++;
 	v->exits_by_reason[e->reason]++;
 	return true;

@@ -253,7 +253,7 @@ bench_figures() {
 # guest prints `na` for what its CPU lacks (bare QEMU TCG: no x2APIC, no TSC deadline).
 TIMER_KEYS="timer_latency_spin_cycles timer_latency_hlt_cycles timer_eoi_x2apic_cycles
 	timer_eoi_xapic_cycles timer_irq_x2apic_cycles timer_irq_xapic_cycles
-	timer_irq_x2apic_exits timer_irq_xapic_exits"
+	timer_irq_x2apic_exits timer_irq_xapic_exits timer_arm_tscdl_cycles timer_arm_x2apic_cycles"
 
 # The timer figures of one log on one line, for a run's report and run-to-run checks.
 timer_brief() { # log
@@ -269,7 +269,8 @@ timer_brief() { # log
 TIMER_LABELS=("latency:timer_latency_spin_cycles" "latency in HLT:timer_latency_hlt_cycles"
 	"eoi x2apic:timer_eoi_x2apic_cycles" "eoi xapic:timer_eoi_xapic_cycles"
 	"end to end x2apic:timer_irq_x2apic_cycles" "end to end xapic:timer_irq_xapic_cycles"
-	"exits per irq x2apic:timer_irq_x2apic_exits" "xapic:timer_irq_xapic_exits")
+	"exits per irq x2apic:timer_irq_x2apic_exits" "xapic:timer_irq_xapic_exits"
+	"arm tsc-deadline:timer_arm_tscdl_cycles" "arm x2apic count:timer_arm_x2apic_cycles")
 
 # Print "PREFIX key: median" for each timer figure the logs have; sets TIMER_SUMMARY.
 timer_report() { # prefix log...

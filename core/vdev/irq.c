@@ -263,6 +263,20 @@ static u64 plat_next_tsc(struct vplat *p, struct vcpu *v)
 	return next == ~0ULL ? 0 : MAX(next, 1ULL);
 }
 
+/* Where a quiet entry's fast path ends: v's next timer event or the slice's end. */
+static u64 quiet_until(const struct percpu *cpu, u64 next)
+{
+	return next ? MIN(next, cpu->slice_end_tsc) : cpu->slice_end_tsc;
+}
+
+void vplat_timer_moved(struct vplat *p, struct vcpu *v)
+{
+	u64 next = plat_next_tsc(p, v);
+
+	apic_timer_request(next);
+	v->quiet.until_tsc = quiet_until(this_cpu(), next);
+}
+
 /*
  * Before each entry of v (on its CPU, interrupts off, v->in_guest set):
  * bring the timers up to date, then inject what v can take now (NMI first,
@@ -328,8 +342,7 @@ bool vplat_vcpu_entry(struct vcpu *v)
 
 			v->quiet.cpu = cpu->cpu_id;
 			v->quiet.fired = cpu->timer_fired;
-			v->quiet.until_tsc =
-				next ? MIN(next, cpu->slice_end_tsc) : cpu->slice_end_tsc;
+			v->quiet.until_tsc = quiet_until(cpu, next);
 		}
 	}
 	plat_unlock(p);

@@ -41,6 +41,19 @@ bool vdev_lapic_eoi_hot(struct vcpu *v)
 	return done;
 }
 
+bool vdev_lapic_timer_hot(struct vcpu *v, u32 msr, u64 val)
+{
+	struct vplat *p = &v->vm->dev.plat;
+	bool done;
+
+	spin_lock(&p->lock);
+	done = vlapic_timer_write_quiet(&v->lapic, msr, val, vcpu_guest_tsc(v));
+	if (done)
+		vplat_timer_moved(p, v);
+	spin_unlock(&p->lock);
+	return done;
+}
+
 bool vdev_msr_is_lapic(u32 msr)
 {
 	return msr == MSR_IA32_APIC_BASE || msr == VLAPIC_MSR_TSC_DEADLINE ||

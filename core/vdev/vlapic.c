@@ -83,26 +83,20 @@ static int vec_highest(const u32 *map)
 	return -1;
 }
 
-/* a * b / c without overflow in the product, saturating; c != 0. */
+/* a * b / c without overflow in the product, saturating (c == 0 too). */
 static u64 mul_div(u64 a, u64 b, u64 c, bool round_up)
 {
 	unsigned __int128 p = (unsigned __int128)a * b;
-	u64 hi = (u64)(p >> 64), lo = (u64)p, q = 0;
+	u64 hi = (u64)(p >> 64), lo = (u64)p, q;
 
 	if (hi >= c)
 		return ~0ULL;
-	/* Long division of hi:lo by c, a bit at a time: no libgcc in the hypervisor. */
-	for (int i = 0; i < 64; i++) {
-		bool carry = hi >> 63;
-
-		hi = hi << 1 | lo >> 63;
-		lo <<= 1;
-		q <<= 1;
-		if (carry || hi >= c) {
-			hi -= c;
-			q |= 1;
-		}
-	}
+	/*
+	 * hi < c: the quotient fits 64 bits and DIV cannot fault. One DIV, not a
+	 * 128-bit divide from libgcc (the hypervisor has none); a timer write
+	 * on the exit fast path pays for this.
+	 */
+	asm("divq %[c]" : "=a"(q), "+d"(hi) : "a"(lo), [c] "rm"(c) : "cc"); /* hi: the remainder */
 	if (round_up && hi && q != ~0ULL)
 		q++;
 	return q;
@@ -540,6 +534,27 @@ void vlapic_set_tsc_deadline(struct vlapic *l, u64 deadline, u64 now)
 	l->timer_deadline = deadline;
 	l->timer_armed = deadline != 0;
 	vlapic_timer_update(l, now);
+}
+
+bool vlapic_timer_write_quiet(struct vlapic *l, u32 msr, u64 val, u64 now)
+{
+	if (!vlapic_hw_enabled(l) || (l->timer_armed && now >= l->timer_deadline))
+		return false;
+	if (msr == VLAPIC_MSR_TSC_DEADLINE) {
+		if (timer_mode(l) != TIMER_DEADLINE || (val && val <= now))
+			return false;
+		l->tsc_deadline = val;
+		l->timer_deadline = val;
+		l->timer_armed = val != 0;
+		return true;
+	}
+	/* A new count starts at now: its deadline is at least a TSC tick later. */
+	if (msr != VLAPIC_MSR_TMICT || !vlapic_x2apic_mode(l) || (val >> 32) ||
+	    timer_mode(l) == TIMER_DEADLINE)
+		return false;
+	l->tmict = (u32)val;
+	timer_start(l, now);
+	return true;
 }
 
 u64 vlapic_get_tsc_deadline(const struct vlapic *l)

@@ -186,6 +186,35 @@ static void bench_eoi(const char *mode)
 		printf("bench: timer_eoi_%s_cycles=%llu\n", mode, median(v, SAMPLES));
 }
 
+/*
+ * Programming the timer, the write each one-shot interrupt of an OS starts
+ * with (RDTSC around it): median of SAMPLES, each a second ahead and stopped
+ * at once. deadline: IA32_TSC_DEADLINE in TSC-deadline mode; else the
+ * initial count in one-shot mode.
+ */
+static void bench_arm(const char *name, bool deadline)
+{
+	u64 v[SAMPLES], ahead = us_to_tsc(WAIT_US), t0;
+
+	lapic_write(LAPIC_LVT_TIMER,
+		    (deadline ? LVT_TIMER_DEADLINE : LVT_TIMER_ONESHOT) | VEC_TIMER);
+	for (u32 n = 0; n < SAMPLES; n++) {
+		if (deadline) {
+			t0 = rdtsc();
+			wrmsr(MSR_TSC_DEADLINE, t0 + ahead);
+			v[n] = rdtsc() - t0;
+			wrmsr(MSR_TSC_DEADLINE, 0);
+		} else {
+			t0 = rdtsc();
+			lapic_write(LAPIC_TIMER_INIT, timer_count(ahead));
+			v[n] = rdtsc() - t0;
+			lapic_write(LAPIC_TIMER_INIT, 0);
+		}
+	}
+	timer_stop();
+	printf("bench: timer_arm_%s_cycles=%llu\n", name, median(v, SAMPLES));
+}
+
 /* HLT until the handler has run since count was before; false after WAIT_US without it. */
 static bool halt_irq(u32 before)
 {
@@ -375,11 +404,15 @@ void bench_timer(void)
 	} else {
 		bench_eoi("x2apic");
 		bench_periodic("x2apic");
+		bench_arm("x2apic", false);
 	}
-	if (!(cpuid(1).ecx & CPUID1_ECX_TSCDEADLINE))
+	if (!(cpuid(1).ecx & CPUID1_ECX_TSCDEADLINE)) {
 		puts("bench: timer_latency_spin_cycles=na (no TSC-deadline mode)");
-	else if (bench_latency(false))
-		bench_latency(true);
+	} else {
+		bench_arm("tscdl", true);
+		if (bench_latency(false))
+			bench_latency(true);
+	}
 	irq_disable();
 	timer_stop();
 }

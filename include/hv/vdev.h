@@ -80,6 +80,13 @@ bool vdev_lapic_msr(struct vcpu *v, u32 msr, bool write, u64 *val, bool *fault);
  * with no kick, no routing; false leaves it to vdev_lapic_msr().
  */
 bool vdev_lapic_eoi_hot(struct vcpu *v);
+/*
+ * The exit fast path's timer programming (IA32_TSC_DEADLINE, the x2APIC
+ * initial count): done when it moves only v's next deadline
+ * (vlapic_timer_write_quiet()), the host timer and the entry fast path's bound
+ * following it; false leaves it to vdev_lapic_msr().
+ */
+bool vdev_lapic_timer_hot(struct vcpu *v, u32 msr, u64 val);
 /* Whether msr is one of the local APIC's (its base, TSC deadline, the x2APIC range). */
 bool vdev_msr_is_lapic(u32 msr);
 

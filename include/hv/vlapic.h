@@ -29,6 +29,7 @@
 #define VLAPIC_MSR_LAST		0x8ff
 #define VLAPIC_MSR_TSC_DEADLINE 0x6e0
 #define VLAPIC_MSR_EOI		0x80b /* x2APIC EOI: VLAPIC_MSR_FIRST + (0xb0 >> 4) */
+#define VLAPIC_MSR_TMICT	0x838 /* x2APIC initial count: VLAPIC_MSR_FIRST + (0x380 >> 4) */
 
 /* LVT entries, in register order (offsets 0x320..0x370). */
 enum vlapic_lvt {
@@ -190,5 +191,19 @@ u64 vlapic_next_deadline(const struct vlapic *l);
 /* IA32_TSC_DEADLINE: ignored (reads 0) unless the LVT timer is in TSC-deadline mode. */
 void vlapic_set_tsc_deadline(struct vlapic *l, u64 deadline, u64 now);
 u64 vlapic_get_tsc_deadline(const struct vlapic *l);
+/*
+ * A timer write that changes nothing but this APIC's next deadline, done in
+ * place: IA32_TSC_DEADLINE in TSC-deadline mode, or the x2APIC initial count
+ * in one-shot or periodic mode, with neither the old timer nor the new one due
+ * at now, so nothing is delivered. False, nothing changed, for any other case
+ * (the common path's vlapic_set_tsc_deadline() or vlapic_msr_write()).
+ */
+bool vlapic_timer_write_quiet(struct vlapic *l, u32 msr, u64 val, u64 now);
+
+/* The WRMSRs the exit fast path tries to answer in place (exit_hot()). */
+static inline bool vlapic_msr_write_hot(u32 msr)
+{
+	return msr == VLAPIC_MSR_EOI || msr == VLAPIC_MSR_TMICT || msr == VLAPIC_MSR_TSC_DEADLINE;
+}
 
 #endif

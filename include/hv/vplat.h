@@ -78,6 +78,13 @@ bool vplat_port_io(struct vcpu *v, u16 port, u8 size, bool in, u32 *val, enum ex
  * caller must not enter.
  */
 bool vplat_vcpu_entry(struct vcpu *v);
+/*
+ * v's own timer moved while its last entry was a quiet one (an exit answered
+ * in place, on v's CPU, interrupts off, the platform lock held): the host
+ * timer and the bound of the entry fast path (quiet.until_tsc) follow v's
+ * next timer event.
+ */
+void vplat_timer_moved(struct vplat *p, struct vcpu *v);
 
 /*
  * The broker's HC_VCPU_ADD / HC_VCPU_PARK (core/vdev/cpuhp.c). For a guest

@@ -681,6 +681,64 @@ UTEST(vlapic_timer_tsc_deadline)
 	CHECK_EQ(vlapic_pending_vector(&l), 0x41);
 }
 
+UTEST(vlapic_timer_write_quiet_only_when_nothing_fires)
+{
+	struct vlapic l;
+
+	/* xAPIC, one-shot: the initial count is MMIO there, never this way. */
+	timer_setup(&l, 0x40, 0xb);
+	CHECK(!vlapic_timer_write_quiet(&l, VLAPIC_MSR_TMICT, 10, 0));
+	CHECK(!vlapic_timer_write_quiet(&l, VLAPIC_MSR_TSC_DEADLINE, 5000, 0));
+	to_x2apic(&l);
+	/* x2APIC one-shot: a count starts a timer, 0 stops it. */
+	CHECK(vlapic_timer_write_quiet(&l, VLAPIC_MSR_TMICT, 10, 100));
+	CHECK_EQ(vlapic_next_deadline(&l), 130);
+	CHECK(vlapic_timer_write_quiet(&l, VLAPIC_MSR_TMICT, 0, 101));
+	CHECK_EQ(vlapic_next_deadline(&l), NONE);
+	CHECK(!vlapic_timer_write_quiet(&l, VLAPIC_MSR_TMICT, 1ULL << 32, 102)); /* #GP */
+	/* The running timer is due: the write must deliver it first, the common way. */
+	CHECK(vlapic_timer_write_quiet(&l, VLAPIC_MSR_TMICT, 10, 200));
+	CHECK(!vlapic_timer_write_quiet(&l, VLAPIC_MSR_TMICT, 10, 230));
+	CHECK_EQ(vlapic_next_deadline(&l), 230);
+	CHECK_EQ(vlapic_pending_vector(&l), -1);
+	CHECK(!vlapic_timer_write_quiet(&l, VLAPIC_MSR_TSC_DEADLINE, 500, 231)); /* not that mode */
+
+	/* TSC-deadline mode: the count is ignored there (the common path says so). */
+	CHECK_EQ(vlapic_msr_write(&l, 0x832, 0x40041, 240), 0);
+	/* The timer due at 230 fired before the mode change disarmed it. */
+	CHECK_EQ(vlapic_pending_vector(&l), 0x40);
+	vlapic_ack(&l, 0x40);
+	CHECK_EQ(vlapic_msr_write(&l, VLAPIC_MSR_EOI, 0, 240), 0);
+	CHECK(!vlapic_timer_write_quiet(&l, VLAPIC_MSR_TMICT, 10, 241));
+	CHECK(vlapic_timer_write_quiet(&l, VLAPIC_MSR_TSC_DEADLINE, 5000, 1000));
+	CHECK_EQ(vlapic_get_tsc_deadline(&l), 5000);
+	CHECK_EQ(vlapic_next_deadline(&l), 5000);
+	/* Moved earlier, later, then off. */
+	CHECK(vlapic_timer_write_quiet(&l, VLAPIC_MSR_TSC_DEADLINE, 3000, 1001));
+	CHECK_EQ(vlapic_next_deadline(&l), 3000);
+	CHECK(vlapic_timer_write_quiet(&l, VLAPIC_MSR_TSC_DEADLINE, 9000, 1002));
+	CHECK_EQ(vlapic_next_deadline(&l), 9000);
+	CHECK(vlapic_timer_write_quiet(&l, VLAPIC_MSR_TSC_DEADLINE, 0, 1003));
+	CHECK_EQ(vlapic_next_deadline(&l), NONE);
+	CHECK_EQ(vlapic_get_tsc_deadline(&l), 0);
+	/* A deadline already reached fires at once: not this way. */
+	CHECK(!vlapic_timer_write_quiet(&l, VLAPIC_MSR_TSC_DEADLINE, 1004, 1004));
+	CHECK_EQ(vlapic_next_deadline(&l), NONE);
+	/* Nor a write while the armed one is due, whatever it moves it to. */
+	CHECK(vlapic_timer_write_quiet(&l, VLAPIC_MSR_TSC_DEADLINE, 2000, 1005));
+	CHECK(!vlapic_timer_write_quiet(&l, VLAPIC_MSR_TSC_DEADLINE, 9000, 2000));
+	CHECK_EQ(vlapic_get_tsc_deadline(&l), 2000);
+	vlapic_set_tsc_deadline(&l, 9000, 2000); /* the common path: fires, then arms */
+	CHECK_EQ(vlapic_pending_vector(&l), 0x41);
+	/* Masked, it still may move: nothing is delivered either way. */
+	CHECK_EQ(vlapic_msr_write(&l, 0x832, 0x50041, 2001), 0);
+	CHECK(vlapic_timer_write_quiet(&l, VLAPIC_MSR_TSC_DEADLINE, 8000, 2002));
+	CHECK_EQ(vlapic_get_tsc_deadline(&l), 8000);
+	/* A disabled APIC takes no timer writes at all. */
+	CHECK_EQ(vlapic_set_base(&l, VLAPIC_DEFAULT_GPA), 0);
+	CHECK(!vlapic_timer_write_quiet(&l, VLAPIC_MSR_TSC_DEADLINE, 9000, 2003));
+}
+
 UTEST(vlapic_init_then_startup)
 {
 	struct vlapic l;

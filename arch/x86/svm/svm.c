@@ -289,8 +289,8 @@ static void svm_decode_caller(const struct vmcb *vmcb, struct vm_exit *e)
 }
 
 /*
- * Called by svm_vmrun() after each #VMEXIT: a CPUID, VMMCALL or x2APIC EOI
- * answered by exit_hot(), RIP stepped over it, for svm_vmrun() to run the guest again
+ * Called by svm_vmrun() after each #VMEXIT: a CPUID, VMMCALL, x2APIC EOI or
+ * LAPIC timer write answered by exit_hot(), RIP stepped over it, for svm_vmrun() to run the guest again
  * at once. Only with NRIP-save, which gives the length: without it the core
  * decodes the instruction, and that is the common path's work. None of
  * these instructions exits during event delivery (EXITINTINFO is empty, nothing is
@@ -309,8 +309,8 @@ bool svm_exit_hot(struct vcpu *v)
 	else if (c->exit_code == SVM_EXIT_VMMCALL)
 		e.reason = EXIT_HYPERCALL, svm_decode_caller(vmcb, &e);
 	else if (c->exit_code == SVM_EXIT_MSR && c->exit_info1 == 1 &&
-		 (u32)v->regs.rcx == VLAPIC_MSR_EOI)
-		e.reason = EXIT_MSR_WRITE, e.msr.index = VLAPIC_MSR_EOI;
+		 vlapic_msr_write_hot((u32)v->regs.rcx))
+		e.reason = EXIT_MSR_WRITE, e.msr.index = (u32)v->regs.rcx;
 	else
 		return false;
 	if (!cpu_caps.nrips || c->next_rip <= vmcb->save.rip || s->flush_pending ||

@@ -741,8 +741,8 @@ static void vmx_write_events(struct vmx_vcpu *x)
 }
 
 /*
- * Called by vmx_enter() after each VM exit: a CPUID, VMCALL or x2APIC EOI
- * (WRMSR) answered by exit_hot(), RIP stepped over it, for vmx_enter() to
+ * Called by vmx_enter() after each VM exit: a CPUID, VMCALL, x2APIC EOI or
+ * LAPIC timer write (WRMSR) answered by exit_hot(), RIP stepped over it, for vmx_enter() to
  * resume the guest at once. Only on a launched VMCS (an exit after VMLAUNCH
  * leaves the common path to mark it) with no flush due. None of these
  * instructions exits during event delivery, so IDT-vectoring information is not valid for them (SDM Vol.
@@ -761,9 +761,9 @@ bool vmx_exit_hot(struct vcpu *v)
 	} else if (raw == VMX_EXIT_VMCALL) {
 		e.reason = EXIT_HYPERCALL;
 		vmx_decode_caller(&e);
-	} else if (raw == VMX_EXIT_WRMSR && (u32)v->regs.rcx == VLAPIC_MSR_EOI) {
+	} else if (raw == VMX_EXIT_WRMSR && vlapic_msr_write_hot((u32)v->regs.rcx)) {
 		e.reason = EXIT_MSR_WRITE;
-		e.msr.index = VLAPIC_MSR_EOI;
+		e.msr.index = (u32)v->regs.rcx;
 	} else {
 		return false;
 	}
