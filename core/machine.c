@@ -124,7 +124,7 @@ void machine_vm_stopped(struct vm *vm)
 
 static bool any_vm_alive(void)
 {
-	for (u32 i = 0; i < VM_MAX; i++) {
+	for (u32 i = 0; i < vm_slots(); i++) {
 		if (vm_alive(&vm_table[i]))
 			return true;
 	}

@@ -158,7 +158,7 @@ static void core_tick(u32 cpu)
 	if (cpu != 0)
 		return;
 	broker_tick();
-	for (u32 i = 0; i < VM_MAX; i++)
+	for (u32 i = 0; i < vm_slots(); i++)
 		if (vm_state(&vm_table[i]) == VM_RUNNING)
 			vplat_cpuhp_tick(&vm_table[i]);
 }
@@ -176,6 +176,7 @@ static const struct sched_hooks core_sched_hooks = {
 	.vcpu_unblocked = hypercall_wait_done,
 	.vcpu_entry = vplat_vcpu_entry,
 	.vm_at = vm_at,
+	.vm_slots = vm_slots,
 	.vcpu_slot = vm_vcpu_storage,
 	.vcpu_created = vcpu_init_platform,
 };

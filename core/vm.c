@@ -122,6 +122,23 @@ struct vm *vm_at(u32 i)
 	return &vm_table[i];
 }
 
+static u32 vm_slots_taken;
+
+u32 vm_slots(void)
+{
+	return __atomic_load_n(&vm_slots_taken, __ATOMIC_ACQUIRE);
+}
+
+/* Slot id was just taken: raise the bound of the scans to cover it. */
+static void vm_slot_taken(u32 id)
+{
+	u32 seen = vm_slots();
+
+	while (seen <= id && !__atomic_compare_exchange_n(&vm_slots_taken, &seen, id + 1, false,
+							  __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		;
+}
+
 struct vcpu *vm_vcpu_storage(struct vm *vm, u32 id)
 {
 	struct vcpu **slot = &vcpu_mem[vm->id][id];
@@ -206,6 +223,7 @@ struct vm *vm_create_at(struct vm *vm, const struct vm_config *cfg, const struct
 		pr_err("vm %s: not created: table slot %u is in use\n", c.name, id);
 		return NULL;
 	}
+	vm_slot_taken(id);
 	life = vm->life; /* the slot is ours now: keep its state across the reset */
 	memset(vm, 0, sizeof(*vm));
 	vm->life = life;

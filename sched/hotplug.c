@@ -255,10 +255,11 @@ static bool park_grace_used(const struct vcpu *v)
 void sched_hotplug_tick(struct percpu *cpu)
 {
 	u64 now = rdtsc();
+	u32 slots = sched_hooks_vm_slots();
 
 	sched_load_sample(cpu);
 
-	for (u32 i = 0; i < VM_MAX; i++) {
+	for (u32 i = 0; i < slots; i++) {
 		struct vm *vm = sched_hooks_vm_at(i);
 
 		if (vm_state(vm) != VM_RUNNING && vm_state(vm) != VM_PAUSED)

@@ -45,6 +45,11 @@ struct vm *sched_hooks_vm_at(u32 i)
 	return hooks->vm_at(i);
 }
 
+u32 sched_hooks_vm_slots(void)
+{
+	return hooks->vm_slots();
+}
+
 struct vcpu *sched_hooks_vcpu_slot(struct vm *vm, u32 id)
 {
 	return hooks->vcpu_slot(vm, id);
@@ -199,8 +204,9 @@ void sched_launch_on(struct vcpu *v, u32 cpu)
 static void sched_wake_expired(void)
 {
 	u64 now = rdtsc(), next = 0;
+	u32 slots = sched_hooks_vm_slots();
 
-	for (u32 i = 0; i < VM_MAX; i++) {
+	for (u32 i = 0; i < slots; i++) {
 		struct vm *vm = sched_hooks_vm_at(i);
 
 		if (vm_state(vm) != VM_RUNNING)

@@ -28,6 +28,7 @@ bool sched_block_commit(struct vcpu *v);
 void sched_hooks_vcpu_unblocked(struct vcpu *v);
 bool sched_hooks_vcpu_entry(struct vcpu *v);
 struct vm *sched_hooks_vm_at(u32 i);
+u32 sched_hooks_vm_slots(void);
 struct vcpu *sched_hooks_vcpu_slot(struct vm *vm, u32 id);
 void sched_hooks_vcpu_created(struct vcpu *v);
 /* After a host timer interrupt: wake the blocked vCPUs whose deadline passed. */

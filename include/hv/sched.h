@@ -47,6 +47,8 @@ struct sched_hooks {
 	bool (*vcpu_entry)(struct vcpu *v);
 	/* VM table slot i (0 <= i < VM_MAX), whatever its state: for the scans of timers and parks. */
 	struct vm *(*vm_at)(u32 i);
+	/* The slots a scan must look at: every slot from this one up has been EMPTY since boot. */
+	u32 (*vm_slots)(void);
 	/* The storage of vCPU id of vm for a new vCPU (hotplug, INIT/SIPI); NULL: no memory. */
 	struct vcpu *(*vcpu_slot)(struct vm *vm, u32 id);
 	/* A hot-added vCPU was created on its CPU: give it its platform state (LAPIC, ...). */

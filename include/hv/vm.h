@@ -73,6 +73,13 @@ struct vcpu *vm_vcpu_storage(struct vm *vm, u32 id);
 /* Slot i of the VM table (i < VM_MAX). */
 struct vm *vm_at(u32 i);
 
+/*
+ * One past the highest VM table slot ever taken: every slot from there up is
+ * EMPTY and has been since boot. Scans that run on every host timer interrupt
+ * or tick stop there rather than at VM_MAX.
+ */
+u32 vm_slots(void);
+
 /* The VM with that name in the table, or NULL. */
 struct vm *vm_find(const char *name);
 
