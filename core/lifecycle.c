@@ -84,7 +84,8 @@ static void vm_stop_vcpus(struct vm *vm)
 		struct vcpu *v = vm->vcpus[i];
 
 		v->state = VCPU_STOPPED;
-		while (v != self && v->on_cpu) {
+		/* Taken, not just seen off its CPU: a pick racing the store above is refused. */
+		while (v != self && !sched_vcpu_take(v)) {
 			smp_kick(v->cpu);
 			udelay(10);
 		}
@@ -176,6 +177,8 @@ long vm_quiesce(struct vm *vm, long (*work)(struct vm *vm, void *arg), void *arg
 	for (u32 i = 0; i < vm->nr_vcpus; i++)
 		if (vm->vcpus[i]->vendor)
 			hvm->s2_flush(vm->vcpus[i]);
+	if (vm->mem.s2.root != INVALID_HPA && vm->mem.s2.root)
+		s2pt_flushed(&vm->mem.s2);
 	vm_release(vm);
 	return ret;
 }

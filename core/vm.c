@@ -129,6 +129,24 @@ u32 vm_slots(void)
 	return __atomic_load_n(&vm_slots_taken, __ATOMIC_ACQUIRE);
 }
 
+/*
+ * A VM that stopped itself is STOPPED while the CPU that ran the stopping
+ * vCPU is still on its way out of the slice (sched_run_slice() lets go of the
+ * vCPU last). A restart in the same slot reuses that vCPU's frame: wait for
+ * the CPU to let go first, or its last stores would land in the new vCPU.
+ */
+static void vm_slot_wait_off_cpu(u32 id)
+{
+	struct vcpu *self = this_cpu()->current;
+
+	for (u32 i = 0; i < VM_MAX_VCPUS; i++) {
+		struct vcpu *v = __atomic_load_n(&vcpu_mem[id][i], __ATOMIC_ACQUIRE);
+
+		while (v && v != self && __atomic_load_n(&v->on_cpu, __ATOMIC_ACQUIRE))
+			cpu_relax();
+	}
+}
+
 /* Slot id was just taken: raise the bound of the scans to cover it. */
 static void vm_slot_taken(u32 id)
 {
@@ -224,6 +242,7 @@ struct vm *vm_create_at(struct vm *vm, const struct vm_config *cfg, const struct
 		return NULL;
 	}
 	vm_slot_taken(id);
+	vm_slot_wait_off_cpu(id);
 	life = vm->life; /* the slot is ours now: keep its state across the reset */
 	memset(vm, 0, sizeof(*vm));
 	vm->life = life;

@@ -28,12 +28,14 @@
  * that points to it, and mm/ cannot flush, so freeing it there would hand the
  * pmm a frame the hardware may still walk. For the same reason a page table
  * that a 2 MiB map replaces (s2pt_map_large()) is not given back to the pmm
- * but kept as a spare of this s2pt, reused for its next page table: a CPU
- * that still walks it through a stale paging-structure cache then reaches
- * this VM's own mappings (or none), never a frame of another VM (SDM Vol. 3A,
- * 4.10.3 "Paging-Structure Caches"; APM Vol. 2, 15.25.9 for the nested walk).
- * Spares and directories live until s2pt_destroy(); there is one directory
- * per GiB mapped.
+ * either. It is retired: kept, empty, out of the tree, until the caller says
+ * every CPU's stage-2 TLBs for the VM were flushed (s2pt_flushed()). Only
+ * then does it become a spare, reused for this s2pt's next page table. Reused
+ * earlier, a CPU that still walks it through a stale paging-structure cache
+ * would reach the mappings of another GPA range of this VM (SDM Vol. 3A,
+ * 4.10.3 "Paging-Structure Caches"; APM Vol. 2, 15.25.9 for the nested walk);
+ * freed, a frame of anyone. Retired tables, spares and directories live until
+ * s2pt_destroy(); there is one directory per GiB mapped.
  */
 #define S2PT_ENTRIES   512
 #define S2PT_GPA_BITS  48
@@ -110,8 +112,22 @@ static void s2pt_free_table(struct s2pt *s, hpa_t pa)
 /* An empty table the hardware may still walk: keep it for this s2pt's next table. */
 static void s2pt_retire_table(struct s2pt *s, hpa_t pa)
 {
-	pte_set(&s2pt_table(pa)[0], s->spare);
-	s->spare = pa;
+	pte_set(&s2pt_table(pa)[0], s->retired);
+	s->retired = pa;
+}
+
+void s2pt_flushed(struct s2pt *s)
+{
+	spin_lock(&s->lock);
+	while (s->retired != INVALID_HPA) {
+		hpa_t pa = s->retired;
+		u64 *t = s2pt_table(pa);
+
+		s->retired = t[0];
+		pte_set(&t[0], s->spare);
+		s->spare = pa;
+	}
+	spin_unlock(&s->lock);
 }
 
 static bool s2pt_table_empty(const struct s2pt *s, hpa_t pa)
@@ -182,7 +198,7 @@ int s2pt_init(struct s2pt *s, const struct s2pt_format *fmt)
 {
 	s->fmt = fmt;
 	s->table_frames = s->table_peak = 0;
-	s->spare = INVALID_HPA;
+	s->spare = s->retired = INVALID_HPA;
 	s->lock = (spinlock_t)SPINLOCK_INIT;
 	s->root = s2pt_alloc_table(s);
 	return s->root == INVALID_HPA ? -ENOMEM : 0;
@@ -191,12 +207,11 @@ int s2pt_init(struct s2pt *s, const struct s2pt_format *fmt)
 /*
  * A 2 MiB leaf goes into the PD entry. A page table already there blocks it
  * unless it is empty (all its 4 KiB leaves were unmapped): then the leaf
- * replaces it and the table frame goes back to the pmm, so that reclaimed
- * regions can be backed by 2 MiB pages again. This is the one place a table
- * is freed while the VM may run: a CPU that still caches the old PD entry
- * could walk the freed frame until its next stage-2 flush, and mm/ cannot
- * flush. The window opens only in a region that reclaim emptied; closing it
- * needs a flush of the VM's stage-2 TLBs after such a map (vendor code).
+ * replaces it, so that reclaimed regions can be backed by 2 MiB pages again,
+ * and the table is retired (see the top of this file): the one place a table
+ * leaves the tree while the VM may run. A CPU that still caches the old PD
+ * entry walks the empty table (a stage-2 fault, found mapped, retried) until
+ * its next stage-2 flush.
  */
 static int s2pt_map_large(struct s2pt *s, gpa_t gpa, hpa_t hpa, bool writable)
 {
@@ -425,12 +440,13 @@ void s2pt_destroy(struct s2pt *s, s2pt_leaf_fn fn, void *ctx)
 		s2pt_free_table(s, s->root);
 		s->root = INVALID_HPA;
 	}
-	while (s->spare != INVALID_HPA) {
-		hpa_t pa = s->spare;
+	for (hpa_t *list = &s->spare; list; list = list == &s->spare ? &s->retired : NULL)
+		while (*list != INVALID_HPA) {
+			hpa_t pa = *list;
 
-		s->spare = s2pt_table(pa)[0];
-		s2pt_free_table(s, pa);
-	}
+			*list = s2pt_table(pa)[0];
+			s2pt_free_table(s, pa);
+		}
 	left = s->table_frames;
 	spin_unlock(&s->lock);
 	if (left)

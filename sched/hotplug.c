@@ -266,16 +266,21 @@ void sched_hotplug_tick(struct percpu *cpu)
 			continue;
 		for (u32 j = 1; j < vm->nr_vcpus; j++) {
 			struct vcpu *v = vm->vcpus[j];
+			const char *how = NULL;
 
-			if (v->park_ejected && v->cpu == cpu->cpu_id && !v->on_cpu &&
-			    v->state != VCPU_STOPPED) {
-				sched_park_now(v, "the guest ejected it");
+			if (v->cpu != cpu->cpu_id || v->on_cpu || v->state == VCPU_STOPPED)
 				continue;
-			}
-			if (v->park_requested && v->cpu == cpu->cpu_id && !v->on_cpu &&
-			    now >= v->park_deadline_tsc && v->state != VCPU_STOPPED &&
-			    park_grace_used(v))
-				sched_park_now(v, "the guest did not answer in time");
+			if (v->park_ejected)
+				how = "the guest ejected it";
+			else if (v->park_requested && now >= v->park_deadline_tsc &&
+				 park_grace_used(v))
+				how = "the guest did not answer in time";
+			/*
+			 * Taken first: another CPU may be stealing v this moment,
+			 * and its VMCB/VMCS must not go while that CPU runs it.
+			 */
+			if (how && sched_vcpu_take(v))
+				sched_park_now(v, how);
 		}
 	}
 }

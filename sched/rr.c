@@ -73,6 +73,35 @@ static void rr_remove(struct vcpu *v)
 	spin_unlock(&q->lock);
 }
 
+/*
+ * Claims are made under the queue's lock (rq_claim()), so with v out of its
+ * queue and not claimed under that lock, no CPU can pick it any more. A steal
+ * holds v claimed while it moves it (rr_steal()), so v->cpu read here is
+ * either v's queue or v is claimed.
+ */
+static bool rr_take(struct vcpu *v)
+{
+	for (;;) {
+		u32 cpu = __atomic_load_n(&v->cpu, __ATOMIC_ACQUIRE);
+		struct runqueue *q = &rq[cpu];
+		bool taken = false;
+		u32 at;
+
+		spin_lock(&q->lock);
+		if (__atomic_load_n(&v->cpu, __ATOMIC_RELAXED) != cpu) {
+			spin_unlock(&q->lock); /* moved to another queue meanwhile */
+			continue;
+		}
+		if (!v->on_cpu) {
+			if (rq_contains(q, v, &at))
+				rq_delete(q, at);
+			taken = true;
+		}
+		spin_unlock(&q->lock);
+		return taken;
+	}
+}
+
 static bool runnable(const struct vcpu *v)
 {
 	/* VCPU_NEW: a hotplugged vCPU that the CPU which claims it creates first. */
@@ -185,6 +214,7 @@ const struct sched_ops sched_rr_ops = {
 	.init = rr_init,
 	.add = rr_add,
 	.remove = rr_remove,
+	.take = rr_take,
 	.pick_next = rr_pick_next,
 	.cpu_count = rr_cpu_count,
 	.cpu_load = rr_cpu_load,

@@ -109,6 +109,11 @@ void sched_add(struct vcpu *v, s32 cpu)
 		smp_kick(target);
 }
 
+bool sched_vcpu_take(struct vcpu *v)
+{
+	return ops->take(v);
+}
+
 void sched_vcpu_gone(struct vcpu *v)
 {
 	struct percpu *cpu = this_cpu();

@@ -29,6 +29,7 @@ struct s2pt {
 	u64 table_frames; /* frames used by the tables themselves, spares included */
 	u64 table_peak;	  /* the most table_frames has been */
 	hpa_t spare;	  /* emptied page tables kept for reuse, linked through entry 0 */
+	hpa_t retired;	  /* emptied, replaced by a 2 MiB leaf, spares after s2pt_flushed() */
 	spinlock_t lock;
 };
 
@@ -50,6 +51,13 @@ void s2pt_destroy(struct s2pt *s, s2pt_leaf_fn fn, void *ctx);
  * -ENOMEM: no frame for a table.
  */
 int s2pt_map(struct s2pt *s, gpa_t gpa, hpa_t hpa, unsigned order, bool writable);
+
+/*
+ * Every CPU's stage-2 TLBs for this s2pt have been flushed since the last
+ * call, or will be before any of them runs the VM again: the page tables
+ * retired until now (by 2 MiB maps over emptied ones) may be reused.
+ */
+void s2pt_flushed(struct s2pt *s);
 
 /* Remove the leaf of exactly that order at gpa; *old gets its frame. -ENOENT if none. */
 int s2pt_unmap(struct s2pt *s, gpa_t gpa, unsigned order, hpa_t *old);

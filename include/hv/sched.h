@@ -23,6 +23,11 @@ struct sched_ops {
 	int (*init)(u32 cpus);
 	void (*add)(struct vcpu *v, u32 cpu);
 	void (*remove)(struct vcpu *v);
+	/*
+	 * Take v off its queue unless a CPU has claimed it: true when taken (no
+	 * CPU can pick it from then on), false when a CPU runs it now.
+	 */
+	bool (*take)(struct vcpu *v);
 	struct vcpu *(*pick_next)(u32 cpu);
 	/* vCPUs queued on cpu that run or want to run, blocked ones, and new ones to launch. */
 	void (*cpu_count)(u32 cpu, u32 *runnable, u32 *blocked, u32 *launching);
@@ -66,6 +71,13 @@ void sched_add(struct vcpu *v, s32 cpu);
 
 /* A vCPU will never run again: take it off its queue and this CPU. */
 void sched_vcpu_gone(struct vcpu *v);
+
+/*
+ * Make sure no CPU runs v or can pick it again: false while a CPU has it
+ * (kick that CPU and ask again). A vCPU taken is in no run queue; it runs
+ * again only once added again.
+ */
+bool sched_vcpu_take(struct vcpu *v);
 
 /*
  * An exit handler of v (running on this CPU) is about to return EXIT_BLOCK:

@@ -221,8 +221,10 @@ S2PT_TEST(overlap_eexist)
 	CHECK(s2pt_region_empty(&s, 0x600000));
 	/*
 	 * Once the last 4 KiB leaf is gone, a 2 MiB leaf replaces the empty table.
-	 * The table stays this s2pt's (another CPU may still walk it) and is the
-	 * next page table it needs, cleared: the frame never reaches the pmm.
+	 * The table stays this s2pt's (another CPU may still walk it): retired,
+	 * not reused for another range until the VM's stage-2 TLBs were flushed
+	 * (s2pt_flushed()), then the next page table it needs, cleared. The frame
+	 * never reaches the pmm.
 	 */
 	CHECK_EQ(s2pt_unmap(&s, 0x5ff000, S2PT_ORDER_4K, NULL), 0);
 	CHECK(s2pt_region_empty(&s, 0x400000));
@@ -234,12 +236,24 @@ S2PT_TEST(overlap_eexist)
 		CHECK_EQ(s.table_frames, frames);
 		CHECK_EQ(pmm_free_frames(), free_before);
 		CHECK_EQ(raw(&s, 0x400000, 1), 0x600000 | f->large_bits);
+		/* Before the flush: a new frame, the retired table stays as it was. */
 		CHECK_EQ(s2pt_map(&s, 0x801000, 0xb000, S2PT_ORDER_4K, true), 0);
-		CHECK_EQ(s.table_frames, frames); /* the spare, not a new frame */
-		CHECK_EQ(pmm_free_frames(), free_before);
+		CHECK_EQ(s.table_frames, frames + 1);
+		CHECK_EQ(pmm_free_frames(), free_before - 1);
 		CHECK_EQ(raw(&s, 0x801000, 0), 0xb000 | f->leaf_bits);
-		CHECK_EQ(raw(&s, 0x800000, 0), 0); /* its old link is gone */
-		CHECK(s2pt_query(&s, 0x800000, NULL, NULL) == -ENOENT);
+		CHECK(s.retired != INVALID_HPA);
+		CHECK(s.spare == INVALID_HPA);
+		/* After it: the retired table is the next page table. */
+		s2pt_flushed(&s);
+		CHECK(s.retired == INVALID_HPA);
+		CHECK(s.spare != INVALID_HPA);
+		CHECK_EQ(s2pt_map(&s, 0xa01000, 0xc000, S2PT_ORDER_4K, true), 0);
+		CHECK_EQ(s.table_frames, frames + 1); /* the spare, not a new frame */
+		CHECK_EQ(pmm_free_frames(), free_before - 1);
+		CHECK_EQ(raw(&s, 0xa01000, 0), 0xc000 | f->leaf_bits);
+		CHECK_EQ(raw(&s, 0xa00000, 0), 0); /* its old link is gone */
+		CHECK(s2pt_query(&s, 0xa00000, NULL, NULL) == -ENOENT);
+		CHECK(s.spare == INVALID_HPA);
 	}
 	s2pt_destroy(&s, NULL, NULL);
 	CHECK_EQ(pmm_free_frames(), free0);
@@ -429,6 +443,23 @@ S2PT_TEST(destroy_frees_every_table)
 	CHECK_EQ(v.n, ARRAY_SIZE(mix) + 32 + 511);
 	CHECK(s2pt_query(&s, 0x1000, NULL, NULL) != 0);
 	CHECK_EQ(s2pt_map(&s, 0x1000, 0x1000, S2PT_ORDER_4K, true), -EINVAL);
+	teardown();
+}
+
+/* A table retired by a 2 MiB map and never flushed still goes back at destroy. */
+S2PT_TEST(destroy_frees_retired_tables)
+{
+	struct s2pt s;
+
+	setup();
+	CHECK_EQ(s2pt_init(&s, f), 0);
+	CHECK_EQ(s2pt_map(&s, 0x1000, 0x1000, S2PT_ORDER_4K, true), 0);
+	CHECK_EQ(s2pt_unmap(&s, 0x1000, S2PT_ORDER_4K, NULL), 0);
+	CHECK_EQ(s2pt_map(&s, 0, 0x200000, S2PT_ORDER_2M, true), 0);
+	CHECK(s.retired != INVALID_HPA);
+	s2pt_destroy(&s, NULL, NULL);
+	CHECK_EQ(s.table_frames, 0);
+	CHECK_EQ(pmm_free_frames(), free0);
 	teardown();
 }
 
