@@ -109,7 +109,7 @@ static void s2pt_free_table(struct s2pt *s, hpa_t pa)
 	s->table_frames--;
 }
 
-/* An empty table the hardware may still walk: keep it for this s2pt's next table. */
+/* An empty table the hardware may still walk: a spare only after the next flush. */
 static void s2pt_retire_table(struct s2pt *s, hpa_t pa)
 {
 	pte_set(&s2pt_table(pa)[0], s->retired);
