@@ -189,9 +189,22 @@ static const struct sched_hooks core_sched_hooks = {
  */
 static void footprint_report(const struct boot_info *bi)
 {
-	u64 code = (u64)(uintptr_t)_etext - (u64)(uintptr_t)ImageBase, pool = zeropool_held_bytes();
-	u64 boot = (pmm_total_frames() - pmm_free_frames()) * PAGE_SIZE - pool;
-	u64 slots = VM_MAX * sizeof(struct vm) + VM_MAX * VM_MAX_VCPUS * sizeof(struct vcpu *);
+	u64 code = (u64)(uintptr_t)_etext - (u64)(uintptr_t)ImageBase, pool, free;
+	u64 boot, slots;
+
+	/*
+	 * The APs fill the pool meanwhile: a block leaves the allocator for a
+	 * CPU's block under way, joins the pool, or goes back to the allocator
+	 * when the pool filled first. Read until two rounds agree, or a block in
+	 * flight is counted both as free and as held (boot allocations below 0).
+	 */
+	do {
+		free = pmm_free_frames();
+		pool = zeropool_held_bytes();
+		cpu_relax();
+	} while (free != pmm_free_frames() || pool != zeropool_held_bytes());
+	boot = (pmm_total_frames() - free) * PAGE_SIZE - pool;
+	slots = VM_MAX * sizeof(struct vm) + VM_MAX * VM_MAX_VCPUS * sizeof(struct vcpu *);
 
 	pr_info("memory: fixed %llu KiB: image %llu KiB (code %llu KiB, VM table %llu KiB for %u "
 		"VMs of up to %u vCPUs), boot allocations %llu KiB; zero pool %llu KiB\n",
