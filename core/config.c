@@ -368,8 +368,9 @@ static int set_crash_test(struct parser *p, const char *key, struct span v)
 {
 	char vb[SHOW_MAX];
 
-	if (!span_is(v, "pagefault") && !span_is(v, "null"))
-		return cfg_err(p, key, "invalid value \"%s\" (expected pagefault or null)",
+	if (!span_is(v, "pagefault") && !span_is(v, "null") && !span_is(v, "lose-timer"))
+		return cfg_err(p, key,
+			       "invalid value \"%s\" (expected pagefault, null or lose-timer)",
 			       show(vb, sizeof(vb), v));
 	span_copy(p->cfg->crash_test, v);
 	return 0;

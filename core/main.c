@@ -144,6 +144,8 @@ static void crash_test(const char *what)
 	if (!strcmp(what, "pagefault"))
 		/* Canonical, but far above the identity map: a not-present #PF. */
 		(void)*(volatile u64 *)(uintptr_t)0x00007dead0000000ULL;
+	if (!strcmp(what, "lose-timer"))
+		apic_timer_lose_once();
 	if (!strcmp(what, "null")) {
 		uintptr_t near_null = 8; /* page 0 is not mapped */
 

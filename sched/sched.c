@@ -240,6 +240,47 @@ void sched_timer_work(struct percpu *cpu)
 	sched_wake_expired();
 }
 
+/*
+ * A host timer interrupt that never becomes an exit stops a CPU's ticks for
+ * good: the timer is one-shot and only its handler arms it again. Hardware
+ * does not lose one; QEMU's multi-threaded TCG was seen to leave it pending
+ * in the IRR, with nothing in service and the TPR at 0, for up to seconds
+ * while the vCPU ran on (docs/design.md, "Long VM entries"). Each CPU
+ * watches the next online one: when that CPU took no timer interrupt in
+ * WATCH_TICKS of this CPU's ticks, it is kicked, and the kick's exit (or its
+ * wake-up from HLT) lets it take what is pending. The cost on hardware is
+ * one load per tick.
+ */
+#define WATCH_TICKS	 5
+#define WATCH_KICKS_TOLD 4
+
+static void sched_watch_peer(struct percpu *cpu)
+{
+	u32 n = cpu->cpu_id;
+	u64 fired;
+
+	do
+		n = (n + 1) % MAX_CPUS;
+	while (!percpu[n].online && n != cpu->cpu_id);
+	if (n == cpu->cpu_id || !__atomic_load_n(&percpu[n].in_sched, __ATOMIC_ACQUIRE))
+		return;
+	fired = __atomic_load_n(&percpu[n].timer_fired, __ATOMIC_RELAXED);
+	if (n != cpu->watch_cpu || fired != cpu->watch_fired) {
+		cpu->watch_cpu = n;
+		cpu->watch_fired = fired;
+		cpu->watch_ticks = 0;
+		return;
+	}
+	if (++cpu->watch_ticks < WATCH_TICKS)
+		return;
+	cpu->watch_ticks = 0;
+	if (cpu->watch_kicks++ < WATCH_KICKS_TOLD)
+		pr_warn("sched: CPU %u took no host timer interrupt in %u ticks of CPU %u; "
+			"kicking it\n",
+			n, WATCH_TICKS, cpu->cpu_id);
+	smp_kick(n);
+}
+
 /* Work done once per host timer tick, not once per exit. */
 static void sched_tick_work(struct percpu *cpu)
 {
@@ -250,6 +291,7 @@ static void sched_tick_work(struct percpu *cpu)
 	printk_flush_nowait(); /* the log lines of the last slice, what the UART takes */
 	hooks->tick(cpu->cpu_id);
 	sched_hotplug_tick(cpu);
+	sched_watch_peer(cpu);
 }
 
 static void sched_idle(struct percpu *cpu, bool *idle_said)
@@ -289,6 +331,7 @@ void sched_run(void)
 
 	cli();
 	printk_set_deferred(true);
+	__atomic_store_n(&cpu->in_sched, true, __ATOMIC_RELEASE);
 	for (;;) {
 		struct vcpu *v;
 

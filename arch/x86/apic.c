@@ -74,11 +74,43 @@ static void timer_arm(struct percpu *cpu, u64 at)
 	apic_write(APIC_REG_TIMER_INIT, (u32)MIN(count, 0xffffffffULL));
 }
 
+/*
+ * crash_test = lose-timer: the 100th host timer interrupt taken while a vCPU
+ * runs is dropped, not handled, so nothing arms the one-shot timer again:
+ * what an emulator that loses the interrupt leaves behind. The CPU gets its
+ * ticks back only through the watch of sched/sched.c.
+ */
+#define LOSE_AFTER 100
+static u32 lose_countdown;
+
+void apic_timer_lose_once(void)
+{
+	lose_countdown = LOSE_AFTER;
+}
+
+static bool timer_lose_now(const struct percpu *cpu)
+{
+	u32 c = __atomic_load_n(&lose_countdown, __ATOMIC_RELAXED);
+
+	if (!c || !cpu->current)
+		return false;
+	while (c && !__atomic_compare_exchange_n(&lose_countdown, &c, c - 1, false,
+						 __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		;
+	return c == 1;
+}
+
 static void apic_timer_irq(struct trap_frame *f)
 {
 	struct percpu *cpu = this_cpu();
 	u64 now = rdtsc();
 
+	if (unlikely(lose_countdown) && timer_lose_now(cpu)) {
+		pr_warn("apic: CPU %u: host timer interrupt dropped (crash test lose-timer)\n",
+			cpu->cpu_id);
+		apic_eoi();
+		return;
+	}
 	cpu->timer_fired++;
 	if (now >= cpu->tick_next_tsc) {
 		apic_timer_ticks++;
@@ -158,11 +190,25 @@ void apic_send_ipi(u32 dest, u32 icr_low)
 		__asm__ volatile("pause");
 }
 
+/*
+ * A kick also comes from the CPU that watches this one's timer (sched/sched.c).
+ * A timer a whole tick overdue with its vector not pending was lost before it
+ * reached the IRR: arm it again, to fire now.
+ */
 static void apic_kick_irq(struct trap_frame *f)
 {
+	struct percpu *cpu = this_cpu();
+	u32 reg = (APIC_TIMER_VECTOR / 32) * 0x10, bit = BIT(APIC_TIMER_VECTOR % 32);
+
 	apic_eoi();
 	if (smp_stopping)
 		smp_stop_self();
+	if (tick_period_tsc && cpu->timer_at_tsc && rdtsc() > cpu->timer_at_tsc + tick_period_tsc &&
+	    !(apic_read(APIC_REG_IRR + reg) & bit) && !(apic_read(APIC_REG_ISR + reg) & bit)) {
+		pr_warn("apic: CPU %u: host timer a tick overdue and not pending; armed again\n",
+			cpu->cpu_id);
+		timer_arm(cpu, rdtsc());
+	}
 }
 
 void apic_init_cpu(bool bsp)

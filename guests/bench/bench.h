@@ -3,6 +3,8 @@
 #ifndef BENCH_BENCH_H
 #define BENCH_BENCH_H
 
+#include <stdbool.h>
+
 /*
  * The local APIC timer interrupt (timer.c): EOI cost in xAPIC and x2APIC
  * mode, TSC-deadline expiry to handler (spinning and halted), and the cost of
@@ -10,5 +12,10 @@
  * Leaves interrupts disabled and the timer stopped.
  */
 void bench_timer(void);
+/*
+ * Timer interrupts 1 ms apart for 3 s, each spun for (cmdline "timer-spin"):
+ * false if one came more than a second late.
+ */
+bool bench_timer_spin(void);
 
 #endif

@@ -383,6 +383,50 @@ static bool x2apic_enable(void)
 	return true;
 }
 
+/*
+ * Timer interrupts keep coming (cmdline "timer-spin"): for SPIN_MS, arm the
+ * TSC deadline 1 ms ahead and spin for its interrupt, with no exit of the
+ * guest's own in between. Every interrupt then depends on the host timer of
+ * the CPU the vCPU runs on: one the host lost and did not get back shows as
+ * an interrupt later than WAIT_US. Returns false if any was that late.
+ */
+#define SPIN_MS	       3000
+#define SPIN_PERIOD_US 1000
+
+bool bench_timer_spin(void)
+{
+	u64 end, worst = 0;
+	u32 n = 0, lost = 0;
+
+	clock_init();
+	x2apic = rdmsr(MSR_APIC_BASE) & APIC_BASE_EXTD;
+	apic_setup();
+	if (!(cpuid(1).ecx & CPUID1_ECX_TSCDEADLINE)) {
+		puts("bench: timer_spin=na (no TSC-deadline mode)");
+		return false;
+	}
+	lapic_write(LAPIC_LVT_TIMER, LVT_TIMER_DEADLINE | VEC_TIMER);
+	irq_enable();
+	for (end = rdtsc() + us_to_tsc(SPIN_MS * 1000ull); rdtsc() < end; n++) {
+		u32 before = irq_count;
+		u64 deadline = rdtsc() + us_to_tsc(SPIN_PERIOD_US);
+
+		wrmsr(MSR_TSC_DEADLINE, deadline);
+		if (!wait_irq(before)) {
+			lost++;
+			continue;
+		}
+		if (timer_irq_tsc > deadline)
+			worst = MAX(worst, timer_irq_tsc - deadline);
+	}
+	irq_disable();
+	wrmsr(MSR_TSC_DEADLINE, 0);
+	timer_stop();
+	printf("bench: timer_spin interrupts=%u lost=%u worst_us=%llu\n", n - lost, lost,
+	       worst / us_to_tsc(1));
+	return !lost;
+}
+
 void bench_timer(void)
 {
 	clock_init();

@@ -31,6 +31,10 @@ struct percpu {
 	volatile u64 timer_fired;
 	u32 stalls_told; /* long VM entries reported (sched/run.c) */
 	u64 seen_fired;
+	/* The next online CPU's host timer, watched at each tick (sched/sched.c). */
+	bool in_sched; /* in sched_run(): the boot's long work with interrupts off is done */
+	u32 watch_cpu, watch_ticks, watch_kicks;
+	u64 watch_fired;
 	u64 wake_next_tsc; /* earliest deadline of the blocked vCPUs homed here, ~0 if none */
 	u64 busy_tsc, idle_tsc;
 };

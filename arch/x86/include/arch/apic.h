@@ -18,6 +18,8 @@ void apic_timer_start(u64 period_us);
  * Make this CPU's timer interrupt come no later than at_tsc (0: no request);
  * the scheduler tick goes on as before. Interrupts off.
  */
+/* crash_test = lose-timer: drop one host timer interrupt later, as a lossy emulator would. */
+void apic_timer_lose_once(void);
 void apic_timer_request(u64 at_tsc);
 
 /*
