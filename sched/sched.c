@@ -249,7 +249,8 @@ void sched_timer_work(struct percpu *cpu)
  * watches the next online one: when that CPU took no timer interrupt in
  * WATCH_TICKS of this CPU's ticks, it is kicked, and the kick's exit (or its
  * wake-up from HLT) lets it take what is pending. The cost on hardware is
- * one load per tick.
+ * one load per tick. On a loaded emulator a CPU's thread may simply not run
+ * for 50 ms: the kick is then harmless, and its line is a debug one.
  */
 #define WATCH_TICKS	 5
 #define WATCH_KICKS_TOLD 4
@@ -275,9 +276,9 @@ static void sched_watch_peer(struct percpu *cpu)
 		return;
 	cpu->watch_ticks = 0;
 	if (cpu->watch_kicks++ < WATCH_KICKS_TOLD)
-		pr_warn("sched: CPU %u took no host timer interrupt in %u ticks of CPU %u; "
-			"kicking it\n",
-			n, WATCH_TICKS, cpu->cpu_id);
+		pr_debug("sched: CPU %u took no host timer interrupt in %u ticks of CPU %u; "
+			 "kicking it\n",
+			 n, WATCH_TICKS, cpu->cpu_id);
 	smp_kick(n);
 }
 
