@@ -409,6 +409,26 @@ static void svm_decode(struct vcpu *v, struct vm_exit *e)
  * CPUs, about once in 50 hcfuzz runs (docs/design.md, "Open work"). Running
  * that state as the guest's can only crash the VM; say what happened instead.
  */
+/*
+ * Called by svm_entry.S, GIF clear, on a stack whose frame is gone: find this
+ * CPU's per-CPU area by its host save area (GS may hold anything), then stop.
+ */
+__noreturn void svm_exit_without_vmrun(void);
+__noreturn void svm_exit_without_vmrun(void)
+{
+	hpa_t hsave = rdmsr(MSR_VM_HSAVE_PA);
+	u32 cpu = 0;
+
+	while (cpu < MAX_CPUS && percpu[cpu].svm_hsave != hsave)
+		cpu++;
+	if (cpu < MAX_CPUS)
+		wrmsr(MSR_GS_BASE, (u64)(uintptr_t)&percpu[cpu]);
+	panic("svm: CPU %d: a #VMEXIT with no VMRUN outstanding (the CPU resumed at the "
+	      "host's return point of an earlier VMRUN, whose stack frame is gone); the CPU "
+	      "is at fault, not the guest",
+	      cpu < MAX_CPUS ? (int)cpu : -1);
+}
+
 static bool svm_saved_host_state(const struct vmcb *vmcb)
 {
 	return vmcb->save.rip == (u64)(uintptr_t)svm_vmrun_resume && vmcb->save.cr3 == read_cr3();

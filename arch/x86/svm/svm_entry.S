@@ -17,6 +17,14 @@
 #define G_R14 104
 #define G_R15 112
 
+/*
+ * The frame's mark (32(%rsp) in svm_vmrun): a VMRUN is outstanding, or the
+ * host part of svm_vmrun runs with the frame live. Anything else at
+ * svm_vmrun_resume is a #VMEXIT with no VMRUN behind it.
+ */
+#define MARK_RUN  0x21e2040e
+#define MARK_HOST 0x7504e21e
+
 	.text
 	.code64
 /*
@@ -38,6 +46,7 @@ svm_vmrun:
 	pushq	%r13
 	pushq	%r14
 	pushq	%r15
+	pushq	$0			/* 32(%rsp): the mark */
 	pushq	%rcx			/* 24(%rsp): v */
 	pushq	%rdx			/* 16(%rsp): host VMCB */
 	pushq	%rsi			/* 8(%rsp): gprs */
@@ -74,6 +83,7 @@ svm_vmrun:
 	 * run loop's own interrupt window.
 	 */
 	movq	0(%rsp), %rax
+	movq	$MARK_RUN, 32(%rsp)
 	clgi
 	sti
 	vmload	%rax
@@ -81,8 +91,17 @@ svm_vmrun:
 	.globl	svm_vmrun_resume
 	.hidden	svm_vmrun_resume
 svm_vmrun_resume:
+	/*
+	 * #VMEXIT reloads RSP, RIP and RAX from the host save area of the last
+	 * VMRUN. Only a VMRUN still outstanding leaves this frame behind it:
+	 * check before anything is saved.
+	 */
+	cmpq	$MARK_RUN, 32(%rsp)
+	jne	.Lno_vmrun
+.Lsave:
 	vmsave	%rax
 	cli
+	movq	$MARK_HOST, 32(%rsp)
 
 	/* Host RAX/RSP are back; RAX is the guest VMCB again. */
 	pushq	%rdi			/* guest RDI; the slots above move by 8 */
@@ -107,15 +126,14 @@ svm_vmrun_resume:
 	vmload	%rax
 	stgi
 
-	/* The frame holds 10 slots above the return address: align RSP for C. */
+	/* The frame holds 11 slots above the return address: RSP is aligned for C. */
 	movq	24(%rsp), %rdi		/* v */
-	subq	$8, %rsp
 	call	svm_exit_hot
-	addq	$8, %rsp
 	testb	%al, %al
 	jnz	.Lenter
 
-	addq	$32, %rsp
+	movq	$0, 32(%rsp)		/* the frame dies here */
+	addq	$40, %rsp
 	popq	%r15
 	popq	%r14
 	popq	%r13
@@ -123,5 +141,20 @@ svm_vmrun_resume:
 	popq	%rbx
 	popq	%rbp
 	ret
+
+	/*
+	 * A #VMEXIT came while no VMRUN was outstanding on this CPU: an emulator
+	 * fault (seen under QEMU 7.2's multi-threaded TCG, docs/design.md). Inside
+	 * svm_vmrun's host part the frame still holds: go on, and the saved host
+	 * state (svm_saved_host_state()) stops that VM. Past it, the stack below
+	 * the VMRUN's RSP belongs to whatever ran since: report and stop the CPU.
+	 */
+.Lno_vmrun:
+	cmpq	$MARK_HOST, 32(%rsp)
+	je	.Lsave
+	cli
+	andq	$-16, %rsp
+	call	svm_exit_without_vmrun	/* does not return */
+	ud2
 
 	.section .note.GNU-stack, "", @progbits
