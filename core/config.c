@@ -368,9 +368,11 @@ static int set_crash_test(struct parser *p, const char *key, struct span v)
 {
 	char vb[SHOW_MAX];
 
-	if (!span_is(v, "pagefault") && !span_is(v, "null") && !span_is(v, "lose-timer"))
+	if (!span_is(v, "pagefault") && !span_is(v, "null") && !span_is(v, "lose-timer") &&
+	    !span_is(v, "stray-vmexit"))
 		return cfg_err(p, key,
-			       "invalid value \"%s\" (expected pagefault, null or lose-timer)",
+			       "invalid value \"%s\" (expected pagefault, null, lose-timer or "
+			       "stray-vmexit)",
 			       show(vb, sizeof(vb), v));
 	span_copy(p->cfg->crash_test, v);
 	return 0;

@@ -252,6 +252,12 @@ void hv_main(struct boot_info *bi)
 		pr_err("sprout: cannot run VMs on this machine\n");
 		power_off(1, config.test_vm_count != 0);
 	}
+	if (!strcmp(config.crash_test, "stray-vmexit")) {
+		if (!hvm->crash_test_stray_exit)
+			panic("crash test: stray-vmexit: the %s backend has no such test",
+			      hvm->name);
+		hvm->crash_test_stray_exit();
+	}
 	(void)cpuid_guest_caps(); /* built once here, before any two guests race for it */
 	apic_init_cpu(true);
 	apic_timer_start(SCHED_SLICE_US);

@@ -71,7 +71,7 @@ struct sprout_config {
 	 */
 	char test_vm[CONFIG_TEST_VMS][CONFIG_NAME_MAX];
 	u32 test_vm_count;
-	char crash_test[16]; /* "", "pagefault", "null", "lose-timer": a fault on purpose */
+	char crash_test[16]; /* "" or a fault on purpose (docs/config.md) */
 	u32 vm_count;
 	struct vm_config vms[CONFIG_MAX_VMS];
 };

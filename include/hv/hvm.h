@@ -111,6 +111,13 @@ struct hvm_ops {
 
 	/* Make the next entry of v see stage-2 changes (unmaps, permission cuts). */
 	void (*s2_flush)(struct vcpu *v);
+
+	/*
+	 * Optional, crash_test = stray-vmexit: go to the host's return point of a
+	 * VM entry as a VM exit with no entry outstanding would (an emulator's
+	 * fault), to test that it is caught. Does not return.
+	 */
+	void (*crash_test_stray_exit)(void);
 };
 
 extern const struct hvm_ops *hvm;

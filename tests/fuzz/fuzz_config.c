@@ -63,7 +63,8 @@ static void check_config(const struct sprout_config *cfg)
 	FUZZ_ASSERT(cfg->vm_count <= CONFIG_MAX_VMS);
 	FUZZ_ASSERT(cfg->log_level <= LOG_DEBUG);
 	FUZZ_ASSERT(!cfg->crash_test[0] || !strcmp(cfg->crash_test, "pagefault") ||
-		    !strcmp(cfg->crash_test, "null") || !strcmp(cfg->crash_test, "lose-timer"));
+		    !strcmp(cfg->crash_test, "null") || !strcmp(cfg->crash_test, "lose-timer") ||
+		    !strcmp(cfg->crash_test, "stray-vmexit"));
 	FUZZ_ASSERT(cfg->test_vm_count <= CONFIG_TEST_VMS);
 	for (u32 i = 0; i < cfg->vm_count; i++)
 		check_vm(cfg, i);

@@ -53,6 +53,7 @@ OVMF_BOCHS=/usr/share/ovmf/OVMF.fd # the 2 MiB unified image: Bochs maps one ROM
 
 # Markers from the hypervisor's output contract and from the firmware/emulators.
 CRASH_MARK='*** SPROUT CRASH ***'
+PANIC_MARK='*** SPROUT PANIC ***'
 HALT_MARK='*** CPU halted ***'
 POWEROFF_FAILED='sprout: power-off failed'
 OVMF_EXC='!!!! X64 Exception'
@@ -502,6 +503,10 @@ has() { # file fixed-string
 	[ -f "$1" ] && grep -qaF -- "$2" "$1"
 }
 
+has_crash() { # file: a crash report or a panic
+	has "$1" "$CRASH_MARK" || has "$1" "$PANIC_MARK"
+}
+
 # Start the emulator under `timeout` and watch its logs: after a crash report (or a
 # firmware exception, or a failed power-off) the machine halts for good, so stop it
 # then instead of waiting for the timeout. Sets RC, STOPPED (why we stopped it) and ELAPSED.
@@ -537,7 +542,7 @@ run_emulator() { # dir timeout
 	[ "$EMU" != qemu ] || [ "${QEMU_THREADS:-0}" != 1 ] || thread_trace "$d" "$pid" &
 	while kill -0 "$pid" 2>/dev/null; do
 		if [ -z "$STOPPED" ]; then
-			if has "$d/e9.log" "$CRASH_MARK"; then
+			if has_crash "$d/e9.log"; then
 				STOPPED=crash
 			elif has "$d/com1.log" "$OVMF_EXC"; then
 				STOPPED=firmware
@@ -593,11 +598,12 @@ judge() { # dir exit-kind checks...
 	echo "emulator exit code $RC, stopped by harness: ${STOPPED:-no}" >>"$d/verdict.txt"
 
 	# What went wrong at the machine level comes first: it explains everything else.
-	if has "$log" "$CRASH_MARK"; then
+	if has_crash "$log"; then
 		if [ "$want" = crash ]; then
 			ok "crash report"
 		else
-			msg=$(grep -aA1 -F -- "$CRASH_MARK" "$log" | sed -n 2p | sed "s/^error: //" | cut -c1-80)
+			msg=$(grep -aA1 -F -e "$CRASH_MARK" -e "$PANIC_MARK" "$log" | sed -n 2p |
+				sed "s/^error: //" | cut -c1-80)
 			fail "crash: $msg"
 		fi
 	elif [ "$want" = crash ]; then

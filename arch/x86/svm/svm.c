@@ -623,4 +623,5 @@ const struct hvm_ops svm_ops = {
 	.set_windows = svm_set_windows,
 	.set_tsc_offset = svm_set_tsc_offset,
 	.s2_flush = svm_s2_flush,
+	.crash_test_stray_exit = svm_stray_exit_test,
 };

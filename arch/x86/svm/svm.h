@@ -214,6 +214,8 @@ enum exit_reason svm_addr_msr_write(struct vcpu *v, struct vm_exit *e);
 
 /* svm_entry.S: VMLOAD/VMRUN/VMSAVE the guest, then VMLOAD the host's state back. */
 void svm_vmrun(hpa_t vmcb, void *gprs, hpa_t host_vmcb, struct vcpu *v);
+/* svm_entry.S: svm_vmrun's return point reached with no VMRUN behind it (crash_test). */
+__noreturn void svm_stray_exit_test(void);
 /* svm.c, called by svm_vmrun() after each #VMEXIT: true when answered in place. */
 bool svm_exit_hot(struct vcpu *v);
 extern const char svm_vmrun_resume[]; /* where the host resumes after #VMEXIT */

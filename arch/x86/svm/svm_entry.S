@@ -143,6 +143,19 @@ svm_vmrun_resume:
 	ret
 
 	/*
+	 * crash_test = stray-vmexit: what a #VMEXIT with no VMRUN outstanding
+	 * does, on a stack whose would-be mark is not one: RSP and RAX as the
+	 * host save area would give them, then svm_vmrun's return point.
+	 */
+	.globl	svm_stray_exit_test
+	.hidden	svm_stray_exit_test
+svm_stray_exit_test:
+	subq	$64, %rsp
+	movq	$0, 32(%rsp)
+	xorl	%eax, %eax
+	jmp	svm_vmrun_resume
+
+	/*
 	 * A #VMEXIT came while no VMRUN was outstanding on this CPU: an emulator
 	 * fault (seen under QEMU 7.2's multi-threaded TCG, docs/design.md). Inside
 	 * svm_vmrun's host part the frame still holds: go on, and the saved host
