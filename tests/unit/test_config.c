@@ -175,6 +175,8 @@ UTEST(config_log_levels)
 	EXPECT_ERROR("[sprout]\nlog = INFO\n", 2, "log", "invalid value \"INFO\"");
 	CHECK_EQ(parse("[sprout]\ncrash_test = lose-timer\n"), 0);
 	CHECK(!strcmp(cfg.crash_test, "lose-timer"));
+	CHECK_EQ(parse("[sprout]\ncrash_test = stray-vmexit\n"), 0);
+	CHECK(!strcmp(cfg.crash_test, "stray-vmexit"));
 	EXPECT_ERROR(
 		"[sprout]\ncrash_test = oops\n", 2, "crash_test",
 		"invalid value \"oops\" (expected pagefault, null, lose-timer or stray-vmexit)");
