@@ -18,12 +18,12 @@
 #define G_R15 112
 
 /*
- * The frame's mark (32(%rsp) in svm_vmrun): a VMRUN is outstanding, or the
- * host part of svm_vmrun runs with the frame live. Anything else at
- * svm_vmrun_resume is a #VMEXIT with no VMRUN behind it.
+ * The frame's mark (32(%rsp) in svm_vmrun): set from the first VMRUN to the
+ * return, so a VMRUN is outstanding or svm_vmrun's host part runs with the
+ * frame live. Anything else at svm_vmrun_resume is a #VMEXIT with no VMRUN
+ * behind it.
  */
-#define MARK_RUN  0x21e2040e
-#define MARK_HOST 0x7504e21e
+#define MARK_LIVE 0x21e2040e
 
 	.text
 	.code64
@@ -46,7 +46,7 @@ svm_vmrun:
 	pushq	%r13
 	pushq	%r14
 	pushq	%r15
-	pushq	$0			/* 32(%rsp): the mark */
+	pushq	$MARK_LIVE		/* 32(%rsp): the mark */
 	pushq	%rcx			/* 24(%rsp): v */
 	pushq	%rdx			/* 16(%rsp): host VMCB */
 	pushq	%rsi			/* 8(%rsp): gprs */
@@ -60,8 +60,9 @@ svm_vmrun:
 	movq	G_R15(%rax), %r15
 	/*
 	 * After an exit answered in place: RBP and R12-R15 still hold the
-	 * guest's, svm_exit_hot() being C, which keeps them; the registers it
-	 * may change (the caller-saved ones, RBX for CPUID) are loaded again.
+	 * guest's, svm_exit_hot() being C, which keeps them (and they are not
+	 * stored in gprs until it declines an exit); the registers it may
+	 * change (the caller-saved ones, RBX for CPUID) are loaded again.
 	 */
 .Lenter:
 	movq	8(%rsp), %rax
@@ -83,7 +84,6 @@ svm_vmrun:
 	 * run loop's own interrupt window.
 	 */
 	movq	0(%rsp), %rax
-	movq	$MARK_RUN, 32(%rsp)
 	clgi
 	sti
 	vmload	%rax
@@ -96,30 +96,22 @@ svm_vmrun_resume:
 	 * VMRUN. Only a VMRUN still outstanding leaves this frame behind it:
 	 * check before anything is saved.
 	 */
-	cmpq	$MARK_RUN, 32(%rsp)
+	cmpq	$MARK_LIVE, 32(%rsp)
 	jne	.Lno_vmrun
-.Lsave:
 	vmsave	%rax
 	cli
-	movq	$MARK_HOST, 32(%rsp)
 
-	/* Host RAX/RSP are back; RAX is the guest VMCB again. */
-	pushq	%rdi			/* guest RDI; the slots above move by 8 */
-	movq	16(%rsp), %rdi		/* gprs */
+	/* Host RAX/RSP are back; RAX (the guest VMCB) is free after the VMSAVE. */
+	movq	%rdi, %rax		/* guest RDI */
+	movq	8(%rsp), %rdi		/* gprs */
 	movq	%rbx, G_RBX(%rdi)
 	movq	%rcx, G_RCX(%rdi)
 	movq	%rdx, G_RDX(%rdi)
 	movq	%rsi, G_RSI(%rdi)
-	movq	%rbp, G_RBP(%rdi)
 	movq	%r8, G_R8(%rdi)
 	movq	%r9, G_R9(%rdi)
 	movq	%r10, G_R10(%rdi)
 	movq	%r11, G_R11(%rdi)
-	movq	%r12, G_R12(%rdi)
-	movq	%r13, G_R13(%rdi)
-	movq	%r14, G_R14(%rdi)
-	movq	%r15, G_R15(%rdi)
-	popq	%rax
 	movq	%rax, G_RDI(%rdi)
 
 	movq	16(%rsp), %rax		/* host VMCB */
@@ -132,6 +124,16 @@ svm_vmrun_resume:
 	testb	%al, %al
 	jnz	.Lenter
 
+	/*
+	 * RBP and R12-R15, callee-saved, still hold the guest's: no exit
+	 * answered in place reads them, so they are stored only now.
+	 */
+	movq	8(%rsp), %rdi		/* gprs */
+	movq	%rbp, G_RBP(%rdi)
+	movq	%r12, G_R12(%rdi)
+	movq	%r13, G_R13(%rdi)
+	movq	%r14, G_R14(%rdi)
+	movq	%r15, G_R15(%rdi)
 	movq	$0, 32(%rsp)		/* the frame dies here */
 	addq	$40, %rsp
 	popq	%r15
@@ -157,14 +159,13 @@ svm_stray_exit_test:
 
 	/*
 	 * A #VMEXIT came while no VMRUN was outstanding on this CPU: an emulator
-	 * fault (seen under QEMU 7.2's multi-threaded TCG, docs/design.md). Inside
-	 * svm_vmrun's host part the frame still holds: go on, and the saved host
-	 * state (svm_saved_host_state()) stops that VM. Past it, the stack below
-	 * the VMRUN's RSP belongs to whatever ran since: report and stop the CPU.
+	 * fault (seen under QEMU 7.2's multi-threaded TCG, docs/design.md). One
+	 * inside svm_vmrun's host part finds the frame live and goes the common
+	 * way, where the saved host state (svm_saved_host_state()) stops that VM.
+	 * Past the return, the stack below the VMRUN's RSP belongs to whatever
+	 * ran since: report and stop the CPU.
 	 */
 .Lno_vmrun:
-	cmpq	$MARK_HOST, 32(%rsp)
-	je	.Lsave
 	cli
 	andq	$-16, %rsp
 	call	svm_exit_without_vmrun	/* does not return */
