@@ -926,7 +926,11 @@ bench_linux() {
 	say "linux boot ms to /init (sprout): $ms"
 	say "linux boot ms to /init (bare): $mb"
 	say "ratio linux boot sprout/bare: $rt"
-	summary linux "boot to /init $rt x bare ($mb -> $ms ms of kernel uptime, console=ttyS0 quiet; target <= 1.2: $(target "$rt" 1.2))"
+	# The host's noise only adds time: the fastest boots of each side are the other view.
+	local rtf
+	rtf=$(ratio "$(minimum "${up_sq[@]}")" "$(minimum "${up_bq[@]}")")
+	say "ratio linux boot sprout/bare (fastest runs): $rtf"
+	summary linux "boot to /init $rt x bare ($mb -> $ms ms of kernel uptime, medians of ${#up_sq[@]}+${#up_bq[@]}, console=ttyS0 quiet; target <= 1.2: $(target "$rt" 1.2)); fastest runs $rtf"
 	if [ ${#up_s[@]} -gt 0 ] && [ ${#up_b[@]} -gt 0 ]; then
 		msv=$(median "${up_s[@]}")
 		mbv=$(median "${up_b[@]}")
