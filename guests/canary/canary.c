@@ -7,6 +7,10 @@
 #define DEFAULT_PERIOD_MS 200
 #define DEFAULT_COUNT	  20
 
+#define UART_RBR	  0x3f8
+#define UART_LSR	  0x3fd
+#define UART_LSR_DR	  0x01
+
 /* 1 MiB of pattern in CHUNKS places: .bss, just past the image, mid-RAM and the top of RAM. */
 #define CHUNKS	    4
 #define CHUNK_BYTES KiB(256)
@@ -80,6 +84,8 @@ static u64 chunks_check(unsigned int period)
 
 struct run {
 	u64 period_ms, count;
+	u64 done;  /* periods run: count, or fewer after a quit */
+	bool quit; /* a 'q' typed on COM1 ends the run after that period's check */
 	u64 bad_words;
 	u64 tsc_stuck, uptime_stuck; /* periods in which that clock did not advance */
 	bool have_uptime;
@@ -92,6 +98,18 @@ static u64 uptime_us(void)
 	struct sprout_vm_info info;
 
 	return sprout_self_stats(&info) < 0 ? ~0ull : info.uptime_us;
+}
+
+/* quit=yes: a 'q' among the bytes typed on COM1 since the last period (other bytes are dropped). */
+static bool quit_typed(void)
+{
+	bool q = false;
+	u8 lsr;
+
+	/* All ones: no UART at that port, nothing to read. */
+	while ((lsr = inb(UART_LSR)) != 0xff && (lsr & UART_LSR_DR))
+		q |= inb(UART_RBR) == 'q';
+	return q;
 }
 
 static void run_periods(struct run *r)
@@ -110,11 +128,16 @@ static void run_periods(struct run *r)
 		r->bad_words += chunks_check(n);
 		r->tsc_stuck += now <= last_tsc;
 		last_tsc = now;
-		if (!r->have_uptime)
-			continue;
-		up = uptime_us();
-		r->uptime_stuck += up == ~0ull || up <= last_up;
-		last_up = up;
+		r->done = n;
+		if (r->have_uptime) {
+			up = uptime_us();
+			r->uptime_stuck += up == ~0ull || up <= last_up;
+			last_up = up;
+		}
+		if (r->quit && quit_typed()) {
+			printf("canary: quit typed on the console after %u periods\n", n);
+			break;
+		}
 	}
 }
 
@@ -122,9 +145,11 @@ static bool parse_options(struct run *r)
 {
 	enum opt_result p = opt_u64("period-ms", &r->period_ms);
 	enum opt_result c = opt_u64("count", &r->count);
+	enum opt_result q = opt_bool("quit", &r->quit);
 
-	if (p == OPT_BAD || c == OPT_BAD || !r->period_ms) {
-		puts("canary: usage: period-ms=N (N >= 1, default 200) count=N (default 20)");
+	if (p == OPT_BAD || c == OPT_BAD || q == OPT_BAD || !r->period_ms) {
+		puts("canary: usage: period-ms=N (N >= 1, default 200) count=N (default 20) "
+		     "quit=yes|no (default no)");
 		return false;
 	}
 	return true;
@@ -145,10 +170,10 @@ int main(void)
 	t0 = rdtsc();
 	run_periods(&r);
 	printf("canary: elapsed_ms=%llu expected_ms=%llu max_late_ms=%llu\n",
-	       clock_cycles_to_ms(rdtsc() - t0), r.period_ms * r.count,
+	       clock_cycles_to_ms(rdtsc() - t0), r.period_ms * r.done,
 	       clock_cycles_to_ms(r.max_late));
 	report(!r.bad_words, "1 MiB pattern in %u places intact at %llu checks (%llu bad words)",
-	       CHUNKS, r.count, r.bad_words);
+	       CHUNKS, r.done, r.bad_words);
 	report(!r.tsc_stuck, "TSC advanced in every period (%llu periods without)", r.tsc_stuck);
 	if (r.have_uptime)
 		report(!r.uptime_stuck, "Sprout uptime advanced in every period (%llu without)",
