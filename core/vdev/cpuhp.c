@@ -24,7 +24,13 @@ bool vplat_acpi_cpuhp(const struct vm *vm)
 {
 	const struct vacpi_pm *pm = &vm->dev.plat.pm;
 
-	return !vm->vcpu_entry && (pm->gpe_en[VPLAT_CPUHP_GPE / 8] & BIT(VPLAT_CPUHP_GPE % 8));
+	/*
+	 * Once enabled, for good: the guest disables the GPE while it handles
+	 * one (an eject in progress), and a park asked for then must still go
+	 * through ACPI, never the Sprout protocol's forced park, which would
+	 * take a CPU the kernel still has online.
+	 */
+	return !vm->vcpu_entry && (pm->gpe_en_seen[VPLAT_CPUHP_GPE / 8] & BIT(VPLAT_CPUHP_GPE % 8));
 }
 
 static bool vm_running(struct vm *vm)

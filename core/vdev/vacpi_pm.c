@@ -145,10 +145,12 @@ static enum vacpi_pm_action write_byte(struct vacpi_pm *pm, int off, u8 v)
 		return VACPI_PM_NONE;
 	default: break;
 	}
-	if (off >= VACPI_GPE0_OFF && off < VACPI_GPE0_OFF + (int)gpe_half)
+	if (off >= VACPI_GPE0_OFF && off < VACPI_GPE0_OFF + (int)gpe_half) {
 		pm->gpe_sts[off - VACPI_GPE0_OFF] &= (u8)~v;
-	else if (off >= VACPI_GPE0_OFF + (int)gpe_half && off < VACPI_GPE0_OFF + VACPI_GPE0_LEN)
+	} else if (off >= VACPI_GPE0_OFF + (int)gpe_half && off < VACPI_GPE0_OFF + VACPI_GPE0_LEN) {
 		pm->gpe_en[off - VACPI_GPE0_OFF - (int)gpe_half] = v;
+		pm->gpe_en_seen[off - VACPI_GPE0_OFF - (int)gpe_half] |= v;
+	}
 	return VACPI_PM_NONE;
 }
 

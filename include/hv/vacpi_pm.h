@@ -56,6 +56,12 @@ struct vacpi_pm {
 	u16 pm1_sts, pm1_en, pm1_cnt;
 	u8 gpe_sts[VACPI_GPE0_LEN / 2];
 	u8 gpe_en[VACPI_GPE0_LEN / 2];
+	/*
+	 * Every GPE the guest has ever enabled since reset. OSPM disables a GPE
+	 * while its handler runs (ACPICA does, until the _Exx/_Lxx method has
+	 * finished), so gpe_en alone does not say whether the guest uses one.
+	 */
+	u8 gpe_en_seen[VACPI_GPE0_LEN / 2];
 	u64 seen_ns; /* TMR_STS is accounted for up to this time */
 	bool sci;    /* SCI line as last set */
 	vacpi_pm_irq_fn set_irq;

@@ -150,6 +150,33 @@ UTEST(vacpi_pm_gpe0_sci)
 	CHECK_EQ(l.changes, 4);
 }
 
+/*
+ * OSPM disables a GPE while its handler runs: whether the guest uses it is
+ * what it ever enabled (the CPU hotplug GPE decides how a vCPU is parked).
+ */
+UTEST(vacpi_pm_gpe0_enable_seen)
+{
+	struct sci l = {0};
+	struct vacpi_pm pm;
+
+	vacpi_pm_init(&pm, BASE, record_irq, &l);
+	CHECK_EQ(pm.gpe_en_seen[0], 0);
+	vacpi_pm_io_write(&pm, BASE + VACPI_GPE0_OFF + 4, 1, 0x04, 0);
+	CHECK_EQ(pm.gpe_en[0], 0x04);
+	CHECK_EQ(pm.gpe_en_seen[0], 0x04);
+	vacpi_pm_io_write(&pm, BASE + VACPI_GPE0_OFF + 4, 1, 0x00, 0); /* disabled while handled */
+	CHECK_EQ(pm.gpe_en[0], 0);
+	CHECK_EQ(pm.gpe_en_seen[0], 0x04);
+	vacpi_pm_io_write(&pm, BASE + VACPI_GPE0_OFF + 4, 4, 0x00010001, 0);
+	CHECK_EQ(pm.gpe_en_seen[0], 0x05);
+	CHECK_EQ(pm.gpe_en_seen[2], 0x01);
+	vacpi_pm_io_write(&pm, BASE + VACPI_GPE0_OFF, 1, 0xff, 0); /* status writes: not enables */
+	CHECK_EQ(pm.gpe_en_seen[0], 0x05);
+	vacpi_pm_init(&pm, BASE, record_irq, &l); /* a reset forgets */
+	CHECK_EQ(pm.gpe_en_seen[0], 0);
+	CHECK_EQ(pm.gpe_en_seen[2], 0);
+}
+
 UTEST(vacpi_pm_cnt_and_s5)
 {
 	struct sci l = {0};
