@@ -52,8 +52,7 @@ QEMU_QUIT := Ctrl-A X quits.
 endif
 # QEMU_ACCEL=tcg,thread=single: one host thread for all CPUs, which avoids QEMU's
 # multi-threaded TCG race on CPU 0's SVM state (README, "Limits").
-QEMU_RUN_ACCEL ?= $(if $(QEMU_ACCEL),$(QEMU_ACCEL),tcg)
-QEMU_SVM := qemu-system-x86_64 -nodefaults -accel $(QEMU_RUN_ACCEL) -cpu qemu64,+svm,+npt -smp 4 \
+QEMU_SVM := qemu-system-x86_64 -nodefaults -accel $(or $(QEMU_ACCEL),tcg) -cpu qemu64,+svm,+npt -smp 4 \
 	-m 512M -no-reboot $(QEMU_IO) \
 	-debugcon file:$(BUILD)/run-e9.log -device isa-debug-exit,iobase=0xf4,iosize=0x04
 QEMU_EXTRA ?=
