@@ -404,12 +404,6 @@ static void svm_decode(struct vcpu *v, struct vm_exit *e)
 }
 
 /*
- * The guest state a #VMEXIT saved is the host's own (its RIP is the
- * instruction after VMRUN, its CR3 the host's): seen under QEMU TCG with two
- * CPUs, about once in 50 hcfuzz runs (docs/design.md, "Open work"). Running
- * that state as the guest's can only crash the VM; say what happened instead.
- */
-/*
  * Called by svm_entry.S, GIF clear, on a stack whose frame is gone: find this
  * CPU's per-CPU area by its host save area (GS may hold anything), then stop.
  */
@@ -429,6 +423,14 @@ __noreturn void svm_exit_without_vmrun(void)
 	      cpu < MAX_CPUS ? (int)cpu : -1);
 }
 
+/*
+ * The guest state a #VMEXIT saved is the host's own (its RIP is the
+ * instruction after VMRUN, its CR3 the host's). Seen only under QEMU's
+ * multi-threaded TCG, whose cpu_clear_ignne() can undo CPU 0's clearing of
+ * its nested-paging flag at a #VMEXIT: the host's next nested fault is then a
+ * #VMEXIT taken in host mode (docs/design.md, "Reliability and security").
+ * Running that state as the guest's can only crash the VM; say so instead.
+ */
 static bool svm_saved_host_state(const struct vmcb *vmcb)
 {
 	return vmcb->save.rip == (u64)(uintptr_t)svm_vmrun_resume && vmcb->save.cr3 == read_cr3();
